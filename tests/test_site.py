@@ -1,0 +1,387 @@
+"""The publishing step: prepared notebooks, generated pages and the link check (Quarto not needed),
+plus one real `quarto render` when quarto is on PATH."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tussenstand import site
+from tussenstand.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
+FAKE_HOME = "/home/jdevries"
+
+CONFIG = """\
+periodes:
+  - 2024-H1
+  - 2026-H2
+notebooks:
+  - 01_opschonen.ipynb
+  - 02_rapport.ipynb
+cbs_dir: cbs
+"""
+
+
+class Unit:
+    def __init__(self, code: str, name: str, members: list[str] | None = None):
+        self.code, self.name, self.members = code, name, members or []
+
+
+def _cell(kind: str, source: str, **extra) -> dict:
+    cell = {"cell_type": kind, "metadata": extra.pop("metadata", {}), "source": source.splitlines(True)}
+    if kind == "code":
+        cell.update({"execution_count": 1, "outputs": extra.pop("outputs", [])})
+    return cell
+
+
+def executed_notebook(root: Path, code: str, periode: str) -> dict:
+    """An executed notebook as papermill leaves it: absolute paths, parameters, kernel state."""
+    tmp = f"{root}/reports/{code}/.{periode}.tmp-ab12"
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python", "version": "3.11.9"},
+            "papermill": {
+                "input_path": f"{root}/notebooks/02_rapport.ipynb",
+                "output_path": f"{tmp}/02_rapport.ipynb",
+                "parameters": {"gemeente": code, "cbs_dir": f"{FAKE_HOME}/data/cbs", "output_dir": tmp},
+                "environment_variables": {}, "version": "2.6.0",
+            },
+            "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
+            "vscode": {"interpreter": {"hash": "abc"}},
+        },
+        "cells": [
+            _cell("code", 'gemeente = "GM0000"\nperiode = "2026-H2"\ncbs_dir = ""\n',
+                  metadata={"tags": ["parameters"]}),
+            _cell("code", f'gemeente = "{code}"\nperiode = "{periode}"\ncbs_dir = "{FAKE_HOME}/data/cbs"\n'
+                          f'output_dir = "{tmp}"\n',
+                  metadata={"tags": ["injected-parameters"], "papermill": {"duration": 0.01}}),
+            _cell("markdown", "## Doelen\n\nDe stand van de doelen van Heemskerk.\n"),
+            _cell("code", "tabel = maak_tabel()\ntabel", metadata={"execution": {"iopub.status.busy": "2026"}},
+                  outputs=[
+                      {"output_type": "stream", "name": "stderr",
+                       "text": [f"{FAKE_HOME}/venv/lib/python3.11/site-packages/pandas/x.py:1: Warning\n"]},
+                      {"output_type": "stream", "name": "stdout",
+                       "text": [f"gelezen: {root}/data/processed/{code}/{periode}/metingen.parquet\n",
+                                "eigenaar jdevries\n"]},
+                      {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                       "data": {"text/plain": ["  doel  status\n0  A  bereikt"],
+                                "text/html": ["<table><tr><td>A</td><td>bereikt</td></tr></table>"]}},
+                      {"output_type": "display_data", "metadata": {},
+                       "data": {"image/png": "iVBORw0KGgo=", "text/plain": ["<Figure size 640x480>"]}},
+                  ]),
+        ],
+    }
+
+
+def summary(code: str, naam: str, periode: str, label: str, illustratief: bool = False) -> dict:
+    return {
+        "gemeente": code, "gemeente_naam": naam, "periode": periode, "periode_label": label,
+        "status_counts": {"bereikt": 3, "op koers": 2, "achter op schema": 1, "geen meting": 0},
+        "aantal_doelen": 6, "peildata": ["2025-01-01", "2024-07-01"], "gebouwd_op": "2026-11-23",
+        "illustratief": illustratief,
+    }
+
+
+def write_report(root: Path, code: str, naam: str, periode: str, label: str, csvs=("doelen.csv",),
+                 with_summary: bool = True, cleaning: bool = True, illustratief: bool = False) -> Path:
+    folder = root / "reports" / code / periode
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    (folder / "02_rapport.ipynb").write_text(json.dumps(executed_notebook(root, code, periode)), encoding="utf-8")
+    if cleaning:
+        (folder / "01_opschonen.ipynb").write_text(
+            json.dumps(executed_notebook(root, code, periode)), encoding="utf-8")
+    if with_summary:
+        (folder / "samenvatting.json").write_text(
+            json.dumps(summary(code, naam, periode, label, illustratief)), encoding="utf-8")
+    for name in csvs:
+        (folder / "data" / name).write_text("periode;waarde\n2024;1,5\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    for name in SITE_FILES:
+        shutil.copy(PROJECT_ROOT / name, root / name)
+    (root / "tussenstand.yml").write_text(CONFIG, encoding="utf-8")
+    cbs = root / "cbs"
+    cbs.mkdir()
+    (cbs / "86050NED.csv").write_text("a;b\n", encoding="utf-8")
+    (cbs / "86050NED.meta.json").write_text(
+        json.dumps({"table_id": "86050NED", "title": "Wmo-cliënten; gemeenten", "downloaded": "2026-10-01"}),
+        encoding="utf-8")
+    write_report(root, "GM0396", "Heemskerk", "2026-H2", "2e halfjaar 2026")
+    write_report(root, "GM0396", "Heemskerk", "2024-H1", "1e halfjaar 2024", csvs=())
+    write_report(root, "KNH", "Kop van Noord-Holland", "2026-H2", "2e halfjaar 2026",
+                 csvs=("a.csv", "b.csv"), cleaning=False, illustratief=True)
+    return root
+
+
+UNITS = [Unit("GM0396", "Heemskerk"), Unit("GM0405", "Hoorn"),
+         Unit("KNH", "Kop van Noord-Holland", ["GM0400", "GM1911", "GM0441", "GM0448"])]
+
+
+def read_nb(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def front_matter(nb: dict) -> dict:
+    first = nb["cells"][0]
+    assert first["cell_type"] == "raw"
+    text = "".join(first["source"])
+    assert text.startswith("---\n") and text.rstrip().endswith("---")
+    return yaml.safe_load(text.strip().strip("-"))
+
+
+def md_links(text: str) -> list[str]:
+    return re.findall(r"\]\(([^)\s]+)\)", text)
+
+
+# ----- prepare_site --------------------------------------------------------------------------------
+def test_prepared_report_has_front_matter_and_no_private_data(project: Path):
+    config = load_config(project)
+    site.prepare_site(config, UNITS)
+    path = project / "reports/GM0396/2026-H2/02_rapport.ipynb"
+    nb = read_nb(path)
+    fm = front_matter(nb)
+    assert fm["title"] == "Tussenstand sociaal domein Heemskerk"
+    assert fm["subtitle"] == "2e halfjaar 2026"
+    assert fm["gemeente"] == "GM0396" and fm["periode"] == "2026-H2"
+    assert fm["categories"] == ["Heemskerk", "2e halfjaar 2026"]
+    assert fm["date"] == "2026-11-23" and fm["lang"] == "nl"
+    assert fm["execute"]["enabled"] is False and fm["echo"] is False
+    assert set(fm["format"]) == {"html", "typst"}
+    typst = fm["format"]["typst"]
+    assert typst["papersize"] == "a4" and typst["toc"] is True and typst["page-numbering"]
+    assert fm["format-links"][0]["format"] == "typst"
+
+    raw = path.read_text(encoding="utf-8")
+    assert str(project) not in raw
+    assert "/home/" not in raw and "jdevries" not in raw
+    assert "/tmp" not in raw and not re.search(r"(?<![\w.])/(work|root|home|tmp)/", raw)
+    assert "papermill" not in nb["metadata"] and "widgets" not in nb["metadata"]
+    assert "vscode" not in nb["metadata"]
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+    cells = nb["cells"]
+    assert not any("injected-parameters" in c["metadata"].get("tags", []) for c in cells)
+    assert not any("output_dir" in "".join(c["source"]) for c in cells)
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert code and all("remove-input" in c["metadata"]["tags"] for c in code)
+    params = [c for c in code if "parameters" in c["metadata"]["tags"]]
+    assert params and "remove-cell" in params[0]["metadata"]["tags"]
+    outputs = [o for c in code for o in c["outputs"]]
+    assert not any(o.get("name") == "stderr" for o in outputs)
+    stdout = "".join(next(o for o in outputs if o.get("name") == "stdout")["text"])
+    assert "data/processed/GM0396/2026-H2/metingen.parquet" in stdout  # made project-relative
+    assert any(o.get("data", {}).get("image/png") == "iVBORw0KGgo=" for o in outputs)  # image untouched
+    assert all(set(c["metadata"]) <= {"tags", "tussenstand"} for c in cells)
+
+
+def test_closing_cell_links_downloads_that_exist_and_dates_in_dutch(project: Path):
+    site.prepare_site(load_config(project), UNITS)
+    folder = project / "reports/GM0396/2026-H2"
+    closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
+    assert "## Downloads" in closing
+    assert "data/doelen.csv" in closing
+    assert "Gebouwd op 23 november 2026 met gegevens met peildata 1 juli 2024 en 1 januari 2025" in closing
+    for link in md_links(closing):
+        assert (folder / link).is_file(), link
+    # a report without CSV files lists none
+    closing_h1 = "".join(read_nb(project / "reports/GM0396/2024-H1/02_rapport.ipynb")["cells"][-1]["source"])
+    assert ".csv" not in closing_h1
+
+
+def test_prepare_is_idempotent(project: Path):
+    config = load_config(project)
+    site.prepare_site(config, UNITS)
+    files = sorted(p for p in project.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    site.prepare_site(config, UNITS)
+    after = {p: p.read_bytes() for p in sorted(p for p in project.rglob("*") if p.is_file())}
+    assert before == after
+    nb = read_nb(project / "reports/GM0396/2026-H2/02_rapport.ipynb")
+    assert sum(1 for c in nb["cells"] if c["cell_type"] == "raw") == 1
+    assert sum(1 for c in nb["cells"] if "## Downloads" in "".join(c["source"])) == 1
+
+
+def test_every_report_is_listed_and_every_link_resolves(project: Path):
+    config = load_config(project)
+    plan = site.prepare_site(config, UNITS)
+    notebooks = {p.relative_to(project) for p in project.glob("reports/*/*/02_rapport.ipynb")}
+    assert {r.notebook for r in plan.reports} == notebooks and len(notebooks) == 3
+
+    # the site-wide listing's glob and the render targets match every report notebook
+    listing = yaml.safe_load((project / "rapporten.qmd").read_text(encoding="utf-8").split("---")[1])["listing"]
+    assert {p.relative_to(project) for p in project.glob(listing["contents"])} == notebooks
+    quarto_cfg = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    targets = {p.relative_to(project) for g in quarto_cfg["project"]["render"] for p in project.glob(g)}
+    assert notebooks <= targets
+    assert {Path("reports/GM0396/index.qmd"), Path("reports/KNH/index.qmd")} <= targets
+
+    assert "Regio van de gemeenten GM0400, GM1911, GM0441 en GM0448" in (project / "reports/KNH/index.qmd").read_text()
+    assert "Regio" not in (project / "reports/GM0396/index.qmd").read_text()
+    overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
+    for nb in notebooks:
+        code = nb.parts[1]
+        page = (project / "reports" / code / "index.qmd").read_text(encoding="utf-8")
+        assert nb.relative_to(Path("reports") / code).as_posix() in page
+    # the overview links each unit's page and its latest report
+    assert "reports/GM0396/2026-H2/02_rapport.ipynb" in overview
+    assert "reports/GM0396/2024-H1/02_rapport.ipynb" not in overview
+
+    pages = {project / "index.qmd": overview, project / "data.qmd": (project / "_generated/illustratief.md").read_text()}
+    for unit_page in plan.unit_pages:
+        pages[project / unit_page] = (project / unit_page).read_text(encoding="utf-8")
+    for nb in notebooks:
+        cells = read_nb(project / nb)["cells"]
+        pages[project / nb] = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    for page, text in pages.items():
+        for link in md_links(text):
+            if link.startswith(("http://", "https://")):
+                continue
+            assert (page.parent / link).is_file(), f"{page.relative_to(project)} -> {link}"
+
+
+def test_overview_has_status_counts_and_units_without_report(project: Path):
+    site.prepare_site(load_config(project), UNITS)
+    overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
+    heemskerk = next(line for line in overview.splitlines() if "[Heemskerk]" in line)
+    assert "3 bereikt, 2 op koers en 1 achter op schema" in heemskerk
+    assert "geen meting" not in heemskerk  # zero counts are left out
+    assert "| 6 |" in heemskerk
+    hoorn = next(line for line in overview.splitlines() if "[Hoorn]" in line)
+    assert "nog geen rapport" in hoorn
+    knh = next(line for line in overview.splitlines() if "[Kop van Noord-Holland]" in line)
+    assert "illustratieve gegevens" in knh
+    assert "Geen kaart" in overview  # this project's CBS folder has no geo files
+    illustr = (project / "_generated/illustratief.md").read_text(encoding="utf-8")
+    assert "Kop van Noord-Holland" in illustr and "Heemskerk" not in illustr
+
+
+def test_missing_reports_and_data_page(project: Path):
+    plan = site.prepare_site(load_config(project), UNITS)
+    assert ("GM0405", "2026-H2") in plan.missing and ("KNH", "2024-H1") in plan.missing
+    assert ("GM0396", "2026-H2") not in plan.missing
+    bronnen = (project / "_generated/bronnen.md").read_text(encoding="utf-8")
+    assert "86050NED" in bronnen and "1 oktober 2026" in bronnen and "Wmo-cliënten" in bronnen
+    assert "Bron: CBS, CC BY 4.0" in bronnen
+    rules = (project / "_generated/statusregels.md").read_text(encoding="utf-8")
+    assert "bereikt" in rules.lower()
+
+
+def test_summary_for_wrong_folder_is_refused(project: Path):
+    path = project / "reports/GM0396/2024-H1/samenvatting.json"
+    data = json.loads(path.read_text())
+    data["periode"] = "2025-H1"
+    path.write_text(json.dumps(data))
+    with pytest.raises(site.SiteError, match=r"reports/GM0396/2024-H1/samenvatting.json.*2025-H1"):
+        site.prepare_site(load_config(project), UNITS)
+
+
+def test_report_without_summary_still_gets_a_page(project: Path):
+    write_report(project, "GM0405", "Hoorn", "2026-H2", "2e halfjaar 2026", with_summary=False)
+    plan = site.prepare_site(load_config(project), UNITS)
+    fm = front_matter(read_nb(project / "reports/GM0405/2026-H2/02_rapport.ipynb"))
+    assert fm["title"] == "Tussenstand sociaal domein Hoorn" and fm["subtitle"] == "2e halfjaar 2026"
+    assert any("samenvatting.json" in w for w in plan.warnings)
+
+
+def test_map_from_real_boundaries(project: Path, cbs_dir: Path):
+    out = project / "kaart.png"
+    site.draw_map(cbs_dir / "geo" / "gemeenten_2024.geojson", {"GM0396", "GM0405"}, out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+
+
+def test_overview_with_map(project: Path, cbs_dir: Path):
+    (project / "cbs" / "geo").mkdir()
+    shutil.copy(cbs_dir / "geo" / "gemeenten_2024.geojson", project / "cbs" / "geo")
+    plan = site.prepare_site(load_config(project), UNITS)
+    assert plan.map_file == Path("reports/overzicht-kaart.png") and (project / plan.map_file).is_file()
+    overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
+    assert "reports/overzicht-kaart.png" in overview and "fig-alt=" in overview
+    assert site.MAP_SOURCE in overview
+
+
+# ----- render_site without quarto ------------------------------------------------------------------
+def test_render_without_quarto_prepares_and_explains(project: Path, capsys):
+    assert site.render_site(load_config(project), UNITS, quarto=None) == 0
+    out = capsys.readouterr().out
+    assert "Quarto is niet gevonden" in out and 'pip install -e ".[publish]"' in out
+    assert (project / "_generated/overzicht.md").is_file()
+    assert not (project / "_site").exists()
+
+
+# ----- check_site_links ----------------------------------------------------------------------------
+def test_check_site_links_finds_broken_internal_links(tmp_path: Path):
+    s = tmp_path / "_site"
+    (s / "reports/GM0396/2026-H2").mkdir(parents=True)
+    (s / "site_libs").mkdir()
+    (s / "site_libs/app.js").write_text("")
+    (s / "reports/GM0396/2026-H2/02_rapport.pdf").write_bytes(b"%PDF")
+    (s / "index.html").write_text(
+        '<html><head><script src="site_libs/app.js"></script></head><body>'
+        '<a href="reports/GM0396/2026-H2/02_rapport.html#doelen">rapport</a>'
+        '<a href="https://www.cbs.nl/">CBS</a><a href="#top">boven</a><a href="mailto:x@y.nl">m</a>'
+        '<img src="data:image/png;base64,AAAA"><a href="reports/GM0396/">map</a>'
+        '<a href="rapporten.html?x=1">weg</a></body></html>')
+    (s / "reports/GM0396/index.html").write_text('<a href="../../index.html">home</a>')
+    (s / "reports/GM0396/2026-H2/02_rapport.html").write_text(
+        '<a href="02_rapport.pdf">PDF</a><a href="data/doelen.csv">csv</a><a href="/index.html">root</a>')
+    broken = site.check_site_links(s)
+    assert {(b.page, b.target) for b in broken} == {
+        ("index.html", "rapporten.html?x=1"),
+        ("reports/GM0396/2026-H2/02_rapport.html", "data/doelen.csv"),
+    }
+    (s / "rapporten.html").write_text("")
+    (s / "reports/GM0396/2026-H2/data").mkdir()
+    (s / "reports/GM0396/2026-H2/data/doelen.csv").write_text("")
+    assert site.check_site_links(s) == []
+
+
+# ----- the real render -----------------------------------------------------------------------------
+@pytest.mark.quarto
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto staat niet op PATH (pip install -e '.[publish]')")
+def test_quarto_renders_site_and_pdf(project: Path):
+    config = load_config(project)
+    code = site.render_site(config, UNITS, quarto=shutil.which("quarto"))
+    assert code == 0
+    out = project / "_site"
+    assert (out / "index.html").is_file()
+    assert (out / "reports/GM0396/2026-H2/02_rapport.html").is_file()
+    assert list(out.glob("reports/*/*/02_rapport.pdf"))
+    assert site.check_site_links(out) == []
+    html = (out / "reports/GM0396/2026-H2/02_rapport.html").read_text(encoding="utf-8")
+    assert "maak_tabel" not in html  # code hidden
+    assert "jdevries" not in html
+
+
+def test_quarto_version_parsing(tmp_path: Path):
+    fake = tmp_path / "quarto"
+    fake.write_text("#!/bin/sh\necho 1.8.25\n")
+    fake.chmod(0o755)
+    assert site.quarto_version(str(fake)) == (1, 8, 25)
+    assert subprocess.run([str(fake)], capture_output=True, check=True).stdout.strip() == b"1.8.25"
+
+
+def test_unit_info_of_framework_units():
+    frameworks = pytest.importorskip("tussenstand.frameworks")
+    gemeente = frameworks.MonitoredUnit(code="GM0396", name="Heemskerk", kind="gemeente",
+                                        framework_id="heemskerk", members=("GM0396",))
+    regio = frameworks.MonitoredUnit(code="KNH", name="Kop van Noord-Holland", kind="regio",
+                                     framework_id="knh", members=("GM0400", "GM1911"))
+    assert site.unit_info(gemeente) == site.UnitInfo("GM0396", "Heemskerk", ())
+    assert site.unit_info(regio) == site.UnitInfo("KNH", "Kop van Noord-Holland", ("GM0400", "GM1911"))
+    assert site.unit_info("GM0405") == site.UnitInfo("GM0405", "GM0405", ())
