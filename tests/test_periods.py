@@ -2,7 +2,13 @@ from datetime import date
 
 import pytest
 
-from tussenstand.periods import Period, PeriodError, parse_period, parse_period_label, parse_report_period
+from tussenstand.periods import (
+    Period,
+    PeriodError,
+    parse_period,
+    parse_period_label,
+    parse_report_period,
+)
 
 
 @pytest.mark.parametrize(
