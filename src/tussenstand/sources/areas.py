@@ -1,0 +1,264 @@
+"""The CBS areas table ('Gebieden in Nederland'): which region each gemeente belongs to.
+
+One row per gemeente with its code, name, province, COROP area, arbeidsmarktregio, jeugdzorgregio,
+GGD region and size class. The table is read from the StatLine CSV (85755NED for 2024, 86059NED for
+2025) or, with fewer columns, from the CBS list 'Gemeenten alfabetisch <jaar>' (xlsx).
+
+The StatLine CSV numbers its code/name columns (``Code_4``/``Naam_5``, ...). Their order differs
+between years, so the pairs are recognised by their *values*: every code in a column starts with the
+same CBS prefix (``PV`` province, ``CR`` COROP, ``AM`` arbeidsmarktregio, ``JZ`` jeugdzorgregio,
+``GG`` GGD region, ``LD`` landsdeel); the size class is the numeric code whose description reads
+``... inwoners``.
+
+Name resolution (:func:`name_to_code`): StatLine tables identify regions by their *title*. A
+gemeente title is unique within a table (CBS disambiguates with suffixes such as
+``Groningen (gemeente)``, ``Bergen (NH.)``); regions carry a type suffix (``Drenthe (PV)``,
+``IJmond (CR)``, ``Achterhoek (JZ)``). Titles are matched after removing padding. When several area
+years are loaded, the **latest year wins** for a name. Historic gemeenten that no longer exist are
+not in the areas table and therefore do not resolve (tables that carry a region code column are
+read by code instead, see :mod:`tussenstand.sources.cbs`). ``Nederland`` resolves to ``NL01``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+# Areas tables by year (StatLine 'Gebieden in Nederland <jaar>').
+AREA_TABLES: dict[str, int] = {"85755NED": 2024, "86059NED": 2025}
+NATIONAL_CODE = "NL01"
+NATIONAL_NAME = "Nederland"
+
+# Region kind -> (CBS code prefix, output column stem). The suffix CBS puts behind region titles
+# in other tables is the same two letters (``Drenthe (PV)``).
+REGION_PREFIXES: dict[str, str] = {
+    "provincie": "PV",
+    "corop": "CR",
+    "arbeidsmarktregio": "AM",
+    "jeugdzorgregio": "JZ",
+    "ggd_regio": "GG",
+    "landsdeel": "LD",
+}
+REGION_KINDS = ("jeugdzorgregio", "arbeidsmarktregio", "provincie", "corop", "ggd_regio")
+
+AREA_COLUMNS = [
+    "gemeente", "gemeente_naam", "regio_titel", "jaar",
+    "provincie_code", "provincie", "corop_code", "corop",
+    "arbeidsmarktregio_code", "arbeidsmarktregio", "jeugdzorgregio_code", "jeugdzorgregio",
+    "ggd_regio_code", "ggd_regio", "landsdeel_code", "landsdeel",
+    "gemeentegrootte_code", "gemeentegrootte", "inwonertal",
+]
+
+_SUFFIX_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<suffix>[A-Za-z]{2})\)$")
+
+
+class AreasError(ValueError):
+    """The areas table is missing or not what was expected."""
+
+
+def _norm(name: object) -> str:
+    """Normalise a region title for lookup: padding and repeated spaces removed, case folded."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _area_files(cbs_dir: Path) -> dict[int, Path]:
+    """Available area files by year; CSV preferred over the xlsx list for the same year."""
+    found: dict[int, Path] = {}
+    if not cbs_dir.is_dir():
+        return found
+    by_lower = {p.name.lower(): p for p in cbs_dir.iterdir() if p.is_file()}
+    for path in sorted(by_lower.values()):
+        m = re.fullmatch(r"gemeenten-alfabetisch-(\d{4})\.xlsx", path.name.lower())
+        if m:
+            found[int(m[1])] = path
+    for table_id, year in AREA_TABLES.items():
+        path = by_lower.get(f"{table_id.lower()}.csv")
+        if path is not None:
+            found[year] = path
+    return found
+
+
+def _read_statline_areas(path: Path, year: int) -> pd.DataFrame:
+    raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = raw.apply(lambda col: col.str.strip())
+    cols = list(raw.columns)
+    if "RegioS" not in cols:
+        raise AreasError(f"{path.name}: kolom RegioS ontbreekt; is dit een CBS-gebiedentabel?")
+
+    pairs: dict[str, tuple[str, str]] = {}
+    gm_col = None
+    for i, col in enumerate(cols):
+        if not col.startswith("Code_") or i + 1 >= len(cols):
+            continue
+        name_col = cols[i + 1]
+        values = [v for v in raw[col] if v and v != "."]
+        if not values:
+            continue
+        prefixes = {re.match(r"^[A-Za-z]*", v)[0] for v in values}
+        if prefixes == {"GM"}:
+            gm_col = gm_col or (col, name_col)
+            continue
+        if len(prefixes) == 1:
+            prefix = next(iter(prefixes))
+            for kind, kind_prefix in REGION_PREFIXES.items():
+                if prefix == kind_prefix and kind not in pairs:
+                    pairs[kind] = (col, name_col)
+        if prefixes == {""} and raw[name_col].str.contains("inwoners").all():
+            pairs.setdefault("gemeentegrootte", (col, name_col))
+    if gm_col is None:
+        raise AreasError(f"{path.name}: geen kolom met gemeentecodes (GMxxxx) gevonden")
+    missing = [k for k in ("provincie", "jeugdzorgregio", "arbeidsmarktregio", "gemeentegrootte")
+               if k not in pairs]
+    if missing:
+        raise AreasError(f"{path.name}: kolommen voor {', '.join(missing)} niet herkend")
+
+    out = pd.DataFrame({
+        "gemeente": raw[gm_col[0]],
+        "gemeente_naam": raw[gm_col[1]],
+        "regio_titel": raw["RegioS"],
+        "jaar": year,
+    })
+    for kind in (*REGION_PREFIXES, "gemeentegrootte"):
+        if kind in pairs:
+            code_col, name_col = pairs[kind]
+            out[f"{kind}_code"] = raw[code_col].replace(".", "").str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+            out[kind] = raw[name_col].replace(".", "")
+        else:
+            out[f"{kind}_code"] = ""
+            out[kind] = ""
+    inw = [c for c in cols if c.startswith("Inwonertal")]
+    out["inwonertal"] = pd.to_numeric(raw[inw[0]], errors="coerce") if inw else float("nan")
+    return out[AREA_COLUMNS]
+
+
+def _read_xlsx_areas(path: Path, year: int) -> pd.DataFrame:
+    raw = pd.read_excel(path, dtype=str).apply(lambda col: col.str.strip())
+    need = {"GemeentecodeGM", "Gemeentenaam", "ProvinciecodePV", "Provincienaam"}
+    if not need <= set(raw.columns):
+        raise AreasError(f"{path.name}: verwacht kolommen {sorted(need)}, gevonden {list(raw.columns)}")
+    out = pd.DataFrame({
+        "gemeente": raw["GemeentecodeGM"],
+        "gemeente_naam": raw["Gemeentenaam"],
+        "regio_titel": raw["Gemeentenaam"],
+        "jaar": year,
+        "provincie_code": raw["ProvinciecodePV"],
+        "provincie": raw["Provincienaam"],
+    })
+    for col in AREA_COLUMNS:
+        if col not in out:
+            out[col] = float("nan") if col == "inwonertal" else ""
+    return out[AREA_COLUMNS]
+
+
+def available_area_years(cbs_dir: str | Path) -> list[int]:
+    return sorted(_area_files(Path(cbs_dir)))
+
+
+def load_areas(cbs_dir: str | Path, year: int | None = None) -> pd.DataFrame:
+    """The areas table of ``year`` (default: the latest available), one row per gemeente."""
+    cbs_dir = Path(cbs_dir)
+    files = _area_files(cbs_dir)
+    if not files:
+        raise AreasError(
+            f"geen gebiedentabel gevonden in {cbs_dir}: verwacht {' of '.join(f'{t}.csv' for t in AREA_TABLES)} "
+            "(CBS 'Gebieden in Nederland') of gemeenten-alfabetisch-<jaar>.xlsx; "
+            "haal ze op met 'tussenstand fetch'"
+        )
+    if year is None:
+        year = max(files)
+    if year not in files:
+        raise AreasError(f"geen gebiedentabel voor {year} in {cbs_dir}; beschikbaar: {sorted(files)}")
+    path = files[year]
+    if path.suffix.lower() == ".xlsx":
+        df = _read_xlsx_areas(path, year)
+    else:
+        df = _read_statline_areas(path, year)
+    if df["gemeente"].duplicated().any():
+        dup = df.loc[df["gemeente"].duplicated(), "gemeente"].tolist()
+        raise AreasError(f"{path.name}: gemeentecode komt dubbel voor: {dup[:5]}")
+    return df.sort_values("gemeente").reset_index(drop=True)
+
+
+def load_all_areas(cbs_dir: str | Path) -> pd.DataFrame:
+    """All available area years stacked (for name resolution across years)."""
+    years = available_area_years(cbs_dir)
+    if not years:
+        return load_areas(cbs_dir)  # raises the helpful error
+    return pd.concat([load_areas(cbs_dir, y) for y in years], ignore_index=True)
+
+
+class RegionNames(Mapping[str, str]):
+    """Region title -> code; lookups ignore padding, repeated spaces and case.
+
+    Keys are gemeente titles as StatLine writes them (``'s-Gravenhage (gemeente)``), plain gemeente
+    names, region titles with their CBS type suffix (``IJmond (CR)``) and ``Nederland``.
+    """
+
+    def __init__(self, pairs: dict[str, tuple[str, str]]):
+        self._codes = {k: v[0] for k, v in pairs.items()}
+        self._names = {k: v[1] for k, v in pairs.items()}
+
+    def __getitem__(self, name: str) -> str:
+        key = _norm(name)
+        if key in self._codes:
+            return self._codes[key]
+        m = re.fullmatch(r"(.*?)\s*\(gemeente\)", key)
+        if m and m[1] in self._codes:
+            return self._codes[m[1]]
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def display_name(self, name: str) -> str:
+        """The official name of the region that ``name`` resolves to."""
+        return self._names.get(_norm(name), " ".join(str(name).split()))
+
+
+def name_to_code(areas: pd.DataFrame) -> RegionNames:
+    """Map region titles to codes. With several area years, the latest year wins for a name."""
+    pairs: dict[str, tuple[str, str]] = {_norm(NATIONAL_NAME): (NATIONAL_CODE, NATIONAL_NAME)}
+    for _, rows in sorted(areas.groupby("jaar"), key=lambda kv: kv[0]):
+        for kind, prefix in REGION_PREFIXES.items():
+            code_col, name_col = f"{kind}_code", kind
+            sub = rows[(rows[code_col].fillna("") != "") & (rows[name_col].fillna("") != "")]
+            for code, name in sub[[code_col, name_col]].drop_duplicates().itertuples(index=False):
+                pairs[_norm(f"{name} ({prefix})")] = (code, name)
+        for code, name, title in rows[["gemeente", "gemeente_naam", "regio_titel"]].itertuples(index=False):
+            pairs[_norm(name)] = (code, name)
+            pairs[_norm(title)] = (code, name)
+    return RegionNames(pairs)
+
+
+def _row(areas: pd.DataFrame, code: str) -> pd.Series:
+    latest = areas[areas["jaar"] == areas["jaar"].max()]
+    hit = latest[latest["gemeente"] == code.strip().upper()]
+    if hit.empty:
+        raise AreasError(f"gemeente {code!r} staat niet in de gebiedentabel van {latest['jaar'].max()}")
+    return hit.iloc[0]
+
+
+def comparison_group(areas: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Gemeenten of the same size class (gemeentegrootte) as ``code``, ``code`` included."""
+    row = _row(areas, code)
+    if not row["gemeentegrootte_code"]:
+        raise AreasError(f"geen gemeentegrootteklasse bekend voor {code} in deze gebiedentabel")
+    latest = areas[areas["jaar"] == row["jaar"]]
+    return latest[latest["gemeentegrootte_code"] == row["gemeentegrootte_code"]].reset_index(drop=True)
+
+
+def region_members(areas: pd.DataFrame, code: str, kind: str = "jeugdzorgregio") -> pd.DataFrame:
+    """Gemeenten in the same ``kind`` region as ``code`` (``jeugdzorgregio``, ``arbeidsmarktregio``, ...)."""
+    if kind not in REGION_KINDS:
+        raise AreasError(f"onbekend regiotype {kind!r}; kies uit {', '.join(REGION_KINDS)}")
+    row = _row(areas, code)
+    if not row[f"{kind}_code"]:
+        raise AreasError(f"geen {kind} bekend voor {code} in deze gebiedentabel")
+    latest = areas[areas["jaar"] == row["jaar"]]
+    return latest[latest[f"{kind}_code"] == row[f"{kind}_code"]].reset_index(drop=True)

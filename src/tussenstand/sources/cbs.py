@@ -1,0 +1,696 @@
+"""CBS StatLine tables in, long series out.
+
+A StatLine table arrives as CSV (fetched with ``cbsodata`` by :mod:`tussenstand.sources.cbs_fetch`
+or exported by hand from StatLine): ``;``-separated, UTF-8 with BOM, dimension *titles* as values
+(``Heemskerk``, ``1e halfjaar 2023``), numbers like ``1075.0``, CBS special values (``.``, ``x``,
+``-``, ``?``) or empty cells for missing figures, and fixed-width padding.
+
+:data:`TABLES` says, per supported table, which columns become which series (codes and Dutch units
+as in ``docs/architectuur.md``). :func:`read_table` reads one file, :func:`clean_table` turns it into
+the tidy measurement schema, :func:`load_national_series` cleans every available table once for all
+gemeenten and Nederland and caches the result as ``data/processed/cbs/landelijk.parquet``.
+
+Decisions (also in the report of issue 4):
+
+* Regions are identified by their title and mapped to codes through the areas table
+  (:func:`tussenstand.sources.areas.name_to_code`); tables with a region code column (80860ned,
+  85383NED) are read by code. Gemeenten get their GM code, ``Nederland`` ``NL01``; provinces,
+  landsdelen, COROP areas, arbeidsmarktregio's and jeugdzorgregio's keep their own CBS codes
+  (``PV27``, ``CR20``, ``AM37``, ``JZ10``). Rows that do not resolve (size classes such as
+  ``20 000 tot 50 000 inwoners``, gemeenten that no longer exist in tables without a code column)
+  are dropped; their titles are listed in ``df.attrs['niet_gekoppeld']``.
+* Missing values become NaN with a Dutch reason in ``ontbreekt_reden``.
+* Provisional and final figures: per gemeente x indicator x period a final figure wins; a
+  provisional one is kept (``voorlopig=True``) only where no final figure exists.
+* Two different values for one gemeente x indicator x period are an error, never silently dropped.
+* ``peildatum`` is the download date from the fetch sidecar ``<tabel>.meta.json``; without a sidecar
+  it is the file's modification date. Which of the two was used is in
+  ``df.attrs['peildatum_bron']`` (per table) and :func:`peildatum_for`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from tussenstand.config import CBS_DIR_ENV
+from tussenstand.periods import PeriodError, parse_period_label
+from tussenstand.sources.areas import AREA_TABLES, load_all_areas, name_to_code
+
+BRON = "CBS StatLine"
+CACHE_VERSION = "cbs-landelijk-1"  # bump when the cleaning rules change: the cache rebuilds
+CACHE_FILE = "landelijk.parquet"
+
+# CBS special values -> reason (Dutch, shown to readers)
+SPECIAL_VALUES: dict[str, str] = {
+    ".": "CBS: nog niet beschikbaar (.)",
+    "x": "CBS: geheim (x)",
+    "X": "CBS: geheim (x)",
+    "-": "CBS: nihil (-)",
+    "?": "CBS: onbetrouwbaar (?)",
+    "": "CBS: geen waarde gepubliceerd",
+}
+REASON_NO_DENOMINATOR = "afgeleid: noemer ontbreekt of is 0"
+
+OUTPUT_COLUMNS = [
+    "gemeente", "gemeente_naam", "indicator", "periode", "periode_start", "periode_eind", "gebied",
+    "waarde", "eenheid", "bron", "tabel", "peildatum", "ontbreekt_reden", "illustratief",
+    "voorlopig", "onderdrukt", "reeksbreuk",
+]
+KEY = ["gemeente", "indicator", "periode", "gebied"]
+
+Kind = Literal["count", "pct", "rate"]
+
+
+class CBSDataError(ValueError):
+    """A CBS table that is missing, malformed or self-contradictory."""
+
+
+class CBSDataMissing(CBSDataError, FileNotFoundError):
+    """The CBS folder or a table in it is not there."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One column of a table that becomes one long series."""
+
+    column: str
+    indicator: str
+    unit: str
+    kind: Kind = "count"
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A series computed row-wise from other columns of the same table."""
+
+    indicator: str
+    unit: str
+    columns: tuple[str, ...]
+    func: Callable[..., object]
+    kind: Kind = "count"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table_id: str
+    title: str
+    series: tuple[Series, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    filters: Mapping[str, str] = field(default_factory=dict)
+    period_column: str | None = "Perioden"
+    fixed_period: str | None = None
+    status_column: str | None = None
+    code_column: str | None = None
+    continues: str | None = None
+    truncated: bool = False
+    note: str = ""
+
+
+def _per_10000(count, population):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(population > 0, count / population * 10000, np.nan)
+
+
+PCT_YOUTH = "% van jongeren tot 18 jaar"
+_JEUGD_SERIES = (
+    Series("JongerenMetJeugdhulpInNatura_1", "jongeren_jeugdhulp_pct", PCT_YOUTH, "pct"),
+    Series("JongerenMetJeugdbescherming_3", "jongeren_jeugdbescherming_pct", PCT_YOUTH, "pct"),
+    Series("JongerenMetJeugdreclassering_5", "jongeren_jeugdreclassering_pct",
+           "% van jongeren van 12 tot 23 jaar", "pct"),
+)
+
+TABLES: dict[str, TableSpec] = {
+    "85383NED": TableSpec(
+        "85383NED", "Maatstaven gemeentefonds",
+        series=(
+            Series("InwonersTotaal_1", "inwoners", "aantal"),
+            Series("InwonersJongerDan18_2", "inwoners_0_17", "aantal"),
+            Series("InwonersJongerDan65_3", "inwoners_0_64", "aantal"),
+            Series("Inwoners10TotEnMet24Jaar_4", "inwoners_10_24", "aantal"),
+            Series("Inwoners15TotEnMet64Jaar_5", "inwoners_15_64", "aantal"),
+            Series("Inwoners18TotEnMet44Jaar_6", "inwoners_18_44", "aantal"),
+            Series("Inwoners75Plus_7", "inwoners_75plus", "aantal"),
+            Series("Eenpersoonshuishoudens_19", "huishoudens_eenpersoons_maatstaf", "aantal"),
+            Series("Eenouderhuishoudens_20", "huishoudens_eenouder_maatstaf", "aantal"),
+            Series("HuishoudensMetRelatiefLaagInkomen_21", "huishoudens_laag_inkomen", "aantal"),
+            Series("TotaalBijstandsuitkeringen_22", "bijstand_aantal", "aantal"),
+            Series("AlgemeneBijstand_23", "bijstand_algemeen_aantal", "aantal"),
+            Series("PersonenMetLoonkostensubsidie_30", "loonkostensubsidie_aantal", "aantal"),
+            Series("WajongUitkeringen_32", "wajong_aantal", "aantal"),
+        ),
+        derived=(
+            Derived("inwoners_65plus_maatstaf", "aantal",
+                    ("InwonersTotaal_1", "InwonersJongerDan65_3"), lambda t, y: t - y),
+            Derived("bijstand_per_10000",
+                    "per 10.000 inwoners van 18 jaar en ouder (bijstandsuitkeringen)",
+                    ("TotaalBijstandsuitkeringen_22", "InwonersTotaal_1", "InwonersJongerDan18_2"),
+                    lambda b, t, y: _per_10000(b, t - y), "rate"),
+        ),
+        status_column="StatusCijfer",
+        code_column="Regiocode_73",
+    ),
+    "82972NED": TableSpec(
+        "82972NED", "Jeugdzorg; beleidsindicatoren, regio (2015-2020)", series=_JEUGD_SERIES,
+    ),
+    "85098NED": TableSpec(
+        "85098NED", "Jeugdzorg; beleidsindicatoren, regio (vanaf 2021)", series=_JEUGD_SERIES,
+        continues="82972NED",
+    ),
+    "85099NED": TableSpec(
+        "85099NED", "Jongeren met jeugdzorg; regio",
+        series=(
+            Series("JongerenMetJeugdzorg_1", "jongeren_jeugdzorg_aantal", "aantal"),
+            Series("JongerenMetJeugdzorgRelatief_2", "jongeren_jeugdzorg_pct",
+                   "% van alle jongeren tot 23 jaar", "pct"),
+        ),
+        filters={"VormenVanJeugdzorg": "JZ Totaal jeugdzorg"}, truncated=True,
+    ),
+    "86050NED": TableSpec(
+        "86050NED", "Wmo-cliënten met een maatwerkvoorziening; regio",
+        series=(
+            Series("WmoClienten_1", "wmo_clienten_aantal", "aantal"),
+            Series("WmoClientenPer1000Inwoners_2", "wmo_clienten_per_10000",
+                   "per 10.000 inwoners", "rate", factor=10.0),
+        ),
+        filters={"TypeMaatwerkvoorziening": "Totaal"}, truncated=True,
+        note="CBS publiceert per 1.000 inwoners (afgerond op hele getallen); x 10 = per 10.000.",
+    ),
+    "86060NED": TableSpec(
+        "86060NED", "Wmo-cliënten naar aantal maatwerkvoorzieningen",
+        series=(
+            Series("ClientenMetMaatwerkvoorzieningen_1", "wmo_clienten_maatwerk_aantal", "aantal"),
+            Series("HuishoudensMetMaatwerkvoorzieningen_2", "wmo_huishoudens_maatwerk_aantal",
+                   "aantal"),
+        ),
+        filters={"AantalMaatwerkvoorzieningen": "Totaal"},
+    ),
+    "85588NED": TableSpec(
+        "85588NED", "Re-integratie- en participatievoorzieningen; regio, maand",
+        series=(
+            Series("ReIntegratieParticipatievoorzieningen_1", "reintegratie_lopend_aantal",
+                   "aantal"),
+        ),
+        filters={"TypeReIntegratieParticipatievoorz": "Totaal re-integratie-/participatievoorz.",
+                 "StatusVoorziening": "Lopend eind verslagperiode"},
+        truncated=True,
+    ),
+    "83450NED": TableSpec(
+        "83450NED", "Bijstand en re-integratie; gemeenten",
+        series=(
+            Series("Bijstandsdichtheid_3", "bijstandsdichtheid_15plus_per_10000",
+                   "per 10.000 inwoners van 15 jaar en ouder", "rate", factor=10.0),
+            Series("Bijstandontvangers_2", "bijstand_ontvangers_15plus_aantal", "aantal"),
+            Series("PersonenMetReIntegratievoorziening_10", "reintegratie_personen_aantal",
+                   "aantal"),
+        ),
+        filters={"Leeftijd": "15 jaar of ouder"},
+        period_column=None, fixed_period="2015",
+        note="Het bestand noemt geen periode; 2015 is aangenomen (of de periode uit "
+             "83450NED.meta.json als die er is).",
+    ),
+    "71486ned": TableSpec(
+        "71486ned", "Huishoudens; samenstelling, regio",
+        series=(
+            Series("TotaalParticuliereHuishoudens_1", "huishoudens_totaal", "aantal"),
+            Series("Eenpersoonshuishouden_2", "huishoudens_eenpersoons", "aantal"),
+            Series("TotaalEenouderhuishoudens_16", "huishoudens_eenouder", "aantal"),
+        ),
+        derived=(
+            Derived("huishoudens_paar_zonder_kinderen", "aantal",
+                    ("k_0Kinderen_7", "k_0Kinderen_12"), lambda a, b: a + b),
+            Derived("huishoudens_paar_met_kinderen", "aantal",
+                    ("TotaalNietGehuwdeParen_6", "k_0Kinderen_7", "TotaalGehuwdeParen_11",
+                     "k_0Kinderen_12"), lambda n, n0, g, g0: (n - n0) + (g - g0)),
+        ),
+        filters={"LeeftijdReferentiepersoon": "Totaal"}, truncated=True,
+    ),
+    "80860ned": TableSpec(
+        "80860ned", "Bevolking; leeftijdsgroepen, regio (1999-2009)",
+        series=(
+            Series("TotaleBevolking_2", "inwoners", "aantal"),
+            Series("k_0Tot15Jaar_5", "inwoners_0_15", "aantal"),
+            Series("k_15Tot25Jaar_6", "inwoners_15_25", "aantal"),
+            Series("k_25Tot45Jaar_7", "inwoners_25_45", "aantal"),
+            Series("k_45Tot65Jaar_8", "inwoners_45_65", "aantal"),
+            Series("k_65JaarEnOuder_9", "inwoners_65plus", "aantal"),
+        ),
+        derived=tuple(
+            Derived(f"aandeel_{band}", "%", (col, "TotaleBevolking_2"),
+                    lambda n, t: np.where(t > 0, n / t * 100, np.nan), "pct")
+            for band, col in (("0_15", "k_0Tot15Jaar_5"), ("15_25", "k_15Tot25Jaar_6"),
+                              ("25_45", "k_25Tot45Jaar_7"), ("45_65", "k_45Tot65Jaar_8"),
+                              ("65plus", "k_65JaarEnOuder_9"))
+        ),
+        code_column="RegiocodeKoppelvariabele_1",
+    ),
+}
+
+# What `tussenstand fetch` downloads: the areas tables plus every table in TABLES.
+DEFAULT_TABLES: tuple[str, ...] = (*AREA_TABLES, *TABLES)
+
+
+# ----- files ---------------------------------------------------------------------------------
+def find_table_file(cbs_dir: str | Path, table_id: str) -> Path | None:
+    """``<table_id>.csv`` in ``cbs_dir``, case-insensitively (``85098NED.csv`` or ``85098ned.csv``)."""
+    cbs_dir = Path(cbs_dir)
+    if not cbs_dir.is_dir():
+        return None
+    wanted = f"{table_id}.csv".lower()
+    for path in sorted(cbs_dir.iterdir()):
+        if path.is_file() and path.name.lower() == wanted:
+            return path
+    return None
+
+
+def _meta_path(csv_path: Path) -> Path:
+    return csv_path.with_name(csv_path.name[: -len(".csv")] + ".meta.json")
+
+
+def read_meta(csv_path: Path) -> dict:
+    path = _meta_path(csv_path)
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CBSDataError(f"{path.name}: geen geldige JSON ({exc})") from None
+
+
+def peildatum_for(csv_path: Path) -> tuple[str, str]:
+    """(ISO date, how it was found): the fetch sidecar's download date, else the file's mtime."""
+    meta = read_meta(csv_path)
+    if meta.get("download_datum"):
+        return str(meta["download_datum"])[:10], "downloaddatum (meta.json)"
+    mtime = date.fromtimestamp(csv_path.stat().st_mtime)
+    return mtime.isoformat(), "wijzigingsdatum van het bestand"
+
+
+def missing_data_message(cbs_dir: Path, table_ids: Iterable[str] = DEFAULT_TABLES) -> str:
+    return (
+        f"CBS-gegevens ontbreken in {cbs_dir}. Doe een van drie: (1) draai 'tussenstand fetch' om "
+        "de tabellen van CBS StatLine te downloaden; (2) exporteer de tabellen als CSV uit StatLine "
+        f"naar die map; (3) wijs een map met de tabellen aan met {CBS_DIR_ENV}=<map> of --cbs-dir. "
+        f"Nodig: {', '.join(table_ids)}."
+    )
+
+
+def read_table(cbs_dir: str | Path, table_id: str) -> pd.DataFrame:
+    """The raw table as text: BOM, padding and column-name spaces removed, nothing else changed.
+
+    A column ``_regel`` holds the line number in the file (header = line 1) for error messages.
+    """
+    cbs_dir = Path(cbs_dir)
+    path = find_table_file(cbs_dir, table_id)
+    if path is None:
+        raise CBSDataMissing(missing_data_message(cbs_dir, [table_id]))
+    try:
+        raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CBSDataError(f"{path.name}: geen leesbare CBS-CSV (';'-gescheiden, UTF-8): {exc}") from None
+    raw.columns = [str(c).replace("\ufeff", "").strip() for c in raw.columns]
+    raw = raw.apply(lambda col: col.str.strip())
+    raw["_regel"] = np.arange(2, len(raw) + 2)
+    raw.attrs["bestand"] = path.name
+    raw.attrs["pad"] = str(path)
+    return raw
+
+
+# ----- cleaning ------------------------------------------------------------------------------
+def _parse_values(raw: pd.DataFrame, column: str, file_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers and missing-value reasons of one column; unknown text is an error."""
+    text = raw[column].astype(str)
+    reasons = text.map(lambda v: SPECIAL_VALUES.get(v, ""))
+    is_special = text.isin(list(SPECIAL_VALUES))
+    values = pd.to_numeric(text.where(~is_special, None), errors="coerce")
+    bad = values.isna() & ~is_special
+    if bad.any():
+        i = bad.idxmax()
+        raise CBSDataError(
+            f"{file_name}, regel {raw.at[i, '_regel']}, kolom {column}: {text[i]!r} is geen getal "
+            f"en geen CBS-teken ({', '.join(repr(k) for k in SPECIAL_VALUES if k)})"
+        )
+    return values.to_numpy(dtype=float), reasons.to_numpy(dtype=object)
+
+
+def _validate(values: np.ndarray, kind: Kind, raw: pd.DataFrame, column: str, file_name: str):
+    if kind in ("count", "rate"):
+        bad = values < 0
+        expect = "een aantal of dichtheid is nooit negatief"
+    else:
+        bad = (values < 0) | (values > 100)
+        expect = "een percentage ligt tussen 0 en 100"
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise CBSDataError(
+            f"{file_name}, regel {raw['_regel'].iloc[i]}, kolom {column}: waarde {values[i]:g} "
+            f"onmogelijk ({expect})"
+        )
+
+
+def _resolve_regions(raw: pd.DataFrame, spec: TableSpec, areas: pd.DataFrame | None):
+    titles = raw["RegioS"].astype(str)
+    if spec.code_column and spec.code_column in raw.columns:
+        codes = raw[spec.code_column].astype(str).str.strip().str.upper()
+        return codes.where(codes != "", None), []
+    if areas is None:
+        raise CBSDataError(f"{spec.table_id}: gebiedentabel nodig om regionamen aan codes te koppelen")
+    names = name_to_code(areas)
+    unique = titles.unique()
+    mapping = {t: names.get(t) for t in unique}
+    unresolved = sorted(t for t, c in mapping.items() if c is None)
+    return titles.map(mapping), unresolved
+
+
+def clean_table(
+    raw: pd.DataFrame,
+    table_id: str,
+    areas: pd.DataFrame | None,
+    *,
+    peildatum: str | None = None,
+    fixed_period: str | None = None,
+) -> pd.DataFrame:
+    """One raw table (from :func:`read_table`) as long series in the tidy measurement schema."""
+    spec = TABLES.get(table_id) or next(
+        (s for k, s in TABLES.items() if k.lower() == table_id.lower()), None)
+    if spec is None:
+        raise CBSDataError(f"tabel {table_id} wordt niet ondersteund; bekend: {', '.join(TABLES)}")
+    file_name = raw.attrs.get("bestand", f"{spec.table_id}.csv")
+    if "_regel" not in raw.columns:
+        raw = raw.assign(_regel=np.arange(2, len(raw) + 2))
+
+    needed = {"RegioS", *spec.filters, *(s.column for s in spec.series)}
+    needed |= {c for d in spec.derived for c in d.columns}
+    if spec.period_column:
+        needed.add(spec.period_column)
+    if spec.status_column:
+        needed.add(spec.status_column)
+    missing = sorted(needed - set(raw.columns))
+    if missing:
+        raise CBSDataError(f"{file_name}: kolom(men) {', '.join(missing)} ontbreken voor tabel {spec.table_id}")
+
+    rows = raw
+    for col, wanted in spec.filters.items():
+        rows = rows[rows[col].astype(str).str.strip() == wanted]
+    rows = rows.reset_index(drop=True)
+
+    codes, unresolved = _resolve_regions(rows, spec, areas)
+    keep = codes.notna().to_numpy()
+    rows = rows[keep].reset_index(drop=True)
+    codes = codes[keep].reset_index(drop=True)
+
+    # periods
+    if spec.period_column:
+        labels = rows[spec.period_column].astype(str)
+    else:
+        labels = pd.Series([fixed_period or spec.fixed_period] * len(rows), dtype=object)
+    parsed = {}
+    for label in labels.unique():
+        try:
+            parsed[label] = parse_period_label(label)
+        except PeriodError as exc:
+            line = rows.loc[labels == label, "_regel"].iloc[0]
+            raise CBSDataError(f"{file_name}, regel {line}, kolom {spec.period_column}: {exc}") from None
+    periods = labels.map(lambda v: parsed[v].period)
+    provisional = labels.map(lambda v: parsed[v].provisional).to_numpy(dtype=bool)
+    if spec.status_column:
+        provisional = provisional | (rows[spec.status_column].str.casefold() == "voorlopig").to_numpy()
+
+    numeric: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def column(col: str):
+        if col not in numeric:
+            numeric[col] = _parse_values(rows, col, file_name)
+        return numeric[col]
+
+    parts = []
+    base = {
+        "gemeente": codes.to_numpy(dtype=object),
+        "gemeente_naam": rows["RegioS"].to_numpy(dtype=object),
+        "periode": periods.map(lambda p: p.code).to_numpy(dtype=object),
+        "periode_start": periods.map(lambda p: pd.Timestamp(p.start)).to_numpy(),
+        "periode_eind": periods.map(lambda p: pd.Timestamp(p.end)).to_numpy(),
+        "voorlopig": provisional,
+        "_regel": rows["_regel"].to_numpy(),
+    }
+    for s in spec.series:
+        values, reasons = column(s.column)
+        _validate(values, s.kind, rows, s.column, file_name)
+        parts.append(pd.DataFrame({**base, "indicator": s.indicator, "eenheid": s.unit,
+                                   "waarde": values * s.factor, "ontbreekt_reden": reasons}))
+    for d in spec.derived:
+        inputs = [column(c) for c in d.columns]
+        values = np.asarray(d.func(*(v for v, _ in inputs)), dtype=float)
+        reasons = np.full(len(values), "", dtype=object)
+        for _, r in reversed(inputs):
+            reasons = np.where(r != "", r, reasons)
+        reasons = np.where(np.isnan(values) & (reasons == ""), REASON_NO_DENOMINATOR, reasons)
+        _validate(values, d.kind, rows, "+".join(d.columns), file_name)
+        parts.append(pd.DataFrame({**base, "indicator": d.indicator, "eenheid": d.unit,
+                                   "waarde": values, "ontbreekt_reden": reasons}))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OUTPUT_COLUMNS)
+    out["gebied"] = ""
+    out["bron"] = BRON
+    out["tabel"] = spec.table_id
+    out["peildatum"] = peildatum or ""
+    out["illustratief"] = False
+    out["onderdrukt"] = False
+    out = _prefer_final(out, spec.table_id, file_name)
+    out["reeksbreuk"] = False
+    if spec.continues and not out.empty:
+        first = out.groupby(["gemeente", "indicator"])["periode_start"].transform("min")
+        out["reeksbreuk"] = (out["periode_start"] == first).to_numpy()
+    out = _finish(out)
+    out.attrs["niet_gekoppeld"] = unresolved
+    out.attrs["tabel"] = spec.table_id
+    return out
+
+
+def _prefer_final(df: pd.DataFrame, table_id: str, file_name: str) -> pd.DataFrame:
+    """Per key: final figure > provisional figure > missing; then any two values left conflict."""
+    if df.empty:
+        return df
+    has_value = df["waarde"].notna().to_numpy()
+    prov = df["voorlopig"].to_numpy(dtype=bool)
+    df = df.assign(_prio=np.where(has_value, prov.astype(int), 2 + prov.astype(int)))
+    best = df.groupby(KEY)["_prio"].transform("min")
+    df = df[df["_prio"] == best]
+    check_conflicts(df, f"{table_id} ({file_name})")
+    return df.drop_duplicates(KEY).drop(columns="_prio")
+
+
+def check_conflicts(df: pd.DataFrame, where: str) -> None:
+    """Raise :class:`CBSDataError` when one key carries two different values."""
+    dup = df[df.duplicated(KEY, keep=False)]
+    if dup.empty:
+        return
+    filled = dup.assign(_w=dup["waarde"].round(9).astype(object).where(dup["waarde"].notna(), "NaN"))
+    n = filled.groupby(KEY)["_w"].nunique()
+    bad = n[n > 1]
+    if bad.empty:
+        return
+    gemeente, indicator, periode, _ = bad.index[0]
+    sel = filled.set_index(KEY).loc[bad.index[0]]
+    vals = ", ".join(str(v) for v in sel["_w"])
+    lines = ""
+    if "_regel" in sel.columns:
+        lines = f" (regels {', '.join(str(r) for r in sel['_regel'])})"
+    tables = ", ".join(sorted(set(sel["tabel"]))) if "tabel" in sel.columns else ""
+    raise CBSDataError(
+        f"tegenstrijdige waarden in {where}: gemeente {gemeente}, indicator {indicator}, "
+        f"periode {periode}: {vals}{lines}{' uit ' + tables if tables else ''}; "
+        f"{len(bad)} sleutel(s) in totaal. Eén waarde per gemeente, indicator en periode verwacht."
+    )
+
+
+def _finish(df: pd.DataFrame) -> pd.DataFrame:
+    df = df[OUTPUT_COLUMNS].copy()
+    for col in ("gemeente", "gemeente_naam", "indicator", "periode", "gebied", "eenheid", "bron",
+                "tabel", "peildatum", "ontbreekt_reden"):
+        df[col] = df[col].astype("string")
+    for col in ("illustratief", "voorlopig", "onderdrukt", "reeksbreuk"):
+        df[col] = df[col].astype(bool)
+    df["waarde"] = df["waarde"].astype(float)
+    df["periode_start"] = pd.to_datetime(df["periode_start"]).astype("datetime64[ns]")
+    df["periode_eind"] = pd.to_datetime(df["periode_eind"]).astype("datetime64[ns]")
+    return df.sort_values(["gemeente", "indicator", "periode_start", "periode_eind"]).reset_index(drop=True)
+
+
+def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Stack cleaned tables (old and new series of one indicator join here); conflicts are errors."""
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return _finish(pd.DataFrame(columns=OUTPUT_COLUMNS))
+    df = pd.concat(frames, ignore_index=True)
+    check_conflicts(df, "de samengevoegde CBS-tabellen")
+    return _finish(df.drop_duplicates(KEY))
+
+
+def derive_reintegration_rate(df: pd.DataFrame) -> pd.DataFrame:
+    """``reintegratie_per_10000``: running re-integration provisions (85588NED, monthly) per 10.000
+    inhabitants aged 15-64 (85383NED, same year, 1 January): the BBV denominator."""
+    counts = df[df["indicator"] == "reintegratie_lopend_aantal"]
+    pop = df[(df["indicator"] == "inwoners_15_64") & (df["tabel"] == "85383NED")]
+    if counts.empty:
+        return counts.iloc[0:0]
+    pop = pop.assign(_jaar=pop["periode"].astype(str).astype(int))[
+        ["gemeente", "_jaar", "waarde", "voorlopig"]].rename(
+        columns={"waarde": "_pop", "voorlopig": "_pop_voorlopig"})
+    out = counts.assign(_jaar=counts["periode_start"].dt.year).merge(
+        pop, on=["gemeente", "_jaar"], how="left")
+    out["_pop_voorlopig"] = out["_pop_voorlopig"].fillna(False).astype(bool)
+    value = _per_10000(out["waarde"].to_numpy(float), out["_pop"].to_numpy(float))
+    reason = np.where(out["ontbreekt_reden"] != "", out["ontbreekt_reden"],
+                      np.where(np.isnan(value), "afgeleid: geen inwonertal 15-64 jaar (85383NED)", ""))
+    out = out.assign(
+        indicator="reintegratie_per_10000",
+        eenheid="per 10.000 inwoners van 15 tot en met 64 jaar",
+        waarde=value, ontbreekt_reden=reason, tabel="85588NED/85383NED",
+        voorlopig=out["voorlopig"] | out["_pop_voorlopig"],
+    )
+    return _finish(out)
+
+
+# ----- the national series -------------------------------------------------------------------
+def _input_files(cbs_dir: Path) -> list[Path]:
+    wanted = {f"{t}.csv".lower() for t in DEFAULT_TABLES} | {f"{t}.meta.json".lower() for t in DEFAULT_TABLES}
+    files = [p for p in cbs_dir.iterdir() if p.is_file() and (
+        p.name.lower() in wanted or p.name.lower().startswith("gemeenten-alfabetisch-"))]
+    geo = cbs_dir / "geo"
+    if geo.is_dir():
+        files += [p for p in geo.iterdir() if p.is_file() and p.suffix == ".geojson"]
+    return sorted(files)
+
+
+def inputs_hash(cbs_dir: str | Path) -> str:
+    """SHA-256 over the names and contents of every input file, plus the cleaning-rules version."""
+    cbs_dir = Path(cbs_dir)
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for path in _input_files(cbs_dir):
+        h.update(path.relative_to(cbs_dir).as_posix().encode() + b"\0")
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def check_cbs_dir(cbs_dir: str | Path) -> Path:
+    cbs_dir = Path(cbs_dir)
+    if not cbs_dir.is_dir() or not any(find_table_file(cbs_dir, t) for t in DEFAULT_TABLES):
+        raise CBSDataMissing(missing_data_message(cbs_dir))
+    return cbs_dir
+
+
+def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
+    """Clean every available table for all gemeenten and Nederland (no cache)."""
+    # imported here because demographics imports this module
+    from tussenstand.sources.demographics import geo_series
+
+    cbs_dir = check_cbs_dir(cbs_dir)
+    areas = load_all_areas(cbs_dir)
+    frames, unresolved, provenance, absent = [], {}, {}, []
+    for table_id, spec in TABLES.items():
+        path = find_table_file(cbs_dir, table_id)
+        if path is None:
+            absent.append(table_id)
+            continue
+        peildatum, how = peildatum_for(path)
+        provenance[table_id] = how
+        fixed = None
+        if spec.fixed_period:
+            meta_period = str(read_meta(path).get("periode", "")).strip()
+            fixed = meta_period if meta_period.isdigit() else None
+        df = clean_table(read_table(cbs_dir, table_id), table_id, areas,
+                         peildatum=peildatum, fixed_period=fixed)
+        unresolved[table_id] = df.attrs.get("niet_gekoppeld", [])
+        frames.append(df)
+    if absent:
+        warnings.warn(f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
+                      stacklevel=2)
+    tables = combine(frames)
+    geo = geo_series(cbs_dir)
+    if not geo.empty:
+        # The geo files repeat CBS figures (inhabitants, households) from another CBS release.
+        # Precedence: a CBS table wins over a geo file for the same key. Differences are not
+        # dropped silently: they are listed in attrs['geo_afwijkingen'].
+        both = geo.merge(tables[[*KEY, "waarde", "tabel"]], on=KEY, how="left",
+                         suffixes=("", "_tabel"), indicator=True)
+        differs = (both["_merge"] == "both") & ~np.isclose(
+            both["waarde"].astype(float), both["waarde_tabel"].astype(float), equal_nan=True)
+        geo_diffs = [
+            f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {r.waarde_tabel:g}, {r.tabel} {r.waarde:g}"
+            for r in both[differs].itertuples()
+        ]
+        geo = geo[(both["_merge"] == "left_only").to_numpy()]
+    else:
+        geo_diffs = []
+    out = combine([tables, geo, derive_reintegration_rate(tables)])
+    out.attrs = {"niet_gekoppeld": unresolved, "peildatum_bron": provenance, "ontbrekend": absent,
+                 "geo_afwijkingen": geo_diffs}
+    return out
+
+
+def _write_parquet_atomic(df: pd.DataFrame, path: Path, metadata: dict[str, str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta.update({k.encode(): v.encode() for k, v in metadata.items()})
+    table = table.replace_schema_metadata(meta)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cached_hash(path: Path) -> str | None:
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return None
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:  # unreadable cache: rebuild
+        return None
+    value = meta.get(b"tussenstand_inputs_hash")
+    return value.decode() if value else None
+
+
+def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.DataFrame:
+    """All supported CBS series for all gemeenten and Nederland, from the cache when it is current.
+
+    The cache ``<processed_dir>/cbs/landelijk.parquet`` carries the hash of its input files; it is
+    rebuilt only when that hash changes, and written atomically.
+    """
+    cbs_dir = check_cbs_dir(cbs_dir)
+    path = Path(processed_dir) / "cbs" / CACHE_FILE
+    digest = inputs_hash(cbs_dir)
+    if cached_hash(path) == digest:
+        return pd.read_parquet(path)
+    df = build_national_series(cbs_dir)
+    extra = {"tussenstand_inputs_hash": digest,
+             "tussenstand_cbs_notes": json.dumps(df.attrs, ensure_ascii=False)}
+    attrs = df.attrs
+    df.attrs = {}
+    _write_parquet_atomic(df, path, extra)
+    df.attrs = attrs
+    return df
