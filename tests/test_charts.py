@@ -1,0 +1,430 @@
+"""The report's charts, built from real CBS figures (read with pandas directly) and plan figures."""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from tussenstand import charts  # noqa: E402
+from tussenstand.nlformat import NBSP  # noqa: E402
+from tussenstand.periods import Period, parse_period  # noqa: E402
+
+PEILDATUM = "2026-03-12"
+
+
+# ----- real data ------------------------------------------------------------------------------
+def _read_cbs(path: Path) -> pd.DataFrame:
+    df = pd.read_csv(path, sep=";", encoding="utf-8-sig")
+    for col in ("RegioS", "Perioden", "TypeMaatwerkvoorziening"):
+        if col in df.columns:
+            df[col] = df[col].astype("string").str.strip()
+    return df
+
+
+@pytest.fixture(scope="module")
+def wmo(cbs_dir) -> pd.DataFrame:
+    """Wmo clients (86050NED, 'Totaal') for Heemskerk and Nederland, as tidy rows."""
+    raw = _read_cbs(cbs_dir / "86050NED.csv")
+    raw = raw[(raw["TypeMaatwerkvoorziening"] == "Totaal")
+              & raw["RegioS"].isin(["Heemskerk", "Nederland"])]
+    rows = []
+    for _, r in raw.iterrows():
+        base = {"gemeente_naam": r["RegioS"], "periode": r["Perioden"], "bron": "CBS StatLine",
+                "tabel": "86050NED", "peildatum": PEILDATUM}
+        rows.append({**base, "indicator": "wmo_clienten_per_10000",
+                     "waarde": r["WmoClientenPer1000Inwoners_2"] * 10,
+                     "eenheid": "per 10.000 inwoners"})
+        rows.append({**base, "indicator": "wmo_clienten_aantal",
+                     "waarde": r["WmoClienten_1"], "eenheid": "aantal"})
+    return pd.DataFrame(rows)
+
+
+def _years(df: pd.DataFrame) -> pd.DataFrame:
+    return df[~df["periode"].str.contains("half")].reset_index(drop=True)
+
+
+def _series(df: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    return df[df["indicator"] == indicator].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def jeugdhulp(cbs_dir) -> pd.DataFrame:
+    """% youth with jeugdhulp: 82972NED (2015-2020) + 85098NED (2021-2023), break at 2021."""
+    rows = []
+    for table, first in (("82972NED", False), ("85098NED", True)):
+        raw = _read_cbs(cbs_dir / f"{table}.csv")
+        raw = raw[raw["RegioS"].isin(["Heemskerk", "Nederland"])
+                  & raw["Perioden"].str.fullmatch(r"\d{4}")]
+        for _, r in raw.iterrows():
+            rows.append({
+                "gemeente_naam": r["RegioS"], "periode": r["Perioden"],
+                "waarde": r["JongerenMetJeugdhulpInNatura_1"],
+                "eenheid": "% van jongeren tot 18 jaar", "bron": "CBS StatLine", "tabel": table,
+                "peildatum": PEILDATUM,
+                "reeksbreuk": first and r["Perioden"] == "2021",
+            })
+    return pd.DataFrame(rows)
+
+
+def _lines_with_data(fig) -> list[Line2D]:
+    return [ln for ax in fig.axes for ln in ax.get_lines() if len(ln.get_xdata())]
+
+
+def _all_y(fig) -> list[float]:
+    return [float(y) for ln in _lines_with_data(fig) for y in np.asarray(ln.get_ydata(), float)]
+
+
+# ----- trend chart -----------------------------------------------------------------------------
+def test_trend_chart_source_line_names_the_table(wmo):
+    result = charts.trend_chart(_series(_years(wmo), "wmo_clienten_per_10000"),
+                                title="Heemskerk heeft meer Wmo-cliënten dan Nederland")
+    assert result.source_line == (
+        "Bron: CBS StatLine, tabel 86050NED (peildatum 12 maart 2026); bewerking tussenstand"
+    )
+    assert not result.illustrative
+    assert not [t for t in result.fig.texts if t.get_text() == charts.WATERMARK_TEXT]
+
+
+def test_trend_chart_alt_text_has_latest_value_in_dutch(wmo, cbs_dir):
+    counts = _series(wmo, "wmo_clienten_aantal")
+    heemskerk = counts[(counts["gemeente_naam"] == "Heemskerk")
+                       & counts["periode"].str.contains("half")]
+    result = charts.trend_chart(heemskerk, title="Aantal Wmo-cliënten in Heemskerk",
+                                indicator_label="Wmo-cliënten met een maatwerkvoorziening")
+    # the latest half-year in the raw file, formatted by hand: 1e half jaar 2024
+    raw = _read_cbs(cbs_dir / "86050NED.csv")
+    last = raw[(raw["RegioS"] == "Heemskerk") & (raw["TypeMaatwerkvoorziening"] == "Totaal")
+               ].iloc[-1]
+    assert last["Perioden"] == "1e halfjaar 2024"
+    expected = f"{int(last['WmoClienten_1']):,}".replace(",", ".")
+    assert len(expected) == 5 and "." in expected  # a four-digit count: 2.xxx
+    assert f"Heemskerk: {expected} in 1e halfjaar 2024" in result.alt_text
+    assert result.alt_text.startswith("Aantal Wmo-cliënten in Heemskerk.")
+
+
+def test_trend_chart_tick_labels_are_dutch(wmo):
+    counts = _series(wmo, "wmo_clienten_aantal")
+    heemskerk = counts[(counts["gemeente_naam"] == "Heemskerk")
+                       & counts["periode"].str.contains("half")]
+    result = charts.trend_chart(heemskerk, title="Aantal Wmo-cliënten", y_from_zero=False)
+    labels = charts.tick_labels(result, "y")
+    assert labels and all("," not in lb for lb in labels)
+    assert any(lb.count(".") == 1 and len(lb) == 5 for lb in labels), labels  # e.g. 3.000
+    x_labels = charts.tick_labels(result, "x")
+    assert "1e hj\n2024" in x_labels
+    # every y tick label is the Dutch spelling of its tick value
+    ax = result.fig.axes[0]
+    for tick in ax.get_yticklabels():
+        if tick.get_text():
+            assert tick.get_text() == f"{tick.get_position()[1]:,.0f}".replace(",", ".")
+
+
+def test_trend_chart_percent_axis_and_series_break(jeugdhulp):
+    result = charts.trend_chart(jeugdhulp, title="Jeugdhulp in Heemskerk boven landelijk",
+                                order=["Heemskerk", "Nederland"])
+    labels = charts.tick_labels(result, "y")
+    assert all(lb.endswith("%") for lb in labels)
+    assert "0%" in labels
+    texts = [t.get_text().strip() for t in result.fig.axes[0].texts]
+    assert "reeksbreuk" in texts
+    # the break line sits between 2020 (x = 2021.0) and 2021 (x = 2022.0)
+    vlines = [ln for ln in result.fig.axes[0].get_lines()
+              if len(set(np.asarray(ln.get_xdata(), float))) == 1
+              and ln.get_linestyle() not in ("None", "none")]
+    assert any(2021.0 < float(ln.get_xdata()[0]) < 2022.0 for ln in vlines)
+    assert "tabellen 82972NED en 85098NED" in result.source_line
+    assert "Reeksbreuk vanaf 2021" in result.alt_text
+    assert "% van jongeren tot 18 jaar" in result.fig.axes[0].get_ylabel()
+
+
+def test_missing_cbs_value_is_a_gap_with_a_note(wmo):
+    data = _series(_years(wmo), "wmo_clienten_per_10000")
+    nl_2021 = data[(data["gemeente_naam"] == "Nederland") & (data["periode"] == "2021")]
+    assert nl_2021["waarde"].isna().all()  # CBS has no 2021 figure for Nederland here
+    result = charts.trend_chart(data, title="Wmo-cliënten per 10.000 inwoners")
+    assert "Geen gegevens voor Nederland 2021." in result.notes
+    assert "Geen gegevens voor Nederland 2021." in result.alt_text
+
+
+# ----- illustrative data and suppression -----------------------------------------------------
+def test_illustrative_data_gets_watermark_and_prefix(wmo):
+    data = _series(_years(wmo), "wmo_clienten_per_10000").assign(illustratief=False)
+    data.loc[0, "illustratief"] = True
+    result = charts.trend_chart(data, title="Voorbeeld")
+    marks = [t for t in result.fig.texts if t.get_text() == "Illustratief"]
+    assert len(marks) == 1 and marks[0].get_gid() == charts.WATERMARK_GID
+    assert marks[0].get_visible() and marks[0].get_alpha() > 0.1
+    assert result.source_line.startswith("ILLUSTRATIEF – geen echte gegevens. Bron: CBS StatLine")
+    assert result.alt_text.startswith("ILLUSTRATIEF")
+    assert result.illustrative
+
+
+def test_suppressed_values_are_not_plotted_nor_saved(wmo, tmp_path):
+    data = _series(_years(wmo), "wmo_clienten_aantal")
+    data = data[data["gemeente_naam"] == "Heemskerk"].reset_index(drop=True)
+    secret = float(data.loc[3, "waarde"])
+    data["onderdrukt"] = False
+    data.loc[3, "onderdrukt"] = True
+    result = charts.trend_chart(data, title="Wmo-cliënten")
+    ys = _all_y(result.fig)
+    assert secret not in ys
+    assert any(math.isnan(y) for y in ys)  # a gap, not a dropped point that the line bridges
+    assert charts.SUPPRESSED_NOTE in result.notes
+    assert result.data["waarde"].isna().sum() == 1
+    paths = charts.save_chart(result, tmp_path, "wmo_onderdrukt")
+    csv = pd.read_csv(paths["csv"], sep=";", decimal=",", encoding="utf-8-sig", dtype={"periode": str})
+    assert secret not in set(csv["waarde"].dropna())
+    assert csv.loc[csv["periode"] == data.loc[3, "periode"], "onderdrukt"].tolist() == ["ja"]
+
+
+# ----- saving ---------------------------------------------------------------------------------
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", head[16:24])
+
+
+def test_save_chart_writes_png_and_dutch_csv_of_the_plotted_data(wmo, tmp_path):
+    data = _series(_years(wmo), "wmo_clienten_per_10000")
+    data.loc[0, "waarde"] = 612.5  # a decimal, to see the decimal comma
+    result = charts.trend_chart(data, title="Wmo-cliënten per 10.000 inwoners")
+    paths = charts.save_chart(result, tmp_path / "figuren", "wmo_per_10000")
+    assert paths == {"png": tmp_path / "figuren" / "wmo_per_10000.png",
+                     "csv": tmp_path / "figuren" / "wmo_per_10000.csv"}
+    assert _png_size(paths["png"]) == (int(charts.FIGSIZE[0] * 150), int(charts.FIGSIZE[1] * 150))
+    raw = paths["csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    text = raw.decode("utf-8-sig")
+    header = text.splitlines()[0].split(";")
+    assert {"gemeente_naam", "periode", "waarde", "eenheid", "bron", "tabel"} <= set(header)
+    assert ";612,5;" in text
+    back = pd.read_csv(paths["csv"], sep=";", decimal=",", encoding="utf-8-sig",
+                       dtype={"periode": str})
+    assert len(back) == len(data)
+    plotted = {y for y in _all_y(result.fig) if not math.isnan(y)}  # line + markers: a set
+    assert set(back["waarde"].dropna()) == plotted
+    assert 612.5 in plotted
+    assert set(back["tabel"]) == {"86050NED"}
+    # same chart, same bytes (stable content hashes in the run manifest)
+    first = paths["png"].read_bytes()
+    charts.save_chart(result, tmp_path / "figuren", "wmo_per_10000")
+    assert paths["png"].read_bytes() == first
+    assert not [p for p in (tmp_path / "figuren").iterdir() if p.suffix == ".tmp"]
+
+
+def test_save_chart_refuses_a_path_as_name(wmo, tmp_path):
+    result = charts.trend_chart(_series(_years(wmo), "wmo_clienten_per_10000"), title="x")
+    with pytest.raises(ValueError, match="ongeldige bestandsnaam '../uit'"):
+        charts.save_chart(result, tmp_path, "../uit")
+
+
+def test_chart_data_without_source_is_refused(wmo):
+    data = _series(_years(wmo), "wmo_clienten_per_10000").drop(columns=["bron"])
+    with pytest.raises(ValueError, match="kolom\\(men\\) bron ontbreken"):
+        charts.trend_chart(data, title="x")
+
+
+# ----- goal chart -------------------------------------------------------------------------------
+@dataclass
+class StandInAssessment:
+    """The fields of tussenstand.progress.GoalAssessment that the chart reads."""
+
+    baseline_value: float
+    baseline_period: Period
+    target_value: float
+    target_period: Period
+    expected_value: float
+    latest_value: float
+    latest_period: Period
+    projection: float
+    status: str
+
+
+def _op_koers():
+    """The real Status enum when tussenstand.progress is there (its ``.label`` is shown)."""
+    try:
+        from tussenstand.progress import Status
+    except ImportError:
+        return "op koers"
+    return Status("op koers")
+
+
+def test_goal_chart_draws_path_projection_and_markers(wmo, tmp_path):
+    heemskerk = _series(wmo, "wmo_clienten_per_10000")
+    heemskerk = heemskerk[(heemskerk["gemeente_naam"] == "Heemskerk")
+                          & heemskerk["periode"].str.contains("half")
+                          & (heemskerk["periode"].str[-4:].astype(int) >= 2022)]
+    latest = heemskerk.iloc[-1]
+    assessment = StandInAssessment(
+        baseline_value=float(heemskerk.iloc[0]["waarde"]), baseline_period=parse_period("2022-H1"),
+        target_value=650.0, target_period=parse_period("2027"), expected_value=701.3,
+        latest_value=float(latest["waarde"]), latest_period=parse_period("2024-H1"),
+        projection=655.5, status=_op_koers(),
+    )
+    result = charts.goal_chart(heemskerk, assessment, title="Wmo-gebruik daalt richting doel",
+                               goal_label="Wmo-cliënten per 10.000 inwoners",
+                               source="Beleidsplan Sociaal domein 2024 en verder")
+    lines = {ln.get_label(): ln for ln in result.fig.axes[0].get_lines()}
+    path = lines["verwacht pad (rechte lijn)"]
+    assert path.get_linestyle() == "--"
+    assert list(path.get_xdata()) == [parse_period("2022-H1").decimal_year("end"), 2028.0]
+    assert list(path.get_ydata()) == [assessment.baseline_value, 650.0]
+    proj = lines["projectie"]
+    assert proj.get_linestyle() == ":" and list(proj.get_ydata()) == [latest["waarde"], 655.5]
+    assert list(lines["streefwaarde"].get_ydata()) == [650.0]
+    assert "Streefwaarde 650 per 10.000 inwoners in 2027." in result.alt_text
+    assert "was in 1e halfjaar 2024 701,3 per 10.000 inwoners verwacht" in result.alt_text
+    assert "uit op 655,5 per 10.000 inwoners" in result.alt_text
+    assert "Status: op koers." in result.alt_text
+    assert result.source_line == (
+        "Bron: CBS StatLine, tabel 86050NED (peildatum 12 maart 2026); Beleidsplan Sociaal domein "
+        "2024 en verder; bewerking tussenstand")
+    assert "2027" in charts.tick_labels(result, "x")
+    paths = charts.save_chart(result, tmp_path, "doel_wmo")
+    csv = pd.read_csv(paths["csv"], sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(csv["reeks"].unique()) == ["meting", "nulmeting", "streefwaarde", "verwacht pad",
+                                           "projectie"]
+    assert csv.loc[csv["reeks"] == "projectie", "waarde"].tolist() == [655.5]
+
+
+def test_goal_chart_without_target_period_is_refused(wmo):
+    @dataclass
+    class NoPeriod:
+        target_value: float = 1.0
+
+    with pytest.raises(ValueError, match="periode van de streefwaarde ontbreekt"):
+        charts.goal_chart(_series(_years(wmo), "wmo_clienten_aantal"), NoPeriod(), title="x")
+
+
+def test_goal_per_district_is_a_bar_per_wijk_with_level_line():
+    data = pd.DataFrame({
+        "gebied": ["Centrum", "Broekpolder", "Oosterwijk", "Noord"],
+        "periode": "2026-H1", "waarde": [62.5, 71.0, 55.25, 4.0],
+        "onderdrukt": [False, False, False, True], "eenheid": "%",
+        "bron": "Gemeente Heemskerk (registratie)", "tabel": "wijkmonitor.xlsx",
+        "peildatum": "2026-07-01", "illustratief": True,
+    })
+
+    @dataclass
+    class Level:
+        target_value: float = 60.0
+
+    result = charts.goal_chart(data, Level(), title="Twee van de drie wijken op niveau")
+    ax = result.fig.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert 4.0 not in widths and widths[-3:] == [55.25, 62.5, 71.0]
+    assert any(t.get_text() == "onderdrukt" for t in ax.texts)
+    assert "55,3%" in [t.get_text() for t in ax.texts]
+    assert "2 van de 3 wijken met een meting" in result.alt_text
+    assert result.source_line.startswith("ILLUSTRATIEF – geen echte gegevens. Bron: Gemeente "
+                                         "Heemskerk (registratie), bestand wijkmonitor.xlsx")
+
+
+# ----- budget and age structure --------------------------------------------------------------
+BUDGET_HEEMSKERK_2024 = {  # plan 003, section 3.3 (OCR '£.352.650' repaired by the total)
+    "Vitaal en weerbaar": 1874008,
+    "Opgroeien en zelfontplooiing": 14984774,
+    "Ontmoeten en omzien naar elkaar": 4352650,
+    "Zorg en wonen": 12476129,
+    "Financieel fit": 11440518,
+}
+
+
+def test_bar_chart_labels_amounts_with_shares():
+    df = pd.DataFrame({"opgave": list(BUDGET_HEEMSKERK_2024),
+                       "waarde": list(BUDGET_HEEMSKERK_2024.values()), "eenheid": "euro",
+                       "bron": "Beleidsplan Sociaal domein 2024 en verder"})
+    assert sum(BUDGET_HEEMSKERK_2024.values()) == 45128079
+    result = charts.bar_chart(df, category_col="opgave", title="Opgroeien krijgt een derde")
+    labels = [t.get_text() for t in result.fig.axes[0].texts]
+    assert f"€{NBSP}4.352.650 (9,6%)" in labels
+    assert f"€{NBSP}14.984.774 (33,2%)" in labels
+    assert f"totaal €{NBSP}45.128.079" in result.alt_text
+    assert result.data["aandeel"].sum() == pytest.approx(100)
+    assert any(lb.startswith(f"€{NBSP}") and "." in lb for lb in charts.tick_labels(result, "x"))
+    assert result.source_line == "Bron: Beleidsplan Sociaal domein 2024 en verder; bewerking tussenstand"
+
+
+def test_age_structure_chart_marks_prognosis():
+    counts = {"2018": [5940, 4524, 8503, 11730, 8448], "2024": [5811, 4277, 8947, 11068, 9349],
+              "2030": [5700, 4100, 9200, 10700, 10300]}  # plan 003, section 3.1
+    rows = [
+        {"gemeente_naam": "Heemskerk", "indicator": f"inwoners_{band}", "periode": year,
+         "waarde": v, "eenheid": "aantal", "bron": "Beleidsplan Sociaal domein 2024 en verder"}
+        for year, values in counts.items()
+        for band, v in zip(["0_15", "15_25", "25_45", "45_65", "65plus"], values, strict=True)
+    ]
+    result = charts.age_structure_chart(pd.DataFrame(rows), title="Aandeel 65-plussers groeit",
+                                        prognosis_periods=["2030"])
+    legend = [t.get_text() for t in result.fig.axes[0].get_legend().get_texts()]
+    assert legend == ["2018", "2024", "2030 (prognose)"]
+    hatched = [p for p in result.fig.axes[0].patches if p.get_hatch()]
+    assert len(hatched) == 5
+    # the plan's own shares: 65+ 21,6% (2018), 23,7% (2024), 25,8% (2030)
+    assert "65 jaar en ouder van 21,6% naar 25,8%" in result.alt_text
+    share_2024 = result.data[(result.data["periode"] == "2024")
+                             & (result.data["indicator"] == "inwoners_65plus")]["aandeel"]
+    assert round(float(share_2024.iloc[0]), 1) == 23.7
+
+
+# ----- showing in a notebook ------------------------------------------------------------------
+def test_show_chart_emits_markdown_with_alt_text_and_caption(wmo, tmp_path, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda obj, **kw: shown.append((obj, kw)))
+    result = charts.trend_chart(_series(_years(wmo), "wmo_clienten_per_10000"),
+                                title="Heemskerk boven Nederland")
+    charts.save_chart(result, tmp_path / "figuren", "wmo")
+    charts.show_chart(result, relative_to=tmp_path)
+    assert len(shown) == 1
+    bundle, kw = shown[0]
+    assert kw["raw"] is True
+    md = bundle["text/markdown"]
+    assert md.startswith("![Bron: CBS StatLine, tabel 86050NED (peildatum 12 maart 2026); "
+                         "bewerking tussenstand")
+    assert "](figuren/wmo.png){fig-alt=\"Heemskerk boven Nederland. Lijngrafiek" in md
+    assert bundle["text/plain"] == f"{result.alt_text}\n{result.caption}"
+    assert kw["metadata"]["image/png"]["alt"] == result.alt_text
+    assert "<Figure" not in bundle["text/plain"] and "0x" not in bundle["text/plain"]
+    charts.show_chart(result, relative_to=tmp_path)
+    assert shown[1][0]["text/markdown"] == md  # deterministic for nbval
+
+
+def test_apply_style_sets_report_defaults():
+    import matplotlib as mpl
+
+    with mpl.rc_context():
+        charts.apply_style()
+        assert mpl.rcParams["axes.spines.top"] is False
+        assert mpl.rcParams["axes.spines.right"] is False
+        assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == charts.COLORS["gemeente"]
+
+
+def test_show_chart_before_saving_shows_png_with_alt_then_caption(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
+    df = pd.DataFrame({"opgave": list(BUDGET_HEEMSKERK_2024),
+                       "waarde": list(BUDGET_HEEMSKERK_2024.values()),
+                       "bron": "Beleidsplan Sociaal domein 2024 en verder"})
+    result = charts.bar_chart(df, category_col="opgave", title="Budget per opgave")
+    charts.show_chart(result)
+    (image, image_kw), (caption, _) = shown
+    assert image["image/png"] and image_kw["metadata"]["image/png"]["alt"] == result.alt_text
+    assert caption["text/markdown"] == ("*Bron: Beleidsplan Sociaal domein 2024 en verder; "
+                                        "bewerking tussenstand*")
+    assert "<Figure" not in repr(result)
