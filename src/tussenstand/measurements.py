@@ -310,13 +310,36 @@ def comparison_codes(config: ProjectConfig, framework: Any, members: list[str]) 
     return sorted(codes)
 
 
+REGION_KINDS = ("jeugdzorgregio", "arbeidsmarktregio")
+
+
+def region_codes(config: ProjectConfig, members: list[str]) -> dict[str, list[str]]:
+    """The CBS region codes (``JZ10``, ``AM37``) of the members, per region kind.
+
+    The report compares a municipality with its own jeugdzorgregio and arbeidsmarktregio, whose
+    figures CBS publishes as rows of their own in some tables.
+    """
+    from tussenstand.sources import areas
+
+    try:
+        table = areas.load_areas(config.cbs_dir)
+    except areas.AreasError:
+        return {}
+    rows = table[table["gemeente"].isin(members)]
+    return {
+        kind: sorted({str(c) for c in rows[f"{kind}_code"].dropna() if str(c).strip()})
+        for kind in REGION_KINDS
+    }
+
+
 def clean_unit(config: ProjectConfig, unit: Any, period: Period) -> CleaningResult:
     """The cleaning stage for one monitored unit (gemeente or region) and one report period.
 
     ``unit`` is a :class:`tussenstand.frameworks.MonitoredUnit`.
 
     1. national CBS series (``sources.cbs.load_national_series``), kept for the unit's members,
-       Nederland (NL01) and the comparison group (the framework's own, else the same size class);
+       Nederland (NL01), the comparison group (the framework's own, else the same size class) and
+       the members' jeugdzorgregio and arbeidsmarktregio;
     2. local registrations from ``data/raw/registraties`` for the members, checked against the
        frameworks (personal-data guard and template validation happen while reading);
     3. only periods that have ended by the end of ``period``;
@@ -334,7 +357,8 @@ def clean_unit(config: ProjectConfig, unit: Any, period: Period) -> CleaningResu
     members = unit_members(unit)
     frameworks = load_frameworks(config.frameworks_dir)
     framework = frameworks.get(getattr(unit, "framework_id", ""))
-    keep = {*members, NATIONAL_CODE, *comparison_codes(config, framework, members)}
+    regions = [c for codes in region_codes(config, members).values() for c in codes]
+    keep = {*members, NATIONAL_CODE, *comparison_codes(config, framework, members), *regions}
     notes: list[str] = []
 
     cbs = load_national_series(config.cbs_dir, config.processed_dir)
