@@ -8,7 +8,8 @@ shown end to end. Every row says ``illustratief=ja`` and ``bron`` says it is not
 Rules the figures follow:
 
 * every goal of ``data/raw/kaders/heemskerk.yaml`` whose series is a registration (``reg_...``)
-  gets a series, at the goal's measurement frequency, up to and including 2026-H2;
+  gets a series, at the goal's measurement frequency, up to and including 2026-H1 (the latest half-year
+  that had ended when the file was made); yearly series therefore end in 2025;
 * a series starts at the plan's baseline (period and value exactly as in the plan). Where the plan
   has no baseline, or it is pending, the series starts at the first measurement period after the
   plan (2024) and no baseline row is written: a baseline is never invented;
@@ -29,7 +30,6 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -44,14 +44,16 @@ FRAMEWORK = ROOT / "data" / "raw" / "kaders" / "heemskerk.yaml"
 OUTPUT = ROOT / "data" / "raw" / "registraties" / "heemskerk_illustratief.csv"
 GEMEENTE = "GM0396"
 BRON = "Illustratieve registratie (geen echte gegevens)"
-LAST = Period.of_half(2026, 2)
+LAST = Period.of_half(2026, 1)
+# One export date for the whole file, as a municipality's export would have (fixed, not the clock).
+EXPORT_DATE = "2026-10-15"
 FIRST_YEAR_WITHOUT_BASELINE = 2024
 SEED = 20241001
 DISTRICTS = ["Wijk 1", "Wijk 2", "Wijk 3", "Wijk 4", "Wijk 5"]
 COLUMNS = ["gemeente", "doel", "reeks", "periode", "gebied", "waarde", "eenheid", "bron",
            "opmerking", "illustratief", "peildatum"]
 
-# Value at the last measurement up to 2026-H2, per goal (the outcome it illustrates).
+# Value at the last measurement up to 2026-H1, per goal (the outcome it illustrates).
 # For goals without a baseline: (first value, last value).
 END_VALUES: dict[str, float] = {
     "VW-1": 58.6,    # on course
@@ -92,7 +94,7 @@ DISTRICT_VALUES: dict[str, dict[str, list[float]]] = {
              "Wijk 5": [44.0], "": [45.1]},
 }
 # Measurements not (yet) delivered: (goal, period) -> reason.
-MISSING = {("FF-5", "2026"): "Divosa-benchmark over 2026 nog niet gepubliceerd"}
+MISSING = {("FF-5", "2025"): "Divosa-benchmark over 2025 nog niet gepubliceerd"}
 NOTES = {
     "FF-1": "toekenningen in de 12 maanden tot en met het einde van de periode",
     "ZW-4": "gemiddelde kosten over de 12 maanden tot en met het einde van de periode",
@@ -180,7 +182,7 @@ def build_rows(goals: list[Goal]) -> list[dict[str, str]]:
             "bron": BRON,
             "opmerking": note,
             "illustratief": "ja",
-            "peildatum": (period.end + timedelta(days=45)).isoformat(),
+            "peildatum": EXPORT_DATE,
         })
 
     for goal in goals:
@@ -198,6 +200,10 @@ def build_rows(goals: list[Goal]) -> list[dict[str, str]]:
                     note="nulmeting uit het beleidsplan (hele gemeente)")
                 periods = periods[1:]
             for district, values in per_district.items():
+                if not periods:  # no measurement after the baseline has ended yet
+                    break
+                if len(values) > len(periods):  # keep the end value as the latest measurement
+                    values = values[: len(periods) - 1] + values[-1:]
                 if len(values) != len(periods):
                     raise SystemExit(f"{goal.id}: {len(values)} waarden voor {len(periods)} perioden")
                 for period, value in zip(periods, values, strict=True):

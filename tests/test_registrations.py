@@ -228,9 +228,12 @@ def test_illustrative_file_covers_every_registration_goal(project_root, heemsker
                 assert base["waarde"].tolist() == [pytest.approx(goal.baseline.value)], goal.id
             else:  # no invented baseline: nothing before the plan
                 assert rows["periode_eind"].min().year >= 2024, goal.id
-            assert rows["periode_eind"].max() <= __import__("pandas").Timestamp("2026-12-31")
+            # the file was made in 2026-H2: nothing after the last half-year that had ended
+            assert rows["periode_eind"].max() <= __import__("pandas").Timestamp("2026-06-30")
     per_district = df[df["gebied"] != ""]
-    assert {"reg_OO-2", "reg_OO-3", "reg_OO-5"} <= set(per_district["indicator"])
+    assert {"reg_OO-2", "reg_OO-3"} <= set(per_district["indicator"])
+    # OO-5 (GGD monitor, once every four years): after the 2022 baseline the next wave is 2026
+    assert df[df["indicator"] == "reg_OO-5"]["periode"].tolist() == ["2022"]
     small = df[(df["eenheid"] == "aantal") & (df["waarde"] < 10) & (df["waarde"] > 0)]
     assert len(small) > 0  # so that suppression shows in the report
 

@@ -458,3 +458,21 @@ def quality_summary(
         },
         "opmerkingen": list(notes or []),
     }
+
+
+def clean(
+    gemeente: str,
+    periode: str,
+    *,
+    project_root: str | Path | None = None,
+    cbs_dir: str | Path | None = None,
+) -> CleaningResult:
+    """:func:`clean_unit` for a municipality or region code and a report period as a user types them
+    (what ``notebooks/01_opschonen.ipynb`` calls)."""
+    from tussenstand.config import load_config
+    from tussenstand.frameworks import find_unit, monitored_units
+    from tussenstand.periods import parse_report_period
+
+    config = load_config(Path(project_root) if project_root else None, cbs_dir=cbs_dir)
+    unit = find_unit(monitored_units(config.frameworks_dir), gemeente)
+    return clean_unit(config, unit, parse_report_period(periode))

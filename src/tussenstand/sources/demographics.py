@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tussenstand.periods import Period
 from tussenstand.sources.cbs import (
     BRON,
     OUTPUT_COLUMNS,
@@ -262,3 +263,37 @@ def plan_households(path: str | Path) -> pd.DataFrame:
     df["tabel"] = Path(path).name
     return df[["gemeente", "gemeente_naam", "jaar", "type", "aantal", "bron", "tabel", "prognose"]] \
         .sort_values(["gemeente", "jaar", "type"]).reset_index(drop=True)
+
+
+def national_shares_from_geo(cbs_dir: str | Path) -> pd.DataFrame:
+    """Age shares for Nederland per geo year, as the inhabitant-weighted mean over all gemeenten.
+
+    The geo files give each gemeente's shares in whole percentages only; weighting them by
+    inhabitants gives the national shares to within a few tenths of a percent. Rows in the tidy
+    measurement shape (gemeente ``NL01``, indicator ``aandeel_<band>``, unit
+    ``% (berekend uit afgeronde gemeentecijfers)``).
+    """
+    files = geo_files(cbs_dir)
+    if not files:
+        raise DemographicsError(f"geen geo-bestanden in {Path(cbs_dir) / 'geo'}")
+    geo = read_geo(cbs_dir)
+    rows = []
+    for year, g in geo.groupby("jaar"):
+        g = g.dropna(subset=["inwoners"])
+        weight = g["inwoners"].sum()
+        for band in AGE_BANDS:
+            col = f"aandeel_{band}"
+            known = g.dropna(subset=[col])
+            if known.empty or weight <= 0:
+                continue
+            value = float((known[col] * known["inwoners"]).sum() / known["inwoners"].sum())
+            period = Period.of_year(int(year))
+            rows.append({
+                "gemeente": "NL01", "gemeente_naam": "Nederland", "indicator": col,
+                "periode": period.code, "periode_start": pd.Timestamp(period.start),
+                "periode_eind": pd.Timestamp(period.end), "gebied": "", "waarde": value,
+                "eenheid": "% (berekend uit afgeronde gemeentecijfers)", "bron": BRON,
+                "tabel": f"geo/gemeenten_{year}.geojson", "peildatum": "", "ontbreekt_reden": "",
+                "illustratief": False, "voorlopig": False, "onderdrukt": False, "reeksbreuk": False,
+            })
+    return pd.DataFrame(rows)
