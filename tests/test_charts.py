@@ -372,7 +372,7 @@ def test_age_structure_chart_marks_prognosis():
     hatched = [p for p in result.fig.axes[0].patches if p.get_hatch()]
     assert len(hatched) == 5
     # the plan's own shares: 65+ 21,6% (2018), 23,7% (2024), 25,8% (2030)
-    assert "65 jaar en ouder van 21,6% naar 25,8%" in result.alt_text
+    assert "65+ jaar van 21,6% naar 25,8%" in result.alt_text
     share_2024 = result.data[(result.data["periode"] == "2024")
                              & (result.data["indicator"] == "inwoners_65plus")]["aandeel"]
     assert round(float(share_2024.iloc[0]), 1) == 23.7

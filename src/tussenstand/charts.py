@@ -96,8 +96,13 @@ ROLE_STYLES = {
         "color": COLORS["vergelijkingsgroep"], "linestyle": "-.", "marker": "^", "linewidth": 1.8,
     },
     "regio": {"color": COLORS["regio"], "linestyle": ":", "marker": "D", "linewidth": 1.8},
+    # further municipalities side by side (a region report): own colour, line style and marker
+    "gemeente_2": {"color": OKABE_ITO["vermiljoen"], "linestyle": "-", "marker": "v", "linewidth": 1.8},
+    "gemeente_3": {"color": OKABE_ITO["zwart"], "linestyle": "--", "marker": "P", "linewidth": 1.8},
+    "gemeente_4": {"color": OKABE_ITO["hemelsblauw"], "linestyle": "-.", "marker": "X", "linewidth": 1.8},
 }
 ROLES = tuple(ROLE_STYLES)
+EXTRA_MEMBER_ROLES = ("gemeente_2", "gemeente_3", "gemeente_4")
 
 FIGSIZE = (7.0, 4.2)  # inches: about 16 cm wide on A4, ~1050 px at 150 dpi
 PNG_DPI = 150
@@ -414,10 +419,16 @@ def _gap_notes(data: pd.DataFrame, value_col: str, label_col: str | None) -> lis
     missing = data[data[value_col].isna() & ~data["onderdrukt"]]
     if len(missing):
         items = []
-        for _, row in missing.iterrows():
-            who = f"{row[label_col]} " if label_col else ""
-            reason = f" ({row['ontbreekt_reden']})" if row["ontbreekt_reden"] else ""
-            items.append(f"{who}{fmt_period(row['_period'])}{reason}")
+        keys = [label_col, "ontbreekt_reden"] if label_col else ["ontbreekt_reden"]
+        for key, rows in missing.groupby(keys, sort=False, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            who = f"{key[0]} " if label_col else ""
+            reason = key[-1]
+            periods = sorted(set(rows["_period"]), key=_x)
+            when = (fmt_list(fmt_period(q) for q in periods) if len(periods) <= 3
+                    else f"{len(periods)} perioden ({fmt_period(periods[0])} tot en met "
+                         f"{fmt_period(periods[-1])})")
+            items.append(f"{who}{when}" + (f" ({reason})" if reason else ""))
         notes.append("Geen gegevens voor " + fmt_list(items) + ".")
     if data["voorlopig"].any():
         notes.append("Open punten zijn voorlopige cijfers.")
@@ -450,7 +461,7 @@ def _freeze_layout(fig: Figure) -> None:
 
 
 def _set_title(ax, title: str) -> None:
-    ax.set_title(textwrap.fill(title, 80), loc="left", pad=10)
+    ax.set_title(textwrap.fill(title, 64), loc="left", pad=10)
 
 
 def _public_columns(data: pd.DataFrame) -> pd.DataFrame:
@@ -566,8 +577,10 @@ def trend_chart(
                              **{k: v for k, v in ROLE_STYLES[role_of[lb]].items() if k != "marker"})
             for lb in labels
         ]
-        ax.legend(handles, [str(lb) for lb in labels], loc="upper center",
-                  bbox_to_anchor=(0.5, -0.14), ncol=min(4, len(labels)))
+        longest = max(len(str(lb)) for lb in labels)
+        ncol = min(4, len(labels)) if longest <= 16 else min(2, len(labels))
+        ax.legend(handles, [textwrap.shorten(str(lb), 48, placeholder="…") for lb in labels],
+                  loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=ncol)
         _set_title(ax, title)
 
     alt = _trend_alt(data, labels, series_label_col, value_col, unit, indicator_label)
@@ -600,9 +613,10 @@ def _assign_roles(labels: list[str], roles: Mapping[str, str] | None) -> dict[st
             if not out[label]:
                 out[label] = "gemeente"
                 break
-    for label in labels:  # further unnamed series: a regio style rather than a clash
+    extra = iter(EXTRA_MEMBER_ROLES)
+    for label in labels:  # further unnamed series: further municipalities, then a regio style
         if not out[label]:
-            out[label] = "regio"
+            out[label] = next(extra, "regio")
     return out
 
 
@@ -949,11 +963,11 @@ def bar_chart(
 
 # ----- age structure ---------------------------------------------------------------------------------
 AGE_BAND_LABELS = {
-    "0_15": "0 tot 15 jaar",
-    "15_25": "15 tot 25 jaar",
-    "25_45": "25 tot 45 jaar",
-    "45_65": "45 tot 65 jaar",
-    "65plus": "65 jaar en ouder",
+    "0_15": "0-15 jaar",
+    "15_25": "15-25 jaar",
+    "25_45": "25-45 jaar",
+    "45_65": "45-65 jaar",
+    "65plus": "65+ jaar",
 }
 
 
@@ -981,7 +995,7 @@ def age_structure_chart(
     Values in ``%`` are used as they are; counts (``eenheid`` ``aantal``) become shares of the
     series' total in that period. A period is a prognosis when the row's ``prognose`` column is true
     or it is in ``prognosis_periods``: its bars are hatched and labelled ``prognose``.
-    Band codes ``aandeel_0_15`` / ``inwoners_65plus`` get Dutch labels (``0 tot 15 jaar``).
+    Band codes ``aandeel_0_15`` / ``inwoners_65plus`` get Dutch labels (``0-15 jaar``, ``65+ jaar``).
     """
     data = _prepare(df, [series_label_col, band_col, period_col], "leeftijdsopbouw", value_col)
     data = _add_period_columns(data, period_col, "leeftijdsopbouw")

@@ -1,0 +1,956 @@
+"""The evaluation report: what each chapter of ``notebooks/02_rapport.ipynb`` shows.
+
+The notebook stays thin: it opens a :class:`Report` for its parameters and calls one ``show_*``
+function per chapter. Each function builds tables (Markdown, so Quarto renders them in HTML and in
+the typst PDF), charts (:mod:`tussenstand.charts`, saved with the CSV behind them) and a sentence
+of interpretation, all in Dutch. Published values pass the small-numbers rule
+(:func:`tussenstand.disclosure.apply_disclosure`); goal statuses are judged on the internal values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tussenstand import charts
+from tussenstand.config import ProjectConfig, load_config
+from tussenstand.disclosure import apply_disclosure, format_published_value
+from tussenstand.frameworks import (
+    Framework,
+    Indicator,
+    MonitoredUnit,
+    find_unit,
+    load_frameworks,
+    units_of,
+)
+from tussenstand.goals import Goal
+from tussenstand.measurements import (
+    MEASUREMENTS_FILE,
+    QUALITY_FILE,
+    read_measurements,
+    region_codes,
+)
+from tussenstand.nlformat import (
+    fmt_date,
+    fmt_euro,
+    fmt_int,
+    fmt_list,
+    fmt_number,
+    fmt_percent,
+    fmt_value,
+)
+from tussenstand.periods import Period, parse_period, parse_report_period
+from tussenstand.progress import STATUS_RULES_NL, GoalAssessment, Status, assess_goal
+
+NATIONAL = "NL01"
+SUMMARY_FILE = "samenvatting.json"
+FIGURES_FOLDER = "data"
+COMPARISON_LABEL = "Vergelijkingsgroep (mediaan)"
+ILLUSTRATIVE_BANNER = (
+    "**Let op: illustratieve gegevens.** Een deel van de cijfers in dit rapport komt uit "
+    "*illustratieve* registraties: geen echte gegevens van de gemeente, maar voorbeeldreeksen die laten "
+    "zien hoe het rapport werkt zolang de echte registraties er niet zijn. Ze zijn overal gemarkeerd "
+    "met 'illustratief'."
+)
+
+
+class ReportError(RuntimeError):
+    """The report cannot be made (e.g. the cleaning step has not run)."""
+
+
+# ----- opening a report ---------------------------------------------------------------------------
+@dataclass
+class Report:
+    """Everything one report (unit x period) shows."""
+
+    config: ProjectConfig
+    unit: MonitoredUnit
+    framework: Framework
+    period: Period
+    measurements: pd.DataFrame  # internal: real values, `onderdrukt` marked
+    published: pd.DataFrame  # what may be shown: suppressed values blanked
+    output_dir: Path
+    relative_to: Path
+    assessments: dict[str, GoalAssessment] = field(default_factory=dict)
+    comparison_codes: tuple[str, ...] = ()
+    regions: dict[str, list[str]] = field(default_factory=dict)
+    chart_count: int = 0
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.output_dir / FIGURES_FOLDER
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return tuple(self.unit.members)
+
+    @property
+    def illustrative(self) -> bool:
+        own = self.measurements[self.measurements["gemeente"].isin(self.members)]
+        return bool(own["illustratief"].any())
+
+    def member_name(self, code: str) -> str:
+        names = self.measurements.loc[self.measurements["gemeente"] == code, "gemeente_naam"]
+        if len(names) and str(names.iloc[0]).strip():
+            return str(names.iloc[0])
+        return next((m.name for m in self.framework.municipalities if m.code == code), code)
+
+
+def open_report(
+    gemeente: str,
+    periode: str,
+    *,
+    project_root: str | Path | None = None,
+    cbs_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+) -> Report:
+    """Open the report of ``gemeente`` (GM code or region code) for ``periode``.
+
+    Reads the measurements the cleaning notebook wrote (``data/processed/<code>/<periode>/``).
+    ``output_dir`` is where figures and their CSV go (``<output_dir>/data/``); by default the
+    processed folder of this report, so that running the template notebook never touches
+    ``reports/``. Image links are written relative to ``output_dir`` when it is given (papermill
+    runs the notebook there), else relative to the working directory.
+    """
+    config = load_config(Path(project_root) if project_root else None, cbs_dir=cbs_dir)
+    period = parse_report_period(periode)
+    frameworks = load_frameworks(config.frameworks_dir)
+    unit = find_unit(units_of(frameworks), gemeente)
+    framework = frameworks[unit.framework_id]
+    source = config.processed_unit_dir(unit.code, period) / MEASUREMENTS_FILE
+    if not source.is_file():
+        raise ReportError(
+            f"{source.relative_to(config.root)} ontbreekt: voer eerst de opschoonstap uit "
+            f"(notebooks/01_opschonen.ipynb, of `tussenstand run --gemeente {unit.code} --periode {period}`)"
+        )
+    measurements = read_measurements(source)
+    published = apply_disclosure(measurements, threshold=config.disclosure_threshold, blank_values=True)
+    if output_dir:
+        out = Path(output_dir).resolve()
+        relative_to = out
+    else:
+        out = config.processed_unit_dir(unit.code, period) / "rapport"
+        relative_to = Path.cwd()
+    report = Report(
+        config=config, unit=unit, framework=framework, period=period,
+        measurements=measurements, published=published, output_dir=out, relative_to=relative_to,
+        comparison_codes=tuple(_comparison_codes(measurements, unit, framework)),
+        regions=region_codes(config, list(unit.members)),
+    )
+    if not unit.is_region:
+        report.assessments = {
+            goal.id: assess_goal(goal, goal_measurements(report, goal), period)
+            for goal in framework.goals
+        }
+    charts.apply_style()
+    return report
+
+
+def _comparison_codes(measurements: pd.DataFrame, unit: MonitoredUnit, framework: Framework) -> list[str]:
+    own = framework.comparison.municipalities if framework.comparison else None
+    present = set(measurements["gemeente"])
+    if own:
+        return [c for c in own if c in present and c not in unit.members]
+    return sorted(c for c in present if c.startswith("GM") and c not in unit.members)
+
+
+def goal_measurements(report: Report, goal: Goal, *, published: bool = False) -> pd.DataFrame:
+    data = report.published if published else report.measurements
+    return data[(data["indicator"] == goal.series) & data["gemeente"].isin(report.members)]
+
+
+# ----- output helpers -----------------------------------------------------------------------------
+def _display(*objs: Any) -> None:
+    from IPython.display import Markdown, display
+
+    for obj in objs:
+        display(Markdown(obj) if isinstance(obj, str) else obj)
+
+
+def markdown_table(df: pd.DataFrame, align: str | None = None) -> str:
+    """A pipe table (Quarto renders it in HTML and typst). ``align``: one of l/r/c per column."""
+    def cell(v: Any) -> str:
+        text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    cols = [str(c) for c in df.columns]
+    align = align or "l" * len(cols)
+    rule = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join(rule[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "grafiek"
+
+
+def _show(report: Report, result: charts.ChartResult, name: str) -> None:
+    report.chart_count += 1
+    charts.save_chart(result, report.figures_dir, name)
+    charts.show_chart(result, relative_to=report.relative_to)
+
+
+def _value(report: Report, value: Any, unit: str, suppressed: bool = False) -> str:
+    return format_published_value(value, unit, suppressed, report.config.disclosure_threshold)
+
+
+def _period_label(code: Any) -> str:
+    if code is None or (isinstance(code, float) and pd.isna(code)) or code == "":
+        return "–"
+    if isinstance(code, Period):
+        return code.label_nl
+    try:
+        return parse_period(str(code)).label_nl
+    except ValueError:
+        return str(code)
+
+
+# ----- introduction -------------------------------------------------------------------------------
+def show_introduction(report: Report) -> None:
+    fw = report.framework
+    kind = "regio" if report.unit.is_region else "gemeente"
+    members = ""
+    if report.unit.is_region:
+        members = f" De regio bestaat uit {fmt_list(report.member_name(c) for c in report.members)}."
+    text = (
+        f"Dit rapport beschrijft de tussenstand van *{fw.title}* voor de {kind} "
+        f"**{report.name}** over de periode **{report.period.label_nl}**.{members} "
+        f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}; de tussentijdse evaluatie "
+        f"is in {fw.evaluation_year}. Alleen metingen over perioden die uiterlijk aan het eind van "
+        f"{report.period.label_nl} afgelopen zijn, tellen mee."
+    )
+    _display(text)
+    if report.illustrative:
+        _display(f"::: {{.callout-warning}}\n{ILLUSTRATIVE_BANNER}\n:::")
+
+
+# ----- samenvatting -------------------------------------------------------------------------------
+def status_counts(report: Report) -> dict[str, int]:
+    counts = Counter(a.status for a in report.assessments.values())
+    return {s.label: counts[s] for s in Status.ordered() if counts[s]}
+
+
+def goals_table(report: Report) -> pd.DataFrame:
+    """All goals by theme: baseline, target, latest value and status (published values)."""
+    rows = []
+    for theme in report.framework.themes:
+        for goal in report.framework.goals_by_theme().get(theme.id, []):
+            a = report.assessments[goal.id]
+            latest_suppressed = _latest_suppressed(report, goal, a)
+            rows.append({
+                "Thema": theme.name,
+                "Nr.": goal.id,
+                "Indicator": goal.indicator,
+                "Nulmeting": _with_period(_value(report, a.baseline_value, goal.unit), a.baseline_period)
+                if a.baseline_value is not None else _baseline_missing(goal),
+                "Streefwaarde": f"{_target_text(goal, a)} ({a.target_period.label_nl})",
+                "Laatste meting": _with_period(
+                    _value(report, a.latest_value, goal.unit, latest_suppressed), a.latest_period)
+                if a.latest_period else "geen meting",
+                "Status": a.status.label + (" (illustratief)" if a.illustrative else ""),
+            })
+    return pd.DataFrame(rows)
+
+
+def _latest_suppressed(report: Report, goal: Goal, a: GoalAssessment) -> bool:
+    if a.latest_period is None:
+        return False
+    rows = goal_measurements(report, goal)
+    rows = rows[rows["periode"] == a.latest_period.code]
+    return bool(rows["onderdrukt"].any())
+
+
+def _with_period(value: str, period: Period | None) -> str:
+    return f"{value} ({period.label_nl})" if period else value
+
+
+def _baseline_missing(goal: Goal) -> str:
+    status = goal.baseline.status if goal.baseline else "none"
+    return "nog te meten (x*)" if status == "pending" else "geen nulmeting"
+
+
+def _target_text(goal: Goal, a: GoalAssessment) -> str:
+    word = {"at_least": "minstens", "at_most": "hoogstens", "equal": "gelijk aan"}[a.comparison]
+    if goal.target.kind == "every_district":
+        return f"in elke wijk {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+    if a.target_value is None:
+        t = goal.target
+        if t.percent is not None:
+            return f"{fmt_number(t.percent)}% t.o.v. nulmeting"
+        return "–"
+    return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+
+
+def show_summary(report: Report) -> None:
+    fw = report.framework
+    if report.unit.is_region or not fw.goals:
+        _display(_summary_without_goals(report))
+        _display(markdown_table(indicator_overview(report), "lllrrl"))
+        return
+    counts = status_counts(report)
+    total = sum(counts.values())
+    good = counts.get(Status.BEREIKT.label, 0) + counts.get(Status.OP_KOERS.label, 0)
+    behind = counts.get(Status.ACHTER_OP_SCHEMA.label, 0)
+    wrong = counts.get(Status.VERKEERDE_RICHTING.label, 0)
+    open_ = total - good - behind - wrong
+    sentence = (
+        f"Van de {total} doelen in het plan zijn er {good} bereikt of op koers, liggen er {behind} "
+        f"achter op schema en gaan er {wrong} de verkeerde kant op"
+        + (f"; {open_} zijn nog niet te beoordelen." if open_ else ".")
+    )
+    if report.illustrative:
+        sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
+    _display(sentence)
+    table = pd.DataFrame({"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]})
+    _display(markdown_table(table, "lr"))
+    _display("**Alle doelen op een rij**")
+    _display(markdown_table(goals_table(report), "lllllll"))
+
+
+def _summary_without_goals(report: Report) -> str:
+    fw = report.framework
+    return (
+        f"Het beleidskader *{fw.title}* stelt geen meetbare doelen met een nulmeting en streefwaarde. "
+        f"Per {'ambitie' if fw.is_regional else 'thema'} volgt dit rapport daarom de indicatoren die de "
+        "ontwikkeling meten: BBV-indicatoren en CBS-cijfers. Waar de keuze van de indicator niet uit het "
+        "plan komt maar van de onderzoeker, staat dat erbij. Zonder streefwaarde geeft het rapport geen "
+        "status, wel de richting en de vergelijking met Nederland."
+    )
+
+
+def indicator_overview(report: Report) -> pd.DataFrame:
+    """Per theme and indicator with data: the latest value for the unit, Nederland and the trend."""
+    rows = []
+    for theme in report.framework.themes:
+        for ind in report.framework.indicators_by_theme().get(theme.id, []):
+            if not ind.series:
+                continue
+            latest = latest_values(report, ind.series)
+            own = latest[latest["gemeente"].isin(report.members)]
+            if own.empty:
+                continue
+            period = own["periode"].max() if not report.unit.is_region else own["periode"].max()
+            own_value = _own_value_text(report, own, ind)
+            nl = latest[latest["gemeente"] == NATIONAL]
+            rows.append({
+                "Thema": theme.name,
+                "Indicator": ind.name + ("" if ind.chosen_by == "plan" else " ¹"),
+                "Periode": _period_label(period),
+                report.name: own_value,
+                "Nederland": _value(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else "–",
+                "Richting": direction_text(report, ind.series),
+            })
+    df = pd.DataFrame(rows)
+    return df
+
+
+def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator) -> str:
+    if len(own) == 1:
+        r = own.iloc[0]
+        return _value(report, r["waarde"], ind.unit, bool(r["onderdrukt"]))
+    return "; ".join(f"{report.member_name(r.gemeente)} {_value(report, r.waarde, ind.unit, bool(r.onderdrukt))}"
+                     for r in own.itertuples())
+
+
+def latest_values(report: Report, series: str) -> pd.DataFrame:
+    """Per gemeente (and NL) the latest period with a value of ``series`` (published values)."""
+    data = report.published[(report.published["indicator"] == series)
+                            & (report.published["gebied"].fillna("") == "")]
+    data = data[data["waarde"].notna() | data["onderdrukt"]]
+    if data.empty:
+        return data
+    data = data.sort_values("periode_eind")
+    return data.groupby("gemeente", as_index=False).tail(1)
+
+
+def direction_text(report: Report, series: str) -> str:
+    """Change of the unit's value between the two latest periods, in words."""
+    data = report.published[(report.published["indicator"] == series)
+                            & report.published["gemeente"].isin(report.members[:1])
+                            & report.published["waarde"].notna()].sort_values("periode_eind")
+    if len(data) < 2:
+        return "één meting"
+    prev, last = data["waarde"].iloc[-2], data["waarde"].iloc[-1]
+    if prev == 0:
+        return "–"
+    change = (last - prev) / abs(prev) * 100
+    if abs(change) < 1:
+        return "gelijk"
+    return ("stijgt" if change > 0 else "daalt") + f" ({fmt_percent(change, 1)})"
+
+
+# ----- demografie ---------------------------------------------------------------------------------
+def show_demography(report: Report) -> None:
+    data = report.published
+    inh = data[(data["indicator"] == "inwoners") & data["gemeente"].isin(report.members)
+               & data["waarde"].notna()]
+    if inh.empty:
+        _display("Er zijn geen CBS-cijfers over het aantal inwoners in de CBS-map.")
+    else:
+        _display(_population_sentence(report, inh))
+        result = charts.trend_chart(
+            inh, title=_population_title(report, inh), unit="aantal", indicator_label="Inwoners",
+            ylabel="inwoners op 1 januari", y_from_zero=False,
+        )
+        _show(report, result, "inwoners")
+    _show_age_structure(report)
+    _show_households(report)
+
+
+def _population_sentence(report: Report, inh: pd.DataFrame) -> str:
+    parts = []
+    for code in report.members:
+        s = inh[inh["gemeente"] == code].sort_values("periode_eind")
+        if s.empty:
+            continue
+        last = s.iloc[-1]
+        earlier = s[s["periode"].astype(str) <= str(int(last["periode"]) - 6)] if str(last["periode"]).isdigit() else s.iloc[:0]
+        text = f"{report.member_name(code)} had op 1 januari {last['periode']} {fmt_int(last['waarde'])} inwoners"
+        if len(earlier):
+            e = earlier.iloc[-1]
+            change = (last["waarde"] - e["waarde"]) / e["waarde"] * 100
+            more = "meer" if change >= 0 else "minder"
+            text += f", {fmt_percent(abs(change), 1)} {more} dan in {e['periode']} ({fmt_int(e['waarde'])})"
+        parts.append(text)
+    return "; ".join(parts) + "."
+
+
+def _population_title(report: Report, inh: pd.DataFrame) -> str:
+    if len(report.members) > 1:
+        return "Inwoners per gemeente in de regio"
+    s = inh.sort_values("periode_eind")
+    first, last = s["waarde"].iloc[0], s["waarde"].iloc[-1]
+    verb = "groeit" if last > first * 1.005 else ("krimpt" if last < first * 0.995 else "is stabiel")
+    return f"Het inwonertal van {report.name} {verb} sinds {s['periode'].iloc[0]}"
+
+
+def _show_age_structure(report: Report) -> None:
+    from tussenstand.sources import demographics
+
+    bands = [f"aandeel_{b}" for b in demographics.AGE_BANDS]
+    data = report.published
+    own = data[data["indicator"].isin(bands) & data["gemeente"].isin(report.members[:1])]
+    national = national_age_shares(report)
+    years = [y for y in ("2009", "2018", "2024") if y in set(own["periode"])]
+    frames = [own[own["periode"].isin(years)]]
+    if not national.empty:
+        national = national[national["periode"].isin(years)].copy()
+        dates = own.loc[own["tabel"].isin(national["tabel"]), "peildatum"]
+        if len(dates):
+            national["peildatum"] = dates.max()
+        frames.append(national)
+    plan = _plan_age_table(report)
+    if plan is not None:
+        frames.append(plan)
+    shown = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    if shown.empty:
+        return
+    title = _age_title(report, own, plan)
+    result = charts.age_structure_chart(shown, title=title)
+    _show(report, result, "leeftijdsopbouw")
+    if plan is not None:
+        _display(_plan_age_sentence(report, plan))
+    _display(
+        "De CBS-aandelen van 2018 en 2024 komen uit de gemeentecijfers bij de wijk- en buurtkaart en zijn "
+        "op hele procenten afgerond; die van 2009 zijn exact (tabel 80860ned). Het aandeel voor Nederland "
+        "in 2018 en 2024 is berekend als het naar inwoners gewogen gemiddelde van alle gemeenten."
+    )
+
+
+def national_age_shares(report: Report) -> pd.DataFrame:
+    from tussenstand.sources import demographics
+
+    data = report.published
+    bands = [f"aandeel_{b}" for b in demographics.AGE_BANDS]
+    nl = data[data["indicator"].isin(bands) & (data["gemeente"] == NATIONAL)]
+    try:
+        geo = demographics.national_shares_from_geo(report.config.cbs_dir)
+    except demographics.DemographicsError:
+        geo = nl.iloc[:0]
+    return pd.concat([nl, geo], ignore_index=True)
+
+
+def _plan_age_table(report: Report) -> pd.DataFrame | None:
+    from tussenstand.sources import demographics
+
+    for path in sorted(report.config.plan_figures_dir.glob("*.csv")):
+        try:
+            plan = demographics.plan_population_by_age(path)
+        except demographics.DemographicsError:
+            continue
+        plan = plan[plan["gemeente"].isin(report.members[:1])]
+        if plan.empty:
+            continue
+        return pd.DataFrame({
+            "gemeente_naam": plan["gemeente_naam"] + " (beleidsplan)",
+            "indicator": "aandeel_" + plan["leeftijd"],
+            "periode": plan["jaar"].astype(str),
+            "waarde": plan["aandeel"],
+            "eenheid": "%",
+            "bron": plan["bron"],
+            "tabel": plan["tabel"],
+            "peildatum": "",
+            "prognose": plan["prognose"],
+            "illustratief": False,
+            "onderdrukt": False,
+        })
+    return None
+
+
+def _age_title(report: Report, own: pd.DataFrame, plan: pd.DataFrame | None) -> str:
+    if plan is not None:
+        return f"Het aandeel 65-plussers in {report.name} groeit volgens het plan door tot 2030"
+    s = own[own["indicator"] == "aandeel_65plus"].sort_values("periode_eind")
+    if len(s) >= 2 and s["waarde"].iloc[-1] > s["waarde"].iloc[0]:
+        return f"Het aandeel 65-plussers in {report.member_name(report.members[0])} groeit"
+    return f"Leeftijdsopbouw van {report.member_name(report.members[0])}"
+
+
+def _plan_age_sentence(report: Report, plan: pd.DataFrame) -> str:
+    old = plan[plan["indicator"] == "aandeel_65plus"].set_index("periode")["waarde"]
+    parts = []
+    for year, share in old.items():
+        prog = bool(plan[(plan["periode"] == year)]["prognose"].any())
+        parts.append(f"{fmt_percent(share, 1)} ({'prognose ' if prog else ''}{year})")
+    return ("Volgens de tabel in het beleidsplan is het aandeel 65-plussers " + fmt_list(parts) + ".")
+
+
+def _show_households(report: Report) -> None:
+    data = report.published
+    types = {
+        "huishoudens_eenpersoons": "eenpersoons",
+        "huishoudens_paar_zonder_kinderen": "paar zonder kinderen",
+        "huishoudens_paar_met_kinderen": "paar met kinderen",
+        "huishoudens_eenouder": "eenoudergezin",
+        "huishoudens_totaal": "totaal",
+    }
+    hh = data[data["indicator"].isin(types) & data["gemeente"].isin(report.members)
+              & data["waarde"].notna()]
+    if hh.empty:
+        _display("De huishoudenstabel van het CBS (71486ned) heeft geen cijfers voor "
+                 f"{report.name} in de CBS-map.")
+        return
+    years = sorted(set(hh["periode"]))
+    pick = [y for y in ("2018", years[-1]) if y in years]
+    rows = []
+    for code in report.members:
+        for key, label in types.items():
+            s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")["waarde"]
+            row = {"Gemeente": report.member_name(code), "Huishoudens": label}
+            for y in pick:
+                row[y] = fmt_int(s.get(y)) if y in s.index else "–"
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    if len(report.members) == 1:
+        table = table.drop(columns="Gemeente")
+    _display(f"**Huishoudens naar samenstelling** (CBS, tabel 71486ned; {fmt_list(pick)})")
+    _display(markdown_table(table, "l" * (table.shape[1] - len(pick)) + "r" * len(pick)))
+    one = hh[(hh["indicator"] == "huishoudens_eenpersoons") & (hh["gemeente"] == report.members[0])]
+    tot = hh[(hh["indicator"] == "huishoudens_totaal") & (hh["gemeente"] == report.members[0])]
+    merged = one.merge(tot[["periode", "waarde"]], on="periode", suffixes=("", "_totaal"))
+    if len(merged):
+        last = merged.sort_values("periode_eind").iloc[-1]
+        _display(f"In {last['periode']} was {fmt_percent(last['waarde'] / last['waarde_totaal'] * 100, 1)} "
+                 f"van de huishoudens in {report.member_name(report.members[0])} een eenpersoonshuishouden.")
+    missing = [report.member_name(c) for c in report.members if c not in set(hh["gemeente"])]
+    if missing:
+        _display(f"Voor {fmt_list(missing)} staan geen huishoudcijfers in de CBS-map "
+                 "(het bestand 71486ned is afgekapt).")
+
+
+# ----- financiën ----------------------------------------------------------------------------------
+def show_finances(report: Report) -> None:
+    fw = report.framework
+    budgets = [(t.name, t.budget) for t in fw.themes if t.budget is not None]
+    if budgets:
+        df = pd.DataFrame({
+            "thema": [name for name, _ in budgets],
+            "waarde": [b.amount for _, b in budgets],
+            "eenheid": "euro",
+            "bron": fw.source.document,
+            "tabel": f"begroting {budgets[0][1].year or fw.years.start}",
+            "peildatum": "",
+            "illustratief": False,
+            "onderdrukt": False,
+        })
+        total = df["waarde"].sum()
+        biggest = df.sort_values("waarde").iloc[-1]
+        result = charts.bar_chart(
+            df, category_col="thema",
+            title=f"{biggest['thema']} heeft het grootste budget ({fmt_percent(biggest['waarde'] / total * 100, 1)})",
+        )
+        _show(report, result, "budget-per-thema")
+        table = pd.DataFrame({
+            "Maatschappelijke opgave": df["thema"],
+            "Budget": [fmt_euro(v) for v in df["waarde"]],
+            "Aandeel": [fmt_percent(v / total * 100, 1) for v in df["waarde"]],
+        })
+        table.loc[len(table)] = ["**Totaal**", f"**{fmt_euro(total)}**", "**100,0%**"]
+        _display(markdown_table(table, "lrr"))
+        if fw.budget and fw.budget.total is not None and abs(fw.budget.euro(fw.budget.total) - total) > 1:
+            _display(f"Let op: het plan noemt als totaal {fmt_euro(fw.budget.euro(fw.budget.total))}.")
+    if fw.budget and (fw.budget.lasten is not None or fw.budget.items):
+        b = fw.budget
+        rows = [(label, b.euro(v)) for label, v in (("Lasten", b.lasten), ("Baten", b.baten), ("Saldo", b.saldo)) if v is not None]
+        rows += [(item.label, item.amount) for item in b.items]
+        table = pd.DataFrame({"Post": [r[0] for r in rows], f"Begroting {b.year}": [fmt_euro(r[1]) for r in rows]})
+        _display(markdown_table(table, "lr"))
+        if b.note:
+            _display(b.note)
+    if not budgets and not (fw.budget and (fw.budget.lasten is not None or fw.budget.items)):
+        _display(f"Het beleidskader *{fw.title}* geeft geen begroting per thema; dit rapport kan de "
+                 "middelen daarom niet aan de doelen koppelen.")
+
+
+# ----- per theme ----------------------------------------------------------------------------------
+def show_themes(report: Report) -> None:
+    fw = report.framework
+    goals = fw.goals_by_theme()
+    indicators = fw.indicators_by_theme()
+    word = "Ambitie" if fw.is_regional else ("Opgave" if fw.kind == "smart" else "Thema")
+    for number, theme in enumerate(fw.themes, start=1):
+        _display(f"## {word} {number}: {theme.name}")
+        if theme.description:
+            _display(theme.description)
+        if theme.budget is not None:
+            _display(f"Budget {theme.budget.year or ''}: {fmt_euro(theme.budget.amount)}.".replace("  ", " "))
+        if not report.unit.is_region:
+            for goal in goals.get(theme.id, []):
+                show_goal(report, goal)
+        shown = [i for i in indicators.get(theme.id, []) if i.series and not i.bbv]
+        for ind in shown:
+            show_indicator(report, ind, heading_level=3)
+        if not goals.get(theme.id) and not [i for i in indicators.get(theme.id, []) if i.series]:
+            _display("Voor dit thema is nog geen indicator met open gegevens gekoppeld.")
+        bbv = [i.name for i in indicators.get(theme.id, []) if i.bbv]
+        if bbv:
+            _display(f"BBV-indicatoren bij dit thema: {fmt_list(bbv)} (zie het hoofdstuk BBV-indicatoren).")
+
+
+def show_goal(report: Report, goal: Goal) -> None:
+    a = report.assessments[goal.id]
+    _display(f"### {goal.id}: {goal.indicator}")
+    _display("> " + goal.text.replace("\n", " "))
+    facts = pd.DataFrame({
+        "": ["Nulmeting", "Doel", "Laatste meting", "Verwacht op het rechte pad", "Status"],
+        "Waarde": [
+            _with_period(_value(report, a.baseline_value, goal.unit), a.baseline_period)
+            if a.baseline_value is not None else _baseline_missing(goal),
+            f"{_target_text(goal, a)} ({a.target_period.label_nl})",
+            _with_period(_value(report, a.latest_value, goal.unit, _latest_suppressed(report, goal, a)),
+                         a.latest_period) if a.latest_period else "geen meting",
+            fmt_value(a.expected_at_latest, goal.unit) if a.expected_at_latest is not None else "–",
+            f"**{a.status.label}**" + (" (illustratieve gegevens)" if a.illustrative else ""),
+        ],
+    })
+    _display(markdown_table(facts, "ll"))
+    _display(a.explanation_nl + f" Bron van de meting: {goal.measurement.source}"
+             + (f" ({goal.measurement.frequency})." if goal.measurement.frequency else "."))
+    data = goal_measurements(report, goal, published=True)
+    if data["waarde"].notna().any():
+        title = f"{goal.id}: {a.status.label}"
+        result = charts.goal_chart(data, a, goal, title=title, unit=goal.unit, source=report.framework.source.document)
+        _show(report, result, f"doel-{_slug(goal.id)}")
+
+
+def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -> pd.DataFrame:
+    """Members, Nederland, the comparison median and the members' regions for one series."""
+    data = report.published[(report.published["indicator"] == series)
+                            & (report.published["gebied"].fillna("") == "")]
+    parts = [data[data["gemeente"].isin(report.members)]]
+    nl = data[data["gemeente"] == NATIONAL]
+    if len(nl):
+        parts.append(nl.assign(gemeente_naam="Nederland"))
+    group = data[data["gemeente"].isin(report.comparison_codes)]
+    if len(group) and not report.unit.is_region:
+        parts.append(charts.comparison_median(group, COMPARISON_LABEL))
+    if with_regions:
+        for codes in report.regions.values():
+            rows = data[data["gemeente"].isin(codes)]
+            if len(rows):
+                names = rows["gemeente_naam"].astype(str).str.replace(r"\s*\((JZ|AM)\)$", "", regex=True)
+                parts.append(rows.assign(gemeente_naam="Regio " + names))
+    frames = [p for p in parts if len(p)]
+    frame = pd.concat(frames, ignore_index=True) if frames else data.iloc[:0]
+    return one_frequency(frame, report.members)
+
+
+def one_frequency(frame: pd.DataFrame, members: tuple[str, ...]) -> pd.DataFrame:
+    """Keep one kind of period (years, half-years, quarters or months) so that a chart compares
+    like with like: the kind whose latest measurement for the members is the most recent, and of
+    those the one with the most measurements."""
+    if frame.empty:
+        return frame
+    kinds = pd.Series([parse_period(str(c)).kind for c in frame["periode"]], index=frame.index)
+    own = frame["gemeente"].isin(members) & frame["waarde"].notna()
+    if not own.any():
+        own = frame["waarde"].notna()
+    score = {}
+    for kind in set(kinds[own]):
+        rows = frame[own & (kinds == kind)]
+        score[kind] = (rows["periode_eind"].max(), len(rows))
+    if not score:
+        return frame
+    best = max(score, key=lambda k: score[k])
+    return frame[kinds == best]
+
+
+def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) -> None:
+    frame = indicator_frame(report, ind.series)
+    own = frame[frame["gemeente"].isin(report.members) & frame["waarde"].notna()]
+    _display(f"{'#' * heading_level} {ind.name}")
+    chosen = ("Indicator uit het plan." if ind.chosen_by == "plan"
+              else "Indicator gekozen door de onderzoeker, niet door het plan.")
+    _display(f"{chosen} {ind.note or ''} Eenheid: {ind.unit}.".strip())
+    if own.empty:
+        _display(f"Geen cijfers voor {report.name} in de CBS-map ({ind.cbs_table or ind.source}).")
+        return
+    sentence = indicator_sentence(report, ind, frame)
+    # A long monthly series would crowd the chart: show the last 24 months.
+    periods = frame["periode"].astype(str)
+    if periods.str.fullmatch(r"\d{4}-\d{2}").all():
+        keep = sorted(set(periods))[-24:]
+        frame = frame[periods.isin(keep)]
+    result = charts.trend_chart(frame, title=sentence_title(report, ind, frame), unit=ind.unit,
+                                indicator_label=ind.name)
+    _show(report, result, f"indicator-{_slug(ind.id)}")
+    _display(sentence)
+
+
+def _latest_by_label(frame: pd.DataFrame) -> pd.DataFrame:
+    data = frame[frame["waarde"].notna()].sort_values("periode_eind")
+    return data.groupby("gemeente_naam", as_index=False).tail(1)
+
+
+def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
+    latest = _latest_by_label(frame)
+    own = latest[latest["gemeente"].isin(report.members)]
+    nl = latest[latest["gemeente_naam"] == "Nederland"]
+    if len(report.members) > 1 or own.empty or nl.empty:
+        return f"{ind.name}: {report.name} naast Nederland"
+    o, n = own["waarde"].iloc[0], nl["waarde"].iloc[0]
+    if abs(o - n) <= 0.05 * abs(n):
+        rel = "ongeveer gelijk aan"
+    else:
+        rel = "hoger dan" if o > n else "lager dan"
+    return f"{ind.name} in {report.name} {rel} in Nederland"
+
+
+def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
+    latest = _latest_by_label(frame)
+    texts = []
+    for code in report.members:
+        row = latest[latest["gemeente"] == code]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        texts.append(f"{report.member_name(code)} {_value(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
+                     f" ({_period_label(r['periode'])})")
+    nl = latest[latest["gemeente_naam"] == "Nederland"]
+    sentence = "Laatste meting: " + fmt_list(texts)
+    if len(nl):
+        sentence += f"; Nederland {_value(report, nl['waarde'].iloc[0], ind.unit)} ({_period_label(nl['periode'].iloc[0])})"
+    rank = rank_text(report, ind)
+    return sentence + "." + (f" {rank}" if rank else "")
+
+
+def rank_text(report: Report, ind: Indicator) -> str:
+    """Where the (first) member stands in its comparison group at the latest common period."""
+    if report.unit.is_region or not report.comparison_codes:
+        return ""
+    data = report.published[(report.published["indicator"] == ind.series)
+                            & (report.published["gebied"].fillna("") == "")
+                            & report.published["waarde"].notna()]
+    own = data[data["gemeente"] == report.members[0]].sort_values("periode_eind")
+    if own.empty:
+        return ""
+    period = own["periode"].iloc[-1]
+    group = data[(data["periode"] == period)
+                 & data["gemeente"].isin((*report.comparison_codes, report.members[0]))]
+    if len(group) < 3:
+        return ""
+    ordered = group.sort_values("waarde", kind="stable").reset_index(drop=True)
+    place = int(ordered.index[ordered["gemeente"] == report.members[0]][0]) + 1
+    return (f"In {_period_label(period)} staat {report.name} op plaats {place} van {len(group)} in de "
+            f"vergelijkingsgroep (1 = laagste waarde).")
+
+
+# ----- BBV ----------------------------------------------------------------------------------------
+def show_bbv_indicators(report: Report) -> None:
+    fw = report.framework
+    bbv = [i for i in fw.indicators if i.bbv]
+    names = [report.member_name(c) for c in report.comparison_codes]
+    if report.unit.is_region:
+        _display("In het regiorapport staan de vier gemeenten naast elkaar en naast Nederland.")
+    elif fw.comparison:
+        _display(f"De vergelijkingsgroep is *{fw.comparison.label}*: {fmt_list(names)}. "
+                 + (fw.comparison.note or ""))
+    elif names:
+        _display(f"De vergelijkingsgroep bestaat uit de {len(names)} gemeenten van dezelfde "
+                 "grootteklasse (CBS Gebieden in Nederland); in de grafieken staat hun mediaan. "
+                 "De leden staan in de verantwoording.")
+    if not bbv:
+        _display("Dit beleidskader koppelt geen BBV-indicatoren.")
+        return
+    for ind in bbv:
+        if ind.series:
+            show_indicator(report, ind, heading_level=3)
+    without = [i for i in bbv if not i.series]
+    if without:
+        _display("**BBV-indicatoren zonder open bron in deze monitor**")
+        table = pd.DataFrame({"Indicator": [i.name for i in without], "Eenheid": [i.unit for i in without],
+                              "Bron": [i.source for i in without]})
+        _display(markdown_table(table, "lll"))
+
+
+# ----- regio --------------------------------------------------------------------------------------
+def show_region(report: Report) -> None:
+    """For a regional framework: the member municipalities side by side per ambition."""
+    fw = report.framework
+    if not fw.is_regional:
+        return
+    region = fw.region
+    _display(f"## {region.name}: de gemeenten naast elkaar")
+    _display(f"De {len(fw.municipalities)} gemeenten van {region.name} delen dit beleidskader. "
+             "Per ambitie staat hieronder de laatste meting van elke gemeente naast Nederland.")
+    data = report.published
+    for number, theme in enumerate(fw.themes, start=1):
+        inds = [i for i in fw.indicators_by_theme().get(theme.id, []) if i.series]
+        if not inds:
+            continue
+        rows = []
+        for ind in inds:
+            sub = data[(data["indicator"] == ind.series) & (data["gebied"].fillna("") == "")
+                       & (data["waarde"].notna() | data["onderdrukt"])].sort_values("periode_eind")
+            row = {"Indicator": ind.name}
+            for m in fw.municipalities:
+                s = sub[sub["gemeente"] == m.code]
+                row[m.name] = (_value(report, s["waarde"].iloc[-1], ind.unit, bool(s["onderdrukt"].iloc[-1]))
+                               if len(s) else "–")
+            nl = sub[sub["gemeente"] == NATIONAL]
+            row["Nederland"] = _value(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else "–"
+            row["Periode"] = _period_label(sub["periode"].iloc[-1]) if len(sub) else "–"
+            rows.append(row)
+        _display(f"**Ambitie {number}: {theme.name}**")
+        table = pd.DataFrame(rows)
+        _display(markdown_table(table, "l" + "r" * (table.shape[1] - 2) + "l"))
+
+
+# ----- verantwoording -----------------------------------------------------------------------------
+def sources_table(report: Report) -> pd.DataFrame:
+    own = report.measurements[report.measurements["gemeente"].isin(report.members)]
+    grouped = own.groupby(["bron", "tabel"], dropna=False).agg(
+        reeksen=("indicator", "nunique"), rijen=("indicator", "size"),
+        peildatum=("peildatum", "max"), illustratief=("illustratief", "any"),
+    ).reset_index()
+    return pd.DataFrame({
+        "Bron": grouped["bron"],
+        "Tabel of bestand": grouped["tabel"],
+        "Reeksen": [fmt_int(v) for v in grouped["reeksen"]],
+        "Metingen": [fmt_int(v) for v in grouped["rijen"]],
+        "Peildatum": [fmt_date(v) if v else "onbekend" for v in grouped["peildatum"]],
+        "Illustratief": ["ja" if v else "nee" for v in grouped["illustratief"]],
+    })
+
+
+def show_accountability(report: Report) -> None:
+    _display("### Bronnen")
+    _display("CBS-cijfers: Bron: CBS StatLine, CC BY 4.0, met het tabelnummer bij elke grafiek. "
+             "De peildatum is de downloaddatum van de tabel (of, zonder downloadgegevens, de datum van "
+             "het bestand).")
+    _display(markdown_table(sources_table(report), "llrrll"))
+    if report.illustrative:
+        _display("### Illustratieve gegevens")
+        _display(ILLUSTRATIVE_BANNER + " Nulmetingen en streefwaarden komen altijd uit het plan.")
+    _display("### Kleine aantallen")
+    suppressed = int(report.measurements["onderdrukt"].sum())
+    _display(f"Aantallen personen onder de {report.config.disclosure_threshold} worden niet gepubliceerd "
+             f"(weergegeven als '< {report.config.disclosure_threshold}'), en ook niet de percentages of "
+             f"ratio's die daaruit volgen. In de gegevens van dit rapport gaat het om {fmt_int(suppressed)} "
+             "onderdrukte waarden. CBS-cijfers staan zoals het CBS ze afrondde.")
+    if report.comparison_codes and not report.framework.comparison and not report.unit.is_region:
+        _display("### Vergelijkingsgroep")
+        names = sorted(report.member_name(c) for c in report.comparison_codes)
+        _display(f"Gemeenten van dezelfde grootteklasse ({len(names)}): {fmt_list(names)}.")
+    _display("### Hoe de status van een doel wordt bepaald")
+    _display(_demote_headings(STATUS_RULES_NL))
+
+
+def _demote_headings(text: str) -> str:
+    return re.sub(r"^(#{1,4}) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", text, flags=re.M)
+
+
+# ----- samenvatting.json for the site ---------------------------------------------------------------
+def summary_record(report: Report, built_on: date | None = None) -> dict[str, Any]:
+    own = report.measurements[report.measurements["gemeente"].isin(report.members)]
+    dates = sorted({str(d) for d in own["peildatum"] if d})
+    return {
+        "gemeente": report.unit.code,
+        "gemeente_naam": report.unit.name,
+        "periode": report.period.code,
+        "periode_label": report.period.label_nl,
+        "kader": report.framework.id,
+        "status_counts": status_counts(report),
+        "aantal_doelen": len(report.assessments),
+        "peildata": dates,
+        "gebouwd_op": (built_on or date.today()).isoformat(),
+        "illustratief": report.illustrative,
+    }
+
+
+def write_summary(report: Report) -> Path:
+    """Write ``samenvatting.json`` next to the report (the site's home page reads it)."""
+    from tussenstand.measurements import write_json_atomic
+
+    return write_json_atomic(summary_record(report), report.output_dir / SUMMARY_FILE)
+
+
+# ----- the cleaning notebook ----------------------------------------------------------------------
+def show_quality(result: Any) -> None:
+    """The data-quality summary of :func:`tussenstand.measurements.clean_unit` in Dutch tables."""
+    q = result.quality
+    per_source = result.quality_table
+    _display(f"De opschoonstap schreef {fmt_int(len(result.measurements))} metingen naar "
+             f"`data/processed/{result.code}/{result.period.code}/{MEASUREMENTS_FILE}` "
+             f"(en `{QUALITY_FILE}`).")
+    if len(per_source):
+        _display("**Wat kwam binnen, en waarvandaan**")
+        _display(markdown_table(_quality_frame(per_source), None))
+    for key, title in (("ontbrekend", "Ontbrekende waarden en de reden"),
+                       ("onderdrukt", "Onderdrukte kleine aantallen"),
+                       ("reeksbreuken", "Reeksbreuken"),
+                       ("illustratief", "Illustratieve gegevens")):
+        part = q.get(key)
+        if not part:
+            continue
+        _display(f"**{title}**")
+        if isinstance(part, dict):
+            if not part.get("aantal"):
+                continue
+            part = [{k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in part.items()}]
+        _display(markdown_table(_quality_frame(pd.DataFrame(part)), None))
+    for note in getattr(result, "notes", []) or []:
+        _display(note)
+
+
+def _quality_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map({True: "ja", False: "nee"})
+        elif pd.api.types.is_integer_dtype(out[col]):
+            out[col] = [fmt_int(v) for v in out[col]]
+        elif pd.api.types.is_float_dtype(out[col]):
+            out[col] = [fmt_number(v) for v in out[col]]
+    return out
