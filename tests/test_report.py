@@ -1,0 +1,126 @@
+"""The report module on real CBS data and the real frameworks, for every kind of plan."""
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import pandas as pd
+import pytest
+
+from tussenstand import report as rapport
+from tussenstand.measurements import clean
+
+
+def run_all_chapters(report) -> str:
+    texts: list[str] = []
+    with mock.patch("tussenstand.report._display", side_effect=lambda *objs: texts.extend(map(str, objs))), \
+            mock.patch("tussenstand.charts.show_chart"):
+        for name in ("show_introduction", "show_summary", "show_demography", "show_finances",
+                     "show_themes", "show_bbv_indicators", "show_region", "show_accountability"):
+            getattr(rapport, name)(report)
+    return "\n".join(texts)
+
+
+@pytest.fixture(scope="module")
+def built(project_root, cbs_dir, tmp_path_factory):
+    """(report, everything it displayed) per unit, built once per module: a report takes seconds."""
+    cache: dict[str, tuple] = {}
+
+    def _built(code: str, period: str = "2026-H1"):
+        if code not in cache:
+            clean(code, period, project_root=project_root, cbs_dir=cbs_dir)
+            out = tmp_path_factory.mktemp(f"rapport-{code}-{period}")
+            report = rapport.open_report(code, period, project_root=project_root, cbs_dir=cbs_dir,
+                                         output_dir=out)
+            cache[code] = (report, run_all_chapters(report))
+        return cache[code]
+    return _built
+
+
+def test_report_without_cleaning_says_what_to_run(project_root, cbs_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "project"
+    shutil.copytree(project_root, copy, ignore=shutil.ignore_patterns(".venv*", "reports", "processed", ".git"))
+    with pytest.raises(rapport.ReportError, match="01_opschonen.ipynb"):
+        rapport.open_report("GM0405", "2026-H1", project_root=copy, cbs_dir=cbs_dir)
+
+
+@pytest.mark.parametrize("code", ["GM0405", "GM1507", "KNH", "GM0448"])
+def test_every_kind_of_framework_gives_a_complete_report(built, code):
+    report, text = built(code)
+    assert "## " in text  # chapters per theme
+    assert report.chart_count > 5
+    for png in report.figures_dir.glob("*.png"):  # every chart has its data beside it
+        assert png.with_suffix(".csv").is_file()
+    # qualitative frameworks: indicators, no statuses
+    assert report.assessments == {}
+    assert "geen meetbare doelen" in text
+    assert "Bron: CBS" in text or "CBS StatLine" in text
+
+
+def test_region_report_puts_the_four_municipalities_side_by_side(built):
+    report, text = built("KNH")
+    assert "## Regio Kop van Noord-Holland: de gemeenten naast elkaar" in text
+    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Den Helder"))
+    for name in ("Den Helder", "Hollands Kroon", "Schagen", "Texel", "Nederland"):
+        assert name in header
+
+
+def test_heemskerk_report_labels_illustrative_data_everywhere(built):
+    report, text = built("GM0396")
+    assert report.illustrative
+    assert "illustratieve gegevens" in text.lower()
+    goal_csv = (report.figures_dir / "doel-zw-1.csv").read_text(encoding="utf-8-sig")
+    assert "ja" in goal_csv.splitlines()[1] or "illustratief" in goal_csv.splitlines()[0]
+    table = rapport.goals_table(report)
+    measured = table[table["Laatste meting"] != "geen meting"]
+    assert len(measured) > 20
+    assert measured["Status"].str.contains("(illustratief)", regex=False).all()
+
+
+def test_small_counts_are_never_published(built):
+    report, _ = built("GM0396")
+    internal = report.measurements[report.measurements["onderdrukt"]]
+    assert len(internal) > 0 and internal["waarde"].notna().all()  # kept for judging
+    published = report.published[report.published["onderdrukt"]]
+    assert published["waarde"].isna().all()
+    for csv in report.figures_dir.glob("*.csv"):
+        frame = pd.read_csv(csv, sep=";", decimal=",", encoding="utf-8-sig")
+        if "onderdrukt" in frame.columns:
+            flagged = frame[frame["onderdrukt"].isin(["ja", True])]
+            assert flagged["waarde"].isna().all(), csv.name
+
+
+def test_summary_json_for_the_site(built):
+    report, _ = built("GM0396")
+    path = rapport.write_summary(report)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["gemeente"] == "GM0396" and data["periode"] == "2026-H1"
+    assert data["periode_label"] == "1e halfjaar 2026"
+    assert sum(data["status_counts"].values()) == data["aantal_doelen"] == 28
+    assert data["illustratief"] is True
+
+
+def test_comparison_group_and_rank(built):
+    report, _ = built("GM0396")
+    assert set(report.comparison_codes) == {"GM0375", "GM0383", "GM0373", "GM0397", "GM0399", "GM0377"}
+    ind = report.framework.indicator("bbv-wmo-clienten")
+    text = rapport.rank_text(report, ind)
+    assert text.startswith("In 1e halfjaar 2024 staat Heemskerk op plaats ")
+    assert "van 7 in de vergelijkingsgroep" in text
+
+
+def test_one_frequency_keeps_the_most_recent_kind(built):
+    report, _ = built("GM0396")
+    frame = rapport.indicator_frame(report, "jongeren_jeugdhulp_pct")
+    kinds = {code.count("-H") for code in frame["periode"]}
+    assert kinds == {1}  # half-years only: they reach 2024-H1, the years stop at 2023
+    assert "Nederland" in set(frame["gemeente_naam"])
+    assert any(name.startswith("Regio IJmond") for name in frame["gemeente_naam"])
+
+
+def test_markdown_table_escapes_pipes():
+    table = rapport.markdown_table(pd.DataFrame({"a": ["x|y"], "b": [1]}), "lr")
+    assert table.splitlines() == ["| a | b |", "|:--|--:|", "| x\\|y | 1 |"]
