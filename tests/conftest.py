@@ -21,3 +21,11 @@ def cbs_dir() -> Path:
     if not (SHARED_CBS_DIR / "85755NED.csv").is_file():
         pytest.skip(f"real CBS data not found in ../shared/data/cbs (looked for {SHARED_CBS_DIR.name})")
     return SHARED_CBS_DIR
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_env(monkeypatch):
+    """`make test` exports TUSSENSTAND_CBS_DIR for the notebooks (nbval); unit tests that build a
+    project of their own must not inherit it."""
+    monkeypatch.delenv("TUSSENSTAND_CBS_DIR", raising=False)
+    monkeypatch.delenv("TUSSENSTAND_PROJECT_ROOT", raising=False)

@@ -1,0 +1,251 @@
+"""The ``tussenstand`` command: list, run, build, render and fetch.
+
+Exit status: 0 success, 1 a run or step failed, 2 wrong input on the command line (an unknown
+gemeente, a period that is not configured or has the wrong form).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tussenstand.config import CONFIG_FILE, ConfigError, ProjectConfig, load_config
+from tussenstand.periods import REPORT_PERIOD_FORMS, PeriodError, parse_report_period
+
+QUARTO_HELP = (
+    "Quarto is niet gevonden, dus de website en de pdf's worden nu niet gemaakt.\n"
+    "Installeer Quarto met `pip install -e \".[publish]\"` (in de virtuele omgeving van het project)\n"
+    "of via https://quarto.org/docs/get-started/ en voer daarna `tussenstand render` opnieuw uit."
+)
+
+CBS_DIR_OPTION = click.option(
+    "--cbs-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Map met CBS-tabellen (wint van $TUSSENSTAND_CBS_DIR en tussenstand.yml).",
+)
+
+
+# ----- helpers ----------------------------------------------------------------------------------
+def _config(cbs_dir: Path | None = None) -> ProjectConfig:
+    try:
+        return load_config(cbs_dir=cbs_dir)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _load_units(config: ProjectConfig) -> list[Any]:
+    """The monitored gemeenten and regio's from the frameworks in data/raw/kaders."""
+    try:
+        frameworks = importlib.import_module("tussenstand.frameworks")
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(f"module tussenstand.frameworks ontbreekt: {exc}") from exc
+    try:
+        units = frameworks.monitored_units(config.frameworks_dir)
+    except (ValueError, OSError) as exc:  # FrameworkError, pydantic errors, unreadable files
+        raise click.ClickException(f"kaders in {config.frameworks_dir} niet te lezen: {exc}") from exc
+    if not units:
+        raise click.ClickException(
+            f"geen gemeenten of regio's gevonden: voeg een kader (*.yaml) toe aan {config.frameworks_dir}"
+        )
+    return list(units)
+
+
+def _choose_unit(units: list[Any], code: str) -> Any:
+    from tussenstand.frameworks import find_unit
+
+    try:
+        return find_unit(units, code)
+    except LookupError as exc:
+        raise click.BadParameter(str(exc), param_hint="--gemeente") from exc
+
+
+def _choose_period(config: ProjectConfig, label: str):
+    configured = ", ".join(p.code for p in config.periods)
+    try:
+        period = parse_report_period(label)
+    except PeriodError as exc:
+        raise click.BadParameter(
+            f"ongeldige periode {label!r}: gebruik {REPORT_PERIOD_FORMS}; "
+            f"geconfigureerde periodes: {configured}",
+            param_hint="--periode",
+        ) from exc
+    if period not in config.periods:
+        click.echo(
+            f"Let op: periode {period.code} staat niet in {CONFIG_FILE} (geconfigureerd: {configured}); "
+            f"het rapport wordt gemaakt, maar `tussenstand build` werkt het niet bij. Voeg de periode "
+            f"toe aan 'periodes' in {CONFIG_FILE} om dat wel te doen.",
+            err=True,
+        )
+    return period
+
+
+def _require_cbs_dir(config: ProjectConfig) -> None:
+    if not config.cbs_dir.is_dir():
+        raise click.ClickException(
+            f"CBS-map {config.cbs_dir} bestaat niet: haal de tabellen op met `tussenstand fetch` "
+            "of wijs een map aan met --cbs-dir of TUSSENSTAND_CBS_DIR"
+        )
+
+
+def _build(config: ProjectConfig, units: list[Any], periods, **kwargs):
+    from tussenstand import runner
+
+    try:
+        return runner.build(config, units, periods, **kwargs)
+    except runner.RunnerError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _report_failures(summary) -> None:
+    for result in summary.failures:
+        click.secho(f"MISLUKT: {result.message}", fg="red", err=True)
+
+
+def find_quarto() -> str | None:
+    """The quarto command: on PATH, or beside this Python (pip package quarto-cli in the venv)."""
+    found = shutil.which("quarto")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / "quarto"
+    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
+
+
+def _missing_reports(config: ProjectConfig, units: list[Any]) -> list[str]:
+    missing = []
+    for unit in units:
+        for period in config.periods:
+            folder = config.report_dir(unit.code, period)
+            if not all((folder / name).is_file() for name in config.notebooks):
+                missing.append(f"{unit.code} {period.code}")
+    return missing
+
+
+# ----- commands ---------------------------------------------------------------------------------
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tussenstand")
+def main() -> None:
+    """Tussenstand: van beleidskader en CBS-cijfers naar een evaluatiewebsite en pdf per gemeente."""
+
+
+@main.command("list")
+@CBS_DIR_OPTION
+def list_command(cbs_dir: Path | None) -> None:
+    """Toon de gemonitorde gemeenten en regio's en de rapportperiodes."""
+    config = _config(cbs_dir)
+    units = _load_units(config)
+    click.echo("Gemeenten en regio's:")
+    width = max(len(u.code) for u in units)
+    for unit in units:
+        kind = "regio" if unit.kind == "regio" else "gemeente"
+        click.echo(f"  {unit.code:<{width}}  {unit.name}  ({kind}, kader: {unit.framework_id})")
+    click.echo("Periodes: " + ", ".join(p.code for p in config.periods))
+    click.echo("Notebooks: " + ", ".join(config.notebooks))
+    click.echo(f"CBS-map: {config.cbs_dir}")
+
+
+@main.command()
+@click.option("--gemeente", "code", required=True, help="Code van de gemeente of regio, bijv. GM0396.")
+@click.option("--periode", "label", required=True, help="Rapportperiode, bijv. 2026-H2.")
+@CBS_DIR_OPTION
+def run(code: str, label: str, cbs_dir: Path | None) -> None:
+    """Voer de notebooks uit voor één gemeente en één periode (altijd, ook als er niets veranderde)."""
+    config = _config(cbs_dir)
+    unit = _choose_unit(_load_units(config), code)
+    period = _choose_period(config, label)
+    _require_cbs_dir(config)
+    summary = _build(config, [unit], [period], jobs=1, force=True, progress=False)
+    _report_failures(summary)
+    if not summary.ok:
+        sys.exit(1)
+    click.echo(f"Rapport klaar: {config.report_dir(unit.code, period)}")
+
+
+@main.command("build")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Aantal runs tegelijk (standaard: het aantal processorkernen).")
+@click.option("--force", is_flag=True, help="Voer alles opnieuw uit, ook wat niet veranderde.")
+@CBS_DIR_OPTION
+def build_command(jobs: int | None, force: bool, cbs_dir: Path | None) -> None:
+    """Voer de notebooks uit voor alle gemeenten en periodes waarvan de invoer veranderde."""
+    config = _config(cbs_dir)
+    units = _load_units(config)
+    _require_cbs_dir(config)
+    summary = _build(config, units, config.periods, jobs=jobs, force=force, progress=True)
+    _report_failures(summary)
+    click.echo(summary.text_nl())
+    if not summary.ok:
+        sys.exit(1)
+
+
+@main.command()
+@CBS_DIR_OPTION
+def render(cbs_dir: Path | None) -> None:
+    """Maak de website en de pdf's met Quarto van de uitgevoerde rapporten."""
+    config = _config(cbs_dir)
+    units = _load_units(config)
+    missing = _missing_reports(config, units)
+    total = len(units) * len(config.periods)
+    if len(missing) == total:
+        raise click.ClickException("er zijn nog geen uitgevoerde rapporten: voer eerst `tussenstand build` uit")
+    if missing:
+        click.secho(
+            f"Let op: {len(missing)} van {total} rapporten ontbreken ({', '.join(missing)}); "
+            "voer `tussenstand build` uit om ze te maken.",
+            fg="yellow", err=True,
+        )
+    else:
+        click.echo(f"Alle {total} uitgevoerde rapporten staan klaar in {config.reports_dir}.")
+
+    quarto = find_quarto()
+    if quarto is None:
+        click.echo(QUARTO_HELP)
+        return
+    quarto_bin = str(Path(quarto).parent)
+    if quarto_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = quarto_bin + os.pathsep + os.environ.get("PATH", "")
+    try:
+        site = importlib.import_module("tussenstand.site")
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(f"module tussenstand.site ontbreekt: {exc}") from exc
+    status = site.render_site(config, units=units, quarto=quarto)
+    if status:
+        sys.exit(int(status))
+    index = config.root / "_site" / "index.html"
+    click.echo(f"Website klaar: open {index} in een browser.")
+
+
+@main.command()
+@click.option("--tables", "tables", multiple=True, metavar="ID",
+              help="CBS-tabel(len) om op te halen, bijv. --tables 85383NED,86050NED (standaard: alle gebruikte).")
+@CBS_DIR_OPTION
+def fetch(tables: tuple[str, ...], cbs_dir: Path | None) -> None:
+    """Haal CBS-tabellen op bij CBS StatLine (internet nodig) en zet ze in de CBS-map."""
+    config = _config(cbs_dir)
+    try:
+        cbs_fetch = importlib.import_module("tussenstand.sources.cbs_fetch")
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(f"module tussenstand.sources.cbs_fetch ontbreekt: {exc}") from exc
+    ids = [t.strip() for item in tables for t in item.split(",") if t.strip()]
+    ids = ids or list(cbs_fetch.DEFAULT_TABLES)
+    config.cbs_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        written = cbs_fetch.fetch_tables(ids, config.cbs_dir)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise click.ClickException(
+            f"ophalen bij CBS mislukt: {exc}\nZonder internet: zet TUSSENSTAND_CBS_DIR (of --cbs-dir) "
+            "naar een map met CBS-tabellen als CSV."
+        ) from exc
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"{len(written)} tabel(len) opgehaald in {config.cbs_dir}.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,543 @@
+"""Execute the parameterized notebooks for every (gemeente, periode): safely, incrementally, in parallel.
+
+One *run* executes the notebooks of ``tussenstand.yml`` (``01_opschonen.ipynb`` then
+``02_rapport.ipynb``) in order for one monitored unit (a gemeente or a regio) and one report period.
+
+Safety
+    A run executes into a temporary folder beside its target,
+    ``reports/<gemeente>/.<periode>.tmp-<random>/``. Only when every notebook succeeded does that
+    folder replace ``reports/<gemeente>/<periode>/`` (the old folder is renamed away, the new one
+    renamed in, the old one deleted). A failed run leaves the previous good report untouched and
+    removes its temporary folder; the failed executed notebook is kept as
+    ``reports/<gemeente>/.<periode>.mislukt.ipynb`` for inspection.
+
+Parameters a notebook receives (its cell tagged ``parameters`` must define all of them, with
+defaults that work when the notebook runs on its own, e.g. under nbval):
+
+    ``gemeente``      the unit code (``GM0396`` or a regio code)
+    ``periode``       the report period code (``2026-H2``, ``2026``)
+    ``cbs_dir``       absolute path of the folder with the CBS tables
+    ``project_root``  absolute path of the project (the folder with ``tussenstand.yml``)
+    ``output_dir``    absolute path of the folder this run writes its report files into; it is
+                      also the kernel's working directory, so relative paths (``figuren/x.png``)
+                      end up inside the report. Do not print or store this path: it is temporary.
+
+papermill inserts the values in a new cell right after the ``parameters`` cell, tagged
+``injected-parameters`` (papermill's ``report_mode`` is not used: it hides the source of *all*
+code cells; hiding cells on the site is up to ``site.py`` and Quarto).
+
+Incremental builds
+    ``reports/.manifest.json`` holds, per (gemeente, periode), a content hash of the notebook
+    templates, the parameters, the project config, every file under ``data/raw/`` and the CBS
+    folder, and the package source (``tussenstand/**/*.py``). A run whose hash equals the one of its
+    last success (and whose report folder is complete) is skipped; ``force=True`` reruns it. File
+    hashes are cached in the manifest keyed on size and modification time, so a no-op build reads
+    no file contents.
+
+Parallelism
+    :func:`build` submits the runs to a :class:`concurrent.futures.Executor`. The default is a
+    ``ThreadPoolExecutor(jobs or os.cpu_count())``: every notebook runs in its own kernel process,
+    so threads parallelise well. Any other ``Executor`` works, for instance dask.distributed (not a
+    dependency)::
+
+        from dask.distributed import Client
+        client = Client("tcp://scheduler:8786")   # workers must share the project folder
+        build(config, units, periods, executor=client.get_executor(pure=False))
+
+    A dask ``Client`` itself is not a ``concurrent.futures.Executor``; when one is passed,
+    :func:`build` calls its ``get_executor(pure=False)``. Before any run starts, a ``prepare`` hook
+    runs once in the calling process (by default it builds the national CBS cache), so parallel
+    runs do not race to build shared inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import tussenstand
+from tussenstand.config import CONFIG_FILE, ProjectConfig
+from tussenstand.periods import Period
+
+#: Names of the parameters every notebook receives (see the module docstring).
+NOTEBOOK_PARAMETERS = ("gemeente", "periode", "cbs_dir", "project_root", "output_dir")
+KERNEL_NAME = "python3"
+MANIFEST_NAME = ".manifest.json"
+MANIFEST_VERSION = 1
+FAILED_SUFFIX = ".mislukt.ipynb"
+
+RunStatus = Literal["ok", "skipped", "failed"]
+
+
+class RunnerError(RuntimeError):
+    """A problem that stops a whole build (not a single failed run)."""
+
+
+# ----- specs and results -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: the notebooks to execute, in order, for one unit and one report period."""
+
+    gemeente: str
+    periode: str
+    notebooks: tuple[str, ...]
+    parameters: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.gemeente}/{self.periode}"
+
+    @property
+    def label_nl(self) -> str:
+        return f"gemeente {self.gemeente}, periode {self.periode}"
+
+
+@dataclass
+class RunResult:
+    spec: RunSpec
+    status: RunStatus
+    seconds: float = 0.0
+    message: str = ""
+    report_dir: Path | None = None
+    notebook: str | None = None
+    cell_index: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+@dataclass
+class BuildSummary:
+    results: list[RunResult]
+    seconds: float
+
+    def _count(self, status: RunStatus) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def ran(self) -> int:
+        return self._count("ok")
+
+    @property
+    def skipped(self) -> int:
+        return self._count("skipped")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+    @property
+    def failures(self) -> list[RunResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def text_nl(self) -> str:
+        """One Dutch summary line: ``Klaar in 12,3 s: 4 uitgevoerd, 2 overgeslagen, 0 mislukt.``"""
+        secs = f"{self.seconds:.1f}".replace(".", ",")
+        return (
+            f"Klaar in {secs} s: {self.ran} uitgevoerd, {self.skipped} overgeslagen "
+            f"(ongewijzigd), {self.failed} mislukt."
+        )
+
+
+# ----- specs from the config --------------------------------------------------------------------
+def _code(unit: Any) -> str:
+    return unit if isinstance(unit, str) else unit.code
+
+
+def make_spec(config: ProjectConfig, gemeente: str, periode: Period | str) -> RunSpec:
+    """The run of ``config.notebooks`` for one unit code and one report period."""
+    return RunSpec(
+        gemeente=gemeente,
+        periode=str(periode),
+        notebooks=tuple(config.notebooks),
+        parameters={
+            "gemeente": gemeente,
+            "periode": str(periode),
+            "cbs_dir": str(config.cbs_dir),
+            "project_root": str(config.root),
+        },
+    )
+
+
+def plan_runs(config: ProjectConfig, units: Iterable[Any], periods: Iterable[Period | str]) -> list[RunSpec]:
+    """Every (unit, period) pair once, units in the given order, periods within a unit."""
+    seen: set[tuple[str, str]] = set()
+    specs = []
+    periods = list(periods)
+    for unit in units:
+        for period in periods:
+            pair = (_code(unit), str(period))
+            if pair not in seen:
+                seen.add(pair)
+                specs.append(make_spec(config, *pair))
+    return specs
+
+
+# ----- one run ----------------------------------------------------------------------------------
+def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False) -> RunResult:
+    """Execute ``spec``'s notebooks with papermill; on success replace the report folder atomically.
+
+    Never raises for a failing notebook: the :class:`RunResult` then has status ``failed`` and a
+    Dutch message naming the gemeente, the period, the notebook and the failing cell.
+    """
+    import papermill as pm  # imported here: keeps `tussenstand list` and no-op builds fast
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    target = config.report_dir(spec.gemeente, spec.periode)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{spec.periode}.tmp-", dir=target.parent))
+    failed_copy = target.parent / f".{spec.periode}{FAILED_SUFFIX}"
+    parameters = {**spec.parameters, "output_dir": str(tmp)}
+    current = None
+    try:
+        for name in spec.notebooks:
+            current = name
+            source = config.notebooks_dir / name
+            if not source.is_file():
+                raise FileNotFoundError(f"notebook {source} bestaat niet (genoemd in {CONFIG_FILE})")
+            pm.execute_notebook(
+                str(source),
+                str(tmp / name),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                progress_bar=progress_bar,
+                report_mode=False,
+                # no save after every cell: the executed notebook is written once at the end (and
+                # on an error), which keeps JSON work out of the shared main process
+                request_save_on_cell_execute=False,
+                # The kernel's working directory. Not papermill's `cwd=`: that calls os.chdir,
+                # which is process-wide and races between the threads of a parallel build.
+                resources={"metadata": {"path": str(tmp)}},
+            )
+        _replace_dir(tmp, target)
+        failed_copy.unlink(missing_ok=True)
+        return RunResult(spec, "ok", time.perf_counter() - started, report_dir=target)
+    except PapermillExecutionError as exc:
+        kept = _keep_failed(tmp / current, failed_copy) if current else None
+        first_line = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
+        message = (
+            f"{spec.label_nl}: notebook {current} faalde in cel {exc.cell_index} "
+            f"(In [{exc.exec_count}]: {first_line.strip()[:80]!r}): {exc.ename}: {exc.evalue}"
+        )
+        if kept:
+            message += f" (uitgevoerd notebook bewaard als {_rel(kept, config.root)})"
+        return RunResult(
+            spec, "failed", time.perf_counter() - started, message=message,
+            notebook=current, cell_index=exc.cell_index,
+        )
+    except Exception as exc:  # kernel died, notebook missing, bad parameters cell, ...
+        message = f"{spec.label_nl}: notebook {current} faalde: {type(exc).__name__}: {exc}"
+        return RunResult(spec, "failed", time.perf_counter() - started, message=message, notebook=current)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _keep_failed(executed: Path, dest: Path) -> Path | None:
+    if not executed.is_file():
+        return None
+    with contextlib.suppress(OSError):
+        shutil.copyfile(executed, dest)
+        return dest
+    return None
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` at ``target``: rename the old folder away, rename the new one in, delete the old."""
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{secrets.token_hex(4)}"
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old is not None:
+            os.rename(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+# ----- hashing and the manifest -----------------------------------------------------------------
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    """Files under ``folder``, skipping hidden files and folders (``.cache``, ``.DS_Store``)."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+            continue
+        if path.is_file():
+            out.append(path)
+    return sorted(out)
+
+
+class FileHasher:
+    """Content hashes of files, cached on (size, mtime_ns) so unchanged files are not read again."""
+
+    def __init__(self, cache: dict[str, list] | None = None):
+        self.cache: dict[str, list] = dict(cache or {})
+        self.used: dict[str, list] = {}
+
+    def file(self, path: Path) -> str:
+        st = path.stat()
+        key = str(path.resolve())
+        hit = self.cache.get(key)
+        if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            digest = hit[2]
+        else:
+            digest = _sha256_file(path)
+        self.used[key] = [st.st_size, st.st_mtime_ns, digest]
+        return digest
+
+    def tree(self, folders: Sequence[Path]) -> str:
+        """One hash over the relative names and contents of every visible file in ``folders``."""
+        h = hashlib.sha256()
+        seen: set[Path] = set()
+        for folder in folders:
+            folder = folder.resolve()
+            for path in _visible_files(folder):
+                if path in seen:
+                    continue
+                seen.add(path)
+                h.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
+                h.update(self.file(path).encode())
+        return h.hexdigest()
+
+
+def package_source_dir() -> Path:
+    return Path(tussenstand.__file__).resolve().parent
+
+
+def input_fingerprint(config: ProjectConfig, hasher: FileHasher) -> dict[str, str]:
+    """Hashes of what every run depends on besides its own notebooks and parameters."""
+    config_file = config.root / CONFIG_FILE
+    return {
+        "config": hasher.file(config_file) if config_file.is_file() else "",
+        "raw": hasher.tree([config.raw_dir]),
+        "cbs": hasher.tree([config.cbs_dir]),
+        "code": hasher.tree([package_source_dir()]),
+    }
+
+
+def run_fingerprint(config: ProjectConfig, spec: RunSpec, inputs: dict[str, str], hasher: FileHasher) -> str:
+    h = hashlib.sha256()
+    for name in spec.notebooks:
+        path = config.notebooks_dir / name
+        h.update(f"notebook:{name}\0".encode())
+        h.update((hasher.file(path) if path.is_file() else "missing").encode())
+    params = json.dumps(spec.parameters, sort_keys=True, default=str)
+    h.update(f"parameters:{params}\0".encode())
+    for key in sorted(inputs):
+        h.update(f"{key}:{inputs[key]}\0".encode())
+    return h.hexdigest()
+
+
+def manifest_path(config: ProjectConfig) -> Path:
+    return config.reports_dir / MANIFEST_NAME
+
+
+def read_manifest(config: ProjectConfig) -> dict:
+    path = manifest_path(config)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return {"version": MANIFEST_VERSION, "runs": {}, "files": {}}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {"version": MANIFEST_VERSION, "runs": {}, "files": {}}
+    data.setdefault("runs", {})
+    data.setdefault("files", {})
+    return data
+
+
+def write_manifest(config: ProjectConfig, manifest: dict) -> None:
+    """Write the manifest atomically (temp file in the same folder, then ``os.replace``)."""
+    path = manifest_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def report_complete(config: ProjectConfig, spec: RunSpec) -> bool:
+    folder = config.report_dir(spec.gemeente, spec.periode)
+    return all((folder / name).is_file() for name in spec.notebooks)
+
+
+# ----- the prepare hook -------------------------------------------------------------------------
+def prepare_shared_inputs(config: ProjectConfig) -> None:
+    """Build shared inputs once before parallel runs: the national CBS cache, when that module exists."""
+    try:
+        cbs = importlib.import_module("tussenstand.sources.cbs")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("tussenstand.sources.cbs", "tussenstand.sources"):
+            return
+        raise
+    load = getattr(cbs, "load_national_series", None)
+    if load is not None:
+        load(config.cbs_dir, config.processed_dir)
+
+
+# ----- the build --------------------------------------------------------------------------------
+def build(
+    config: ProjectConfig,
+    units: Iterable[Any],
+    periods: Iterable[Period | str],
+    jobs: int | None = None,
+    force: bool = False,
+    executor: Executor | Any | None = None,
+    progress: bool = True,
+    prepare: Callable[[ProjectConfig], Any] | None | str = "default",
+) -> BuildSummary:
+    """Run every (unit, period) pair whose inputs changed since its last success.
+
+    ``units`` are :class:`~tussenstand.frameworks.MonitoredUnit` objects or plain codes. ``jobs``
+    sets the size of the default thread pool (``os.cpu_count()`` when ``None``); with ``jobs=1``
+    and no ``executor`` the runs execute one after another in this thread. ``executor`` may be any
+    :class:`concurrent.futures.Executor` (or a dask ``Client``, see the module docstring); it is not
+    shut down. ``prepare`` runs once, in this process, before the first run (not when every run is
+    skipped); the default is :func:`prepare_shared_inputs`, ``None`` skips it. A failing ``prepare``
+    raises :class:`RunnerError`. Returns a :class:`BuildSummary`; failed runs do not stop the others.
+    """
+    if prepare == "default":
+        prepare = prepare_shared_inputs
+    started = time.perf_counter()
+    specs = plan_runs(config, units, periods)
+    manifest = read_manifest(config)
+    hasher = FileHasher(manifest.get("files"))
+    inputs = input_fingerprint(config, hasher)
+
+    results: list[RunResult] = []
+    todo: list[tuple[RunSpec, str]] = []
+    for spec in specs:
+        digest = run_fingerprint(config, spec, inputs, hasher)
+        previous = manifest["runs"].get(spec.key, {})
+        if not force and previous.get("hash") == digest and report_complete(config, spec):
+            results.append(RunResult(spec, "skipped", report_dir=config.report_dir(spec.gemeente, spec.periode)))
+        else:
+            todo.append((spec, digest))
+
+    manifest["files"] = hasher.used
+    if todo and prepare is not None:
+        try:
+            prepare(config)
+        except Exception as exc:
+            raise RunnerError(
+                f"voorbereiding mislukt, er is niets uitgevoerd ({getattr(prepare, '__name__', prepare)}): "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+
+    def record(result: RunResult, digest: str) -> None:
+        results.append(result)
+        if result.status == "ok":
+            manifest["runs"][result.spec.key] = {
+                "hash": digest,
+                "seconds": round(result.seconds, 2),
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+            write_manifest(config, manifest)
+
+    bar = _progress_bar(len(todo), progress)
+    try:
+        if executor is None and (jobs == 1 or len(todo) <= 1):
+            for spec, digest in todo:
+                record(execute_run(config, spec), digest)
+                bar.update(1)
+        else:
+            own = executor is None
+            pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) if own else _as_executor(executor)
+            futures: dict[Future, tuple[RunSpec, str]] = {}
+            try:
+                for spec, digest in todo:
+                    futures[pool.submit(execute_run, config, spec)] = (spec, digest)
+                for fut in as_completed(futures):
+                    spec, digest = futures[fut]
+                    try:
+                        result = fut.result()
+                    except Exception as exc:  # the executor itself failed (worker lost, pickling)
+                        result = RunResult(spec, "failed", message=f"{spec.label_nl}: uitvoering mislukt: {type(exc).__name__}: {exc}")
+                    record(result, digest)
+                    bar.update(1)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+            finally:
+                if own:
+                    pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        bar.close()
+        if not todo:
+            # keep the file-hash cache fresh even when nothing ran (touching a file rehashes it once)
+            with contextlib.suppress(OSError):
+                write_manifest(config, manifest)
+
+    order = {spec.key: i for i, spec in enumerate(specs)}
+    results.sort(key=lambda r: order[r.spec.key])
+    return BuildSummary(results, time.perf_counter() - started)
+
+
+def _as_executor(executor: Any) -> Executor:
+    if isinstance(executor, Executor):
+        return executor
+    if hasattr(executor, "get_executor"):  # dask.distributed.Client
+        return executor.get_executor(pure=False)
+    if hasattr(executor, "submit"):
+        return executor  # duck-typed: submit() must return concurrent.futures.Future objects
+    raise TypeError(f"executor moet een concurrent.futures.Executor zijn, niet {type(executor).__name__}")
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled or total == 0:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="Rapporten", unit="run", file=sys.stderr)
