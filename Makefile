@@ -23,11 +23,12 @@ endif
 NOTEBOOK_DIR := $(wildcard notebooks)
 PYTEST_ARGS ?= --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests $(NOTEBOOK_DIR)
 
-.PHONY: help venv site build render test lint clean
+.PHONY: help venv site build render test notebooks lint clean
 
 help:
 	@echo "make site   - rapporten uitvoeren (tussenstand build) en de website maken (tussenstand render)"
 	@echo "make test   - alle tests: unit tests en de notebooks (nbval)"
+	@echo "make notebooks - de opgeslagen uitvoer van notebooks/ verversen (voor nbval)"
 	@echo "make lint   - ruff"
 	@echo "make clean  - verwijder uitgevoerde rapporten, tussenbestanden en de website"
 
@@ -57,6 +58,10 @@ site: $(STAMP)
 
 test: $(STAMP)
 	$(CBS_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the stored outputs of notebooks/ (what nbval compares) after a change to the package.
+notebooks: $(STAMP)
+	$(CBS_ENV) $(BIN)/python scripts/refresh_notebooks.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -95,8 +95,8 @@ def test_small_counts_are_never_published(built):
 
 def test_summary_json_for_the_site(built):
     report, _ = built("GM0396")
-    path = rapport.write_summary(report)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    assert rapport.write_summary(report) is None
+    data = json.loads((report.output_dir / rapport.SUMMARY_FILE).read_text(encoding="utf-8"))
     assert data["gemeente"] == "GM0396" and data["periode"] == "2026-H1"
     assert data["periode_label"] == "1e halfjaar 2026"
     assert sum(data["status_counts"].values()) == data["aantal_doelen"] == 28

@@ -91,7 +91,11 @@ class ProjectConfig:
 
 
 def load_config(root: Path | None = None, cbs_dir: str | Path | None = None) -> ProjectConfig:
-    """Read ``tussenstand.yml``. ``cbs_dir`` beats $TUSSENSTAND_CBS_DIR beats the file's value."""
+    """Read ``tussenstand.yml``. ``cbs_dir`` beats $TUSSENSTAND_CBS_DIR beats the file's value.
+
+    A relative ``cbs_dir`` argument is taken from the working directory; a relative
+    $TUSSENSTAND_CBS_DIR or config value from the project root.
+    """
     root = find_project_root() if root is None else Path(root).resolve()
     path = root / CONFIG_FILE
     try:
@@ -115,7 +119,9 @@ def load_config(root: Path | None = None, cbs_dir: str | Path | None = None) -> 
     chosen = cbs_dir or os.environ.get(CBS_DIR_ENV) or raw.get("cbs_dir", "data/raw/cbs")
     cbs_path = Path(chosen)
     if not cbs_path.is_absolute():
-        cbs_path = (root / cbs_path) if not cbs_dir and not os.environ.get(CBS_DIR_ENV) else cbs_path.resolve()
+        # An option is relative to where the user typed it; the environment variable and the
+        # config file are relative to the project root (a notebook kernel runs elsewhere).
+        cbs_path = Path.cwd() / cbs_path if cbs_dir else root / cbs_path
 
     threshold = (raw.get("onthulling") or {}).get("drempel", 10)
     if not isinstance(threshold, int) or threshold < 1:

@@ -198,7 +198,9 @@ def _slug(text: str) -> str:
 def _show(report: Report, result: charts.ChartResult, name: str) -> None:
     report.chart_count += 1
     charts.save_chart(result, report.figures_dir, name)
-    charts.show_chart(result, relative_to=report.relative_to)
+    # The image is linked, not embedded: Quarto and Jupyter show it from the file beside the
+    # report, and the stored notebooks stay small.
+    charts.show_chart(result, relative_to=report.relative_to, embed_png=False)
 
 
 def _value(report: Report, value: Any, unit: str, suppressed: bool = False) -> str:
@@ -909,11 +911,13 @@ def summary_record(report: Report, built_on: date | None = None) -> dict[str, An
     }
 
 
-def write_summary(report: Report) -> Path:
-    """Write ``samenvatting.json`` next to the report (the site's home page reads it)."""
+def write_summary(report: Report) -> None:
+    """Write ``samenvatting.json`` next to the report (the site's home page reads it).
+
+    Returns nothing, so that the notebook cell that calls it shows nothing."""
     from tussenstand.measurements import write_json_atomic
 
-    return write_json_atomic(summary_record(report), report.output_dir / SUMMARY_FILE)
+    write_json_atomic(summary_record(report), report.output_dir / SUMMARY_FILE)
 
 
 # ----- the cleaning notebook ----------------------------------------------------------------------
