@@ -7,14 +7,13 @@ tussenstand.frameworks.monitored_units (patched through cli._load_units).
 from __future__ import annotations
 
 import os
-import sys
-import types
 
 import pytest
 from click.testing import CliRunner
 from notebook_project import RAISE_CELL, UNITS, WRITE_CELL, make_project, write_notebook
 
-from tussenstand import cli, runner
+from tussenstand import cli, runner, site
+from tussenstand.sources import cbs_fetch
 
 
 @pytest.fixture
@@ -151,7 +150,7 @@ def _complete_reports(root, units=UNITS, periods=("2024-H1", "2026-H2")):
             folder = root / "reports" / unit.code / period
             folder.mkdir(parents=True, exist_ok=True)
             for name in ("01_opschonen.ipynb", "02_rapport.ipynb"):
-                (folder / name).write_text("{}")
+                write_notebook(folder / name, "print('uitgevoerd')")
 
 
 def test_render_without_quarto_explains_and_exits_0(project, monkeypatch):
@@ -161,6 +160,9 @@ def test_render_without_quarto_explains_and_exits_0(project, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Alle 6 uitgevoerde rapporten staan klaar" in result.output
     assert 'pip install -e ".[publish]"' in result.output and "quarto.org" in result.output
+    # everything up to the render is done: the generated pages are there for Quarto
+    assert (project / "_generated" / "overzicht.md").is_file()
+    assert (project / "reports" / "GM0396" / "index.qmd").is_file()
 
 
 def test_render_without_reports_exits_1(project, monkeypatch):
@@ -178,15 +180,13 @@ def test_render_calls_the_site_module_when_quarto_exists(project, monkeypatch, t
     monkeypatch.setattr(cli, "find_quarto", lambda: str(quarto))
     monkeypatch.setenv("PATH", "/usr/bin")
     seen = []
-    site = types.ModuleType("tussenstand.site")
     status = {"code": 0}
 
     def render_site(config, units, quarto):
         seen.append((config, [u.code for u in units], quarto))
         return status["code"]
 
-    site.render_site = render_site
-    monkeypatch.setitem(sys.modules, "tussenstand.site", site)
+    monkeypatch.setattr(site, "render_site", render_site)
 
     result = invoke("render")
     assert result.exit_code == 0, result.output
@@ -207,10 +207,8 @@ def test_fetch_passes_tables_and_cbs_dir(project, monkeypatch, tmp_path):
         seen.update(ids=list(table_ids), dir=cbs_dir)
         return [cbs_dir / f"{t}.csv" for t in table_ids]
 
-    mod = types.ModuleType("tussenstand.sources.cbs_fetch")
-    mod.fetch_tables = fetch_tables
-    mod.DEFAULT_TABLES = ("85383NED", "86050NED", "85098NED")
-    monkeypatch.setitem(sys.modules, "tussenstand.sources.cbs_fetch", mod)
+    monkeypatch.setattr(cbs_fetch, "fetch_tables", fetch_tables)
+    monkeypatch.setattr(cbs_fetch, "DEFAULT_TABLES", ("85383NED", "86050NED", "85098NED"))
 
     target = tmp_path / "cbs-nieuw"
     result = invoke("fetch", "--tables", "85383NED,86050NED", "--tables", "82972NED", "--cbs-dir", str(target))
@@ -225,7 +223,7 @@ def test_fetch_passes_tables_and_cbs_dir(project, monkeypatch, tmp_path):
     def offline(table_ids, cbs_dir):
         raise OSError("geen verbinding met opendata.cbs.nl")
 
-    mod.fetch_tables = offline
+    monkeypatch.setattr(cbs_fetch, "fetch_tables", offline)
     result = invoke("fetch")
     assert result.exit_code == 1
     assert "geen verbinding" in result.output and "TUSSENSTAND_CBS_DIR" in result.output

@@ -6,7 +6,6 @@ gemeente, a period that is not configured or has the wrong form).
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import sys
@@ -17,12 +16,6 @@ import click
 
 from tussenstand.config import CONFIG_FILE, ConfigError, ProjectConfig, load_config
 from tussenstand.periods import REPORT_PERIOD_FORMS, PeriodError, parse_report_period
-
-QUARTO_HELP = (
-    "Quarto is niet gevonden, dus de website en de pdf's worden nu niet gemaakt.\n"
-    "Installeer Quarto met `pip install -e \".[publish]\"` (in de virtuele omgeving van het project)\n"
-    "of via https://quarto.org/docs/get-started/ en voer daarna `tussenstand render` opnieuw uit."
-)
 
 CBS_DIR_OPTION = click.option(
     "--cbs-dir",
@@ -42,10 +35,8 @@ def _config(cbs_dir: Path | None = None) -> ProjectConfig:
 
 def _load_units(config: ProjectConfig) -> list[Any]:
     """The monitored gemeenten and regio's from the frameworks in data/raw/kaders."""
-    try:
-        frameworks = importlib.import_module("tussenstand.frameworks")
-    except ModuleNotFoundError as exc:
-        raise click.ClickException(f"module tussenstand.frameworks ontbreekt: {exc}") from exc
+    from tussenstand import frameworks
+
     try:
         units = frameworks.monitored_units(config.frameworks_dir)
     except (ValueError, OSError) as exc:  # FrameworkError, pydantic errors, unreadable files
@@ -203,22 +194,20 @@ def render(cbs_dir: Path | None) -> None:
     else:
         click.echo(f"Alle {total} uitgevoerde rapporten staan klaar in {config.reports_dir}.")
 
+    from tussenstand import site
+
+    # Without Quarto the site module still prepares every page, then says how to get Quarto.
     quarto = find_quarto()
-    if quarto is None:
-        click.echo(QUARTO_HELP)
-        return
-    quarto_bin = str(Path(quarto).parent)
-    if quarto_bin not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = quarto_bin + os.pathsep + os.environ.get("PATH", "")
-    try:
-        site = importlib.import_module("tussenstand.site")
-    except ModuleNotFoundError as exc:
-        raise click.ClickException(f"module tussenstand.site ontbreekt: {exc}") from exc
+    if quarto is not None:
+        quarto_bin = str(Path(quarto).parent)
+        if quarto_bin not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = quarto_bin + os.pathsep + os.environ.get("PATH", "")
     status = site.render_site(config, units=units, quarto=quarto)
     if status:
         sys.exit(int(status))
-    index = config.root / "_site" / "index.html"
-    click.echo(f"Website klaar: open {index} in een browser.")
+    if quarto is not None:
+        index = config.root / "_site" / "index.html"
+        click.echo(f"Website klaar: open {index} in een browser.")
 
 
 @main.command()
@@ -228,10 +217,8 @@ def render(cbs_dir: Path | None) -> None:
 def fetch(tables: tuple[str, ...], cbs_dir: Path | None) -> None:
     """Haal CBS-tabellen op bij CBS StatLine (internet nodig) en zet ze in de CBS-map."""
     config = _config(cbs_dir)
-    try:
-        cbs_fetch = importlib.import_module("tussenstand.sources.cbs_fetch")
-    except ModuleNotFoundError as exc:
-        raise click.ClickException(f"module tussenstand.sources.cbs_fetch ontbreekt: {exc}") from exc
+    from tussenstand.sources import cbs_fetch
+
     ids = [t.strip() for item in tables for t in item.split(",") if t.strip()]
     ids = ids or list(cbs_fetch.DEFAULT_TABLES)
     config.cbs_dir.mkdir(parents=True, exist_ok=True)

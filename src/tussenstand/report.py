@@ -617,6 +617,7 @@ def show_finances(report: Report) -> None:
 
 # ----- per theme ----------------------------------------------------------------------------------
 def show_themes(report: Report) -> None:
+    """One chapter (level-2 heading) per theme: its goals, then the indicators that measure it."""
     fw = report.framework
     goals = fw.goals_by_theme()
     indicators = fw.indicators_by_theme()

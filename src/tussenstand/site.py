@@ -457,11 +457,18 @@ def _scrub_notebook(nb: dict, scrubber: _Scrubber) -> dict:
 # ----- one notebook -----------------------------------------------------------------------------
 def _front_matter_cell(front: Mapping) -> dict:
     text = "---\n" + yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=False) + "---\n"
-    return {"cell_type": "raw", "metadata": {MARK_KEY: MARK_FRONT_MATTER}, "source": text.splitlines(True)}
+    return {"cell_type": "raw", "id": _cell_id(MARK_FRONT_MATTER), "metadata": {MARK_KEY: MARK_FRONT_MATTER},
+            "source": text.splitlines(True)}
+
+
+def _cell_id(mark: str) -> str:
+    """A stable nbformat cell id (letters, digits, '-' and '_', at most 64) for a cell we add."""
+    return ("tussenstand-" + re.sub(r"[^A-Za-z0-9_-]+", "-", mark))[:64]
 
 
 def _markdown_cell(text: str, mark: str) -> dict:
-    return {"cell_type": "markdown", "metadata": {MARK_KEY: mark}, "source": text.splitlines(True)}
+    return {"cell_type": "markdown", "id": _cell_id(mark), "metadata": {MARK_KEY: mark},
+            "source": text.splitlines(True)}
 
 
 def _typst_format(meta: ReportMeta) -> dict:
@@ -471,7 +478,7 @@ def _typst_format(meta: ReportMeta) -> dict:
     return {
         "toc": True,
         "toc-title": "Inhoud",
-        "toc-depth": 2,
+        "toc-depth": 2,  # chapters: Samenvatting, Demografie, ..., one per theme
         "number-sections": True,
         "papersize": "a4",
         "margin": {"x": "2.2cm", "y": "2.5cm"},

@@ -1,0 +1,76 @@
+"""From a copy of the project: `tussenstand run` with the real notebooks, then the site preparation.
+
+This is what `make site` does for one report, minus Quarto: the executed report must be complete,
+traceable (every image it links exists, with its CSV) and publishable (no machine paths).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from tussenstand import cli, site
+from tussenstand.config import load_config
+from tussenstand.frameworks import monitored_units
+
+IGNORE = shutil.ignore_patterns(".venv*", ".git", "reports", "processed", "_site", ".quarto", "_generated")
+
+
+@pytest.fixture(scope="module")
+def built_project(project_root, cbs_dir, tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e") / "project"
+    shutil.copytree(project_root, root, ignore=IGNORE)
+    (root / "reports").mkdir()
+    (root / "data" / "processed").mkdir(exist_ok=True)
+    result = CliRunner().invoke(
+        cli.main, ["run", "--gemeente", "GM0405", "--periode", "2024-H1", "--cbs-dir", str(cbs_dir)],
+        env={"TUSSENSTAND_PROJECT_ROOT": str(root)},
+    )
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_run_leaves_a_complete_report(built_project):
+    folder = built_project / "reports" / "GM0405" / "2024-H1"
+    for name in ("01_opschonen.ipynb", "02_rapport.ipynb", "samenvatting.json"):
+        assert (folder / name).is_file(), name
+    assert not list((built_project / "reports" / "GM0405").glob(".*tmp*"))  # no temp folder left
+    summary = json.loads((folder / "samenvatting.json").read_text(encoding="utf-8"))
+    assert summary["gemeente_naam"] == "Hoorn" and summary["periode"] == "2024-H1"
+    nb = nbformat.read(folder / "02_rapport.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "GM0405" in tagged[0].source
+    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    images = [m for text in markdown for m in re.findall(r"\]\(([^)]+\.png)\)", text)]
+    assert len(images) >= 5
+    for image in images:  # linked relative to the notebook, next to the data behind it
+        assert (folder / image).is_file(), image
+        assert (folder / image).with_suffix(".csv").is_file(), image
+    assert "Bron: CBS StatLine" in "\n".join(markdown)
+
+
+def test_site_preparation_publishes_nothing_private(built_project, cbs_dir, monkeypatch):
+    monkeypatch.setenv("TUSSENSTAND_PROJECT_ROOT", str(built_project))
+    config = load_config(built_project, cbs_dir=cbs_dir)
+    plan = site.prepare_site(config, monitored_units(config.frameworks_dir))
+    assert any(r.meta.gemeente == "GM0405" for r in plan.reports)
+    path = built_project / "reports" / "GM0405" / "2024-H1" / "02_rapport.ipynb"
+    text = path.read_text(encoding="utf-8")
+    for private in (str(built_project), str(cbs_dir), "/tmp/", "/home/", "/root/"):
+        assert private not in text, private
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---")
+    assert "title:" in nb.cells[0].source and "format-links" in nb.cells[0].source
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    closing = nb.cells[-1].source
+    assert "Gebouwd op" in closing
+    for link in re.findall(r"\]\((data/[^)]+\.csv)\)", closing):
+        assert (path.parent / link).is_file(), link
+    overview = (built_project / "_generated" / "overzicht.md").read_text(encoding="utf-8")
+    assert "Hoorn" in overview
