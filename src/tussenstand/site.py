@@ -115,7 +115,7 @@ class ReportMeta:
     def status_text_nl(self) -> str:
         """``3 bereikt, 2 op koers en 1 achter op schema`` (in the order the report gave)."""
         parts = [f"{_nl_int(n)} {label}" for label, n in self.status_counts.items() if n]
-        return _join_nl(parts) if parts else "geen doelen met een status"
+        return _join_nl(parts) if parts else "geen meetbare doelen in het kader: zie de indicatoren"
 
 
 @dataclass(frozen=True)
