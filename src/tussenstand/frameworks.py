@@ -22,8 +22,6 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -31,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from tussenstand.goals import Direction, Goal
+from tussenstand.goals import Direction, Goal, StrictModel, require_number
 
 FrameworkKind = Literal["smart", "kwalitatief", "programma", "regionaal"]
 UnitKind = Literal["gemeente", "regio"]
@@ -79,22 +77,8 @@ def _check_slug(value: str, what: str) -> str:
     return value
 
 
-def _no_text_number(value: object) -> object:
-    """Amounts must be YAML numbers: '4.352.650' or '4.352' as text is refused, never guessed."""
-    if isinstance(value, str):
-        raise ValueError(
-            f"verwacht een getal, kreeg de tekst {value!r}; schrijf bedragen zonder duizendtalpunt "
-            "en zonder aanhalingstekens, bijv. 4352650"
-        )
-    return value
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
 # ----- parts of a framework ----------------------------------------------------------------------
-class Source(_Strict):
+class Source(StrictModel):
     """Where the plan comes from."""
 
     document: str = Field(min_length=1)
@@ -107,7 +91,7 @@ class Source(_Strict):
     note: str | None = None
 
 
-class Municipality(_Strict):
+class Municipality(StrictModel):
     code: str
     name: str = Field(min_length=1)
 
@@ -119,7 +103,7 @@ class Municipality(_Strict):
         return v
 
 
-class Region(_Strict):
+class Region(StrictModel):
     code: str
     name: str = Field(min_length=1)
 
@@ -134,7 +118,7 @@ class Region(_Strict):
         return v
 
 
-class Years(_Strict):
+class Years(StrictModel):
     start: int = Field(ge=1990, le=2100)
     end: int = Field(ge=1990, le=2100)
     note: str | None = None
@@ -146,13 +130,13 @@ class Years(_Strict):
         return self
 
 
-class Monitoring(_Strict):
+class Monitoring(StrictModel):
     frequency: str | None = None
     frequency_months: int | None = Field(default=None, ge=1)
     note: str | None = None
 
 
-class ComparisonGroup(_Strict):
+class ComparisonGroup(StrictModel):
     """The researcher's own comparison group (absent: the municipalities of the same size class)."""
 
     label: str = Field(min_length=1)
@@ -170,15 +154,15 @@ class ComparisonGroup(_Strict):
         return v
 
 
-class ThemeBudget(_Strict):
+class ThemeBudget(StrictModel):
     amount: float
     year: int = Field(ge=1990, le=2100)
     note: str | None = None
 
-    _amount = field_validator("amount", mode="before")(_no_text_number)
+    _amount = field_validator("amount", mode="before")(require_number)
 
 
-class Theme(_Strict):
+class Theme(StrictModel):
     """A 'maatschappelijke opgave', 'ambitie', programme part or 'speerpunt' of the plan."""
 
     id: str
@@ -196,7 +180,7 @@ class Theme(_Strict):
         return _check_slug(v, "thema-id")
 
 
-class Indicator(_Strict):
+class Indicator(StrictModel):
     """A BBV or CBS indicator that measures a theme (from the plan, or chosen by the researcher).
 
     ``series`` is the series code in ``metingen.parquet`` (see docs/architectuur.md); ``None`` means
@@ -246,17 +230,17 @@ class Indicator(_Strict):
         return self.series is not None
 
 
-class BudgetItem(_Strict):
+class BudgetItem(StrictModel):
     label: str = Field(min_length=1)
     amount: float
     year: int | None = Field(default=None, ge=1990, le=2100)
     comparison: Literal["at_least", "at_most", "equal"] = "equal"
     note: str | None = None
 
-    _amount = field_validator("amount", mode="before")(_no_text_number)
+    _amount = field_validator("amount", mode="before")(require_number)
 
 
-class PlanBudget(_Strict):
+class PlanBudget(StrictModel):
     """Plan-level budget facts, in the plan's unit: amounts x ``multiplier`` euro."""
 
     year: int = Field(ge=1990, le=2100)
@@ -268,7 +252,7 @@ class PlanBudget(_Strict):
     items: list[BudgetItem] = Field(default_factory=list)
     note: str | None = None
 
-    _amounts = field_validator("lasten", "baten", "saldo", "total", mode="before")(_no_text_number)
+    _amounts = field_validator("lasten", "baten", "saldo", "total", mode="before")(require_number)
 
     @model_validator(mode="after")
     def _saldo(self) -> PlanBudget:
@@ -287,7 +271,7 @@ class PlanBudget(_Strict):
 
 
 # ----- the framework -----------------------------------------------------------------------------
-class Framework(_Strict):
+class Framework(StrictModel):
     """One policy plan: themes, goals, indicators and budget for one or more municipalities."""
 
     id: str

@@ -77,24 +77,24 @@ def _check_period(value: object) -> str | None:
     return text
 
 
-def _check_number(value: object) -> object:
-    """Numbers must be YAML numbers; a Dutch-formatted string gets a clear message."""
+def require_number(value: object) -> object:
+    """Numbers in a framework must be YAML numbers. Text is refused, never guessed: '4.352' could be
+    four thousand (Dutch) or four point something, '13.601,04' is a Dutch amount."""
     if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"-?\d+(\.\d+)?", text):
-            return float(text)
         raise ValueError(
-            f"{value!r} is geen getal; schrijf getallen zonder duizendtalpunt en met een "
-            "punt als decimaalteken, bijv. 13601.04"
+            f"{value!r} is geen getal; schrijf getallen als YAML-getal, zonder aanhalingstekens en "
+            "duizendtalpunt en met een punt als decimaalteken, bijv. 13601.04 of 4352650"
         )
     return value
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """Base of every framework model: unknown fields are errors, values are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Baseline(_Strict):
+class Baseline(StrictModel):
     """The plan's starting point ('nulmeting')."""
 
     value: float | None = None
@@ -105,7 +105,7 @@ class Baseline(_Strict):
     @field_validator("value", mode="before")
     @classmethod
     def _value_number(cls, v: object) -> object:
-        return _check_number(v)
+        return require_number(v)
 
     @field_validator("period", mode="before")
     @classmethod
@@ -139,7 +139,7 @@ class Baseline(_Strict):
         return self.status == "known"
 
 
-class Target(_Strict):
+class Target(StrictModel):
     """What the plan wants to reach; see the module docstring for the kinds."""
 
     kind: TargetKind
@@ -152,7 +152,7 @@ class Target(_Strict):
     @field_validator("value", "percent", "amount", "tolerance_percent", mode="before")
     @classmethod
     def _numbers(cls, v: object) -> object:
-        return _check_number(v)
+        return require_number(v)
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> Target:
@@ -207,7 +207,7 @@ def frequency_to_months(text: str | None) -> int | None:
     return max(1, round(months / times))
 
 
-class Measurement(_Strict):
+class Measurement(StrictModel):
     """How the plan measures the goal and which series in ``metingen.parquet`` feeds it."""
 
     source: str | None = None
@@ -228,7 +228,7 @@ class Measurement(_Strict):
         return self
 
 
-class Goal(_Strict):
+class Goal(StrictModel):
     """One SMART goal of a plan."""
 
     id: str = Field(min_length=1)
