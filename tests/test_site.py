@@ -165,7 +165,7 @@ def test_prepared_report_has_front_matter_and_no_private_data(project: Path):
     assert set(fm["format"]) == {"html", "typst"}
     typst = fm["format"]["typst"]
     assert typst["papersize"] == "a4" and typst["toc"] is True and typst["page-numbering"]
-    assert fm["format-links"][0]["format"] == "typst"
+    assert fm["format-links"] == [{"text": "PDF", "href": f"{path.stem}.pdf", "icon": "file-pdf"}]
 
     raw = path.read_text(encoding="utf-8")
     assert str(project) not in raw

@@ -491,8 +491,11 @@ def _typst_format(meta: ReportMeta) -> dict:
     }
 
 
-def report_front_matter(meta: ReportMeta) -> dict:
-    """Quarto front matter of a report page (HTML page with a linked PDF)."""
+def report_front_matter(meta: ReportMeta, pdf_name: str = "02_rapport.pdf") -> dict:
+    """Quarto front matter of a report page (HTML page with a linked PDF).
+
+    ``format-links`` uses the documented link form (text, href, icon; docs/output-formats/
+    html-multi-format): the typst format writes ``<notebook>.pdf`` next to the page."""
     front: dict[str, Any] = {
         "title": meta.title,
         "subtitle": meta.periode_label,
@@ -506,7 +509,7 @@ def report_front_matter(meta: ReportMeta) -> dict:
         "periode": meta.periode,
         "illustratief": meta.illustratief,
         "format": {"html": "default", "typst": _typst_format(meta)},
-        "format-links": [{"format": "typst", "text": "PDF", "icon": "file-pdf"}],
+        "format-links": [{"text": "PDF", "href": pdf_name, "icon": "file-pdf"}],
         "execute": {"enabled": False, "echo": False, "warning": False},
         "echo": False,
         "warning": False,
@@ -623,7 +626,7 @@ def prepare_report_notebook(
     """
     path = Path(path)
     _prepare_notebook(
-        path, report_front_matter(meta), closing_text(meta, downloads, cleaning),
+        path, report_front_matter(meta, pdf_name=f"{path.stem}.pdf"), closing_text(meta, downloads, cleaning),
         Path(root) if root else path.parent, extra_paths,
     )
 
