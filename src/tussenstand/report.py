@@ -228,9 +228,10 @@ def show_introduction(report: Report) -> None:
     text = (
         f"Dit rapport beschrijft de tussenstand van *{fw.title}* voor de {kind} "
         f"**{report.name}** over de periode **{report.period.label_nl}**.{members} "
-        f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}; de tussentijdse evaluatie "
-        f"is in {fw.evaluation_year}. Alleen metingen over perioden die uiterlijk aan het eind van "
-        f"{report.period.label_nl} afgelopen zijn, tellen mee."
+        f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}"
+        + (f"; de tussentijdse evaluatie is in {fw.evaluation_year}" if fw.evaluation_year else "")
+        + f". Alleen metingen over perioden die uiterlijk aan het eind van {report.period.label_nl} "
+        "afgelopen zijn, tellen mee."
     )
     _display(text)
     if report.illustrative:
@@ -672,6 +673,10 @@ def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -
     data = report.published[(report.published["indicator"] == series)
                             & (report.published["gebied"].fillna("") == "")]
     parts = [data[data["gemeente"].isin(report.members)]]
+    units = set(data["eenheid"].dropna())
+    if units and units <= {"aantal"}:
+        # Absolute counts: Nederland or a group is on another scale; only the members compare.
+        return one_frequency(parts[0], report.members)
     nl = data[data["gemeente"] == NATIONAL]
     if len(nl):
         parts.append(nl.assign(gemeente_naam="Nederland"))
@@ -740,8 +745,12 @@ def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
     latest = _latest_by_label(frame)
     own = latest[latest["gemeente"].isin(report.members)]
     nl = latest[latest["gemeente_naam"] == "Nederland"]
-    if len(report.members) > 1 or own.empty or nl.empty:
-        return f"{ind.name}: {report.name} naast Nederland"
+    if len(report.members) > 1:
+        return f"{ind.name} per gemeente in {report.name}" + ("" if nl.empty else ", naast Nederland")
+    if own.empty or nl.empty:
+        change = direction_text(report, ind.series)
+        return f"{ind.name} in {report.name}: " + (
+            change if change in ("één meting", "–") else f"{change} sinds de vorige meting")
     o, n = own["waarde"].iloc[0], nl["waarde"].iloc[0]
     if abs(o - n) <= 0.05 * abs(n):
         rel = "ongeveer gelijk aan"
