@@ -17,7 +17,7 @@ from tussenstand.config import load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
-FAKE_HOME = "/home/jdevries"
+FAKE_HOME = "/home/jdevries"  # example of a user's home folder that site.py must scrub
 
 CONFIG = """\
 periodes:

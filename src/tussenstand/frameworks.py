@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from tussenstand.goals import Direction, Goal, StrictModel, require_number
+from tussenstand.goals import PYDANTIC_MESSAGES_NL, Direction, Goal, StrictModel, require_number
 
 FrameworkKind = Literal["smart", "kwalitatief", "programma", "regionaal"]
 UnitKind = Literal["gemeente", "regio"]
@@ -470,26 +470,6 @@ def _cross_check(fw: Framework, file: str) -> None:
 
 
 # ----- pydantic errors in Dutch ------------------------------------------------------------------
-_PYDANTIC_NL = {
-    "missing": "ontbreekt",
-    "extra_forbidden": "onbekend veld (tikfout?)",
-    "float_parsing": "verwacht een getal",
-    "float_type": "verwacht een getal",
-    "int_parsing": "verwacht een geheel getal",
-    "int_type": "verwacht een geheel getal",
-    "int_from_float": "verwacht een geheel getal",
-    "bool_parsing": "verwacht true of false",
-    "bool_type": "verwacht true of false",
-    "string_type": "verwacht tekst",
-    "list_type": "verwacht een lijst",
-    "model_type": "verwacht een blok met velden",
-    "model_attributes_type": "verwacht een blok met velden",
-    "dict_type": "verwacht een blok met velden",
-    "string_too_short": "mag niet leeg zijn",
-    "too_short": "verwacht minstens {min_length} element(en)",
-    "greater_than_equal": "verwacht een waarde van minstens {ge}",
-    "less_than_equal": "verwacht een waarde van hoogstens {le}",
-}
 
 _ITEM_LABELS = {"goals": "doel", "themes": "thema", "indicators": "indicator", "municipalities": "gemeente"}
 _ITEM_KEYS = {"goals": "id", "themes": "id", "indicators": "id", "municipalities": "code"}
@@ -502,8 +482,8 @@ def _error_text(err: dict[str, Any]) -> str:
     if kind == "literal_error":
         expected = str(err["ctx"]["expected"]).replace(" or ", " of ")
         return f"verwacht {expected}, kreeg {err['input']!r}"
-    if kind in _PYDANTIC_NL:
-        text = _PYDANTIC_NL[kind].format(**err.get("ctx", {}))
+    if kind in PYDANTIC_MESSAGES_NL:
+        text = PYDANTIC_MESSAGES_NL[kind].format(**err.get("ctx", {}))
         if kind not in ("missing", "extra_forbidden", "too_short") and "input" in err:
             text += f", kreeg {err['input']!r}"
         return text

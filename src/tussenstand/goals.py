@@ -306,19 +306,26 @@ class Goal(StrictModel):
 
 
 # ----- parsing with Dutch messages ---------------------------------------------------------------
-_PYDANTIC_NL = {
+#: pydantic error types in Dutch, for the messages of goals and frameworks
+PYDANTIC_MESSAGES_NL = {
     "missing": "ontbreekt",
     "extra_forbidden": "onbekend veld (tikfout?)",
     "float_parsing": "verwacht een getal",
     "float_type": "verwacht een getal",
     "int_parsing": "verwacht een geheel getal",
     "int_type": "verwacht een geheel getal",
+    "int_from_float": "verwacht een geheel getal",
+    "bool_parsing": "verwacht true of false",
+    "bool_type": "verwacht true of false",
     "string_type": "verwacht tekst",
     "list_type": "verwacht een lijst",
     "model_type": "verwacht een blok met velden",
+    "model_attributes_type": "verwacht een blok met velden",
     "dict_type": "verwacht een blok met velden",
     "string_too_short": "mag niet leeg zijn",
-    "greater_than_equal": "moet groter dan of gelijk aan {ge} zijn",
+    "too_short": "verwacht minstens {min_length} element(en)",
+    "greater_than_equal": "verwacht een waarde van minstens {ge}",
+    "less_than_equal": "verwacht een waarde van hoogstens {le}",
 }
 
 
@@ -333,8 +340,8 @@ def validation_messages(exc: ValidationError) -> list[str]:
         elif kind == "literal_error":
             expected = str(err["ctx"]["expected"]).replace(" or ", " of ")
             msg = f"{err['input']!r} is niet toegestaan; verwacht {expected}"
-        elif kind in _PYDANTIC_NL:
-            msg = _PYDANTIC_NL[kind].format(**err.get("ctx", {}))
+        elif kind in PYDANTIC_MESSAGES_NL:
+            msg = PYDANTIC_MESSAGES_NL[kind].format(**err.get("ctx", {}))
         else:
             msg = err["msg"]
         lines.append(f"{loc}: {msg}")
