@@ -193,6 +193,18 @@ def plan_runs(config: ProjectConfig, units: Iterable[Any], periods: Iterable[Per
 
 
 # ----- one run ----------------------------------------------------------------------------------
+def kernel_config(socket_dir: Path):
+    """Kernel settings for a run. On POSIX the kernel and papermill talk over local sockets (IPC)
+    in a folder of the run's own instead of over TCP on localhost: nothing listens on a port, and
+    ipykernel's warning about unencrypted TCP stays out of the build's output. Windows keeps TCP."""
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        return Config()
+    ipc = {"transport": "ipc", "ip": str(socket_dir / "kernel")}
+    return Config({"KernelManager": ipc, "AsyncKernelManager": ipc})
+
+
 def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False) -> RunResult:
     """Execute ``spec``'s notebooks with papermill; on success replace the report folder atomically.
 
@@ -208,6 +220,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
     tmp = Path(tempfile.mkdtemp(prefix=f".{spec.periode}.tmp-", dir=target.parent))
     failed_copy = target.parent / f".{spec.periode}{FAILED_SUFFIX}"
     parameters = {**spec.parameters, "output_dir": str(tmp)}
+    sockets = Path(tempfile.mkdtemp(prefix="tussenstand-kernel-"))
     current = None
     try:
         for name in spec.notebooks:
@@ -228,6 +241,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
                 # The kernel's working directory. Not papermill's `cwd=`: that calls os.chdir,
                 # which is process-wide and races between the threads of a parallel build.
                 resources={"metadata": {"path": str(tmp)}},
+                config=kernel_config(sockets),
             )
         _replace_dir(tmp, target)
         failed_copy.unlink(missing_ok=True)
@@ -250,6 +264,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
         return RunResult(spec, "failed", time.perf_counter() - started, message=message, notebook=current)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _keep_failed(executed: Path, dest: Path) -> Path | None:
