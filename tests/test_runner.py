@@ -55,6 +55,14 @@ def test_success_moves_report_into_place_and_passes_parameters(project):
     nb = nbformat.read(report / "02_rapport.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and 'gemeente = "GM0396"' in injected[0].source
+    # no machine paths in the kept report: papermill's paths and parameters are project-relative
+    text = (report / "02_rapport.ipynb").read_text()
+    assert str(project.root.resolve()) not in text and ".tmp-" not in text
+    assert nb.metadata.papermill.output_path == "reports/GM0396/2026-H2/02_rapport.ipynb"
+    assert nb.metadata.papermill.parameters.output_dir == "reports/GM0396/2026-H2"
+    # readable for a web server: mkdtemp made the folder private (700), the runner opens it up
+    assert report.stat().st_mode & 0o777 == 0o755
+    assert {p.stat().st_mode & 0o777 for p in report.iterdir()} <= {0o644}
     assert leftovers(project) == []
     manifest = json.loads((project.reports_dir / ".manifest.json").read_text())
     assert set(manifest["runs"]) == {"GM0396/2026-H2"}

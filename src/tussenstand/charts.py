@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -51,6 +50,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
+from tussenstand.atomic import write_atomic
 from tussenstand.nlformat import (
     fmt_date,
     fmt_euro,
@@ -806,11 +806,16 @@ def goal_chart(
         parts.append(f"Streefwaarde {fmt_value(target_value, unit, with_unit=True)} in "
                      f"{fmt_period(target_period)}.")
     measured = data[data[value_col].notna()].sort_values("_x")
+    if baseline_period is not None:
+        # the baseline row is not a 'latest measurement'
+        measured = measured[[p.end > baseline_period.end for p in measured["_period"]]]
     if latest_value is None and len(measured):
         latest_value, latest_period = measured.iloc[-1][value_col], measured.iloc[-1]["_period"]
     if latest_value is not None:
         parts.append(f"Laatste meting {fmt_value(latest_value, unit, with_unit=True)} in "
                      f"{fmt_period(latest_period)}.")
+    elif baseline_value is not None:
+        parts.append("Na de nulmeting is er nog geen meting.")
     else:
         parts.append("Er is nog geen meting.")
     if expected_value is not None and expected_period is not None:
@@ -1100,17 +1105,6 @@ def _csv_cell(v: Any) -> str:
     return str(v)
 
 
-def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_chart(result: ChartResult, folder: str | os.PathLike, name: str) -> dict[str, Path]:
     """Write ``name.png`` (150 dpi) and ``name.csv`` (the plotted data) into ``folder``.
 
@@ -1126,10 +1120,10 @@ def save_chart(result: ChartResult, folder: str | os.PathLike, name: str) -> dic
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     png, csv = folder / f"{name}.png", folder / f"{name}.csv"
-    _atomic_write(png, lambda p: result.fig.savefig(p, format="png", dpi=PNG_DPI,
+    write_atomic(png, lambda p: result.fig.savefig(p, format="png", dpi=PNG_DPI,
                                                     metadata={"Software": None}))
     frame = _csv_frame(result.data)
-    _atomic_write(csv, lambda p: frame.to_csv(p, sep=";", index=False, encoding="utf-8-sig",
+    write_atomic(csv, lambda p: frame.to_csv(p, sep=";", index=False, encoding="utf-8-sig",
                                               lineterminator="\n"))
     result.paths = {"png": png, "csv": csv}
     return dict(result.paths)

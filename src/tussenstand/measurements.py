@@ -14,8 +14,6 @@ gemeente x indicator x period [x gebied]; see ``docs/architectuur.md``. This mod
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from tussenstand.atomic import write_atomic, write_text_atomic
 from tussenstand.periods import Period, PeriodError, parse_period
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -183,34 +182,19 @@ def _describe_schema_errors(source: str, exc: pa.errors.SchemaErrors, df: pd.Dat
 
 
 # ----- atomic storage ------------------------------------------------------------------------
-def _atomic_write(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_parquet_atomic(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` to ``path`` as parquet via a temp file in the same folder and ``os.replace``.
 
     Readers never see a half-written file; on failure the temp file is removed and an existing
     ``path`` is left untouched. Missing folders are created.
     """
-    return _atomic_write(Path(path), lambda tmp: df.to_parquet(tmp, index=False))
+    return write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
 def write_json_atomic(data: Any, path: str | Path) -> Path:
     """Write ``data`` as UTF-8 JSON (indented, keys in insertion order) atomically."""
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    return _atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return write_text_atomic(path, text)
 
 
 def _json_default(value: Any) -> Any:
@@ -358,7 +342,9 @@ def clean_unit(config: ProjectConfig, unit: Any, period: Period) -> CleaningResu
     frameworks = load_frameworks(config.frameworks_dir)
     framework = frameworks.get(getattr(unit, "framework_id", ""))
     regions = [c for codes in region_codes(config, members).values() for c in codes]
-    keep = {*members, NATIONAL_CODE, *comparison_codes(config, framework, members), *regions}
+    # A member of a regional framework also gets its partners: its report shows them side by side.
+    partners = list(framework.municipality_codes) if framework is not None and framework.is_regional else []
+    keep = {*members, *partners, NATIONAL_CODE, *comparison_codes(config, framework, members), *regions}
     notes: list[str] = []
 
     cbs = load_national_series(config.cbs_dir, config.processed_dir)

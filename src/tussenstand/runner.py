@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import tussenstand
+from tussenstand.atomic import make_readable, write_text_atomic
 from tussenstand.config import CONFIG_FILE, ProjectConfig
 from tussenstand.periods import Period
 
@@ -243,6 +244,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
                 resources={"metadata": {"path": str(tmp)}},
                 config=kernel_config(sockets),
             )
+        _finish_report_folder(config, tmp, target, spec)
         _replace_dir(tmp, target)
         failed_copy.unlink(missing_ok=True)
         return RunResult(spec, "ok", time.perf_counter() - started, report_dir=target)
@@ -265,6 +267,17 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _finish_report_folder(config: ProjectConfig, folder: Path, target: Path, spec: RunSpec) -> None:
+    """Before the executed report moves into place: no machine paths or user names in its
+    notebooks (papermill records them), and the usual file modes (mkdtemp makes folders private)."""
+    from tussenstand.site import scrub_executed_notebook
+
+    for name in spec.notebooks:
+        scrub_executed_notebook(folder / name, config.root,
+                                {str(folder): _rel(target, config.root)})
+    make_readable(folder)
 
 
 def _keep_failed(executed: Path, dest: Path) -> Path | None:
@@ -402,16 +415,7 @@ def read_manifest(config: ProjectConfig) -> dict:
 
 def write_manifest(config: ProjectConfig, manifest: dict) -> None:
     """Write the manifest atomically (temp file in the same folder, then ``os.replace``)."""
-    path = manifest_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(manifest_path(config), json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def report_complete(config: ProjectConfig, spec: RunSpec) -> bool:

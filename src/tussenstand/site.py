@@ -45,6 +45,7 @@ import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from tussenstand.atomic import write_text_atomic
 from tussenstand.config import ProjectConfig
 from tussenstand.periods import PeriodError, parse_period, parse_report_period
 
@@ -569,11 +570,21 @@ def _write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` unless the file already holds it; returns whether it changed."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, text)
     return True
+
+
+def scrub_executed_notebook(path: Path, root: Path, extra_paths: Mapping[str, str] | None = None) -> None:
+    """Make an executed notebook safe to keep in ``reports/``: absolute paths (papermill's input
+    and output paths, the injected parameters, paths in outputs) become project-relative or
+    shortened, user names are removed. Everything else stays: the notebook remains the record of
+    the run (the site's :func:`prepare_report_notebook` strips further before publishing)."""
+    nb = _read_notebook(path)
+    scrubber = _Scrubber(root, extra_paths)
+    for text in _all_text(nb):
+        scrubber.collect_users(text)
+    nb = _walk_strings(nb, scrubber, skip_binary=True)
+    _write_atomic(path, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
 
 
 def _prepare_notebook(

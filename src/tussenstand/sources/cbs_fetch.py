@@ -9,8 +9,6 @@ download date (ISO; it becomes ``peildatum`` of every figure), the source URL an
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from tussenstand.atomic import write_text_atomic
 from tussenstand.sources.cbs import DEFAULT_TABLES
 
 __all__ = ["DEFAULT_TABLES", "CBSFetchError", "fetch_tables", "fetch_table", "SOURCE_URL"]
@@ -34,18 +33,6 @@ def _default_client():
     import cbsodata
 
     return cbsodata
-
-
-def _atomic_write_text(path: Path, text: str, encoding: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def records_to_csv_text(records: list[dict[str, Any]]) -> str:
@@ -89,7 +76,7 @@ def fetch_table(table_id: str, cbs_dir: str | Path, client: Any = None) -> Path:
     for existing in cbs_dir.glob("*.csv") if cbs_dir.is_dir() else ():
         if existing.name.lower() == csv_path.name.lower() and existing.name != csv_path.name:
             existing.unlink()  # one file per table, whatever its case
-    _atomic_write_text(csv_path, "\ufeff" + records_to_csv_text(records), "utf-8")
+    write_text_atomic(csv_path, "\ufeff" + records_to_csv_text(records), "utf-8")
     meta = {
         "tabel": table_id,
         "titel": title,
@@ -99,7 +86,7 @@ def fetch_table(table_id: str, cbs_dir: str | Path, client: Any = None) -> Path:
         "statline_url": STATLINE_URL.format(table_id=table_id),
         "aantal_rijen": len(records),
     }
-    _atomic_write_text(csv_path.with_name(f"{table_id}.meta.json"),
+    write_text_atomic(csv_path.with_name(f"{table_id}.meta.json"),
                        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return csv_path
 

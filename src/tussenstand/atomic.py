@@ -1,0 +1,59 @@
+"""Atomic writes: a reader never sees a half-written file or folder.
+
+Every file the pipeline writes (processed data, the CBS cache, charts and their CSV, the run
+manifest, downloaded CBS tables) goes through :func:`write_atomic`: written to a temporary file in
+the same folder, then put in place with ``os.replace``. On failure the temporary file is removed
+and an existing file is left untouched.
+
+``tempfile`` creates private files (mode 600) and folders (700); published files must be readable
+by a web server, so the result gets the usual modes: 644 for files, 755 for folders.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+FILE_MODE = 0o644
+FOLDER_MODE = 0o755
+
+
+def write_atomic(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` to fill a temp file next to ``path``, then replace ``path`` with it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` atomically (line endings as given)."""
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+
+    return write_atomic(path, write)
+
+
+def make_readable(folder: str | os.PathLike) -> None:
+    """Give a folder made by ``tempfile.mkdtemp`` (and everything in it) the usual modes."""
+    folder = Path(folder)
+    os.chmod(folder, FOLDER_MODE)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames:
+            os.chmod(Path(dirpath) / name, FOLDER_MODE)
+        for name in filenames:
+            p = Path(dirpath) / name
+            if not p.is_symlink():
+                os.chmod(p, FILE_MODE)
