@@ -156,7 +156,7 @@ def test_format_published_value_in_dutch():
     assert format_published_value(7, "aantal", suppressed=True) == "< 10"
     assert format_published_value(7, "aantal", suppressed=True, threshold=5) == "< 5"
     assert format_published_value(39450, "aantal") == "39.450"
-    assert format_published_value(13601.04, "euro") == "€ 13.601,04"
+    assert format_published_value(13601.04, "euro") == "€\u00a013.601,04"
     assert format_published_value(23.7, "%") == "23,7%"
     assert format_published_value(79.91, "per 1.000 inwoners") == "79,9"
     assert format_published_value(float("nan"), "aantal") == "–"

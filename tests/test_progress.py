@@ -258,7 +258,7 @@ def test_cost_ceiling_resolves_and_judges_against_the_rising_ceiling():
     # a quarter of the way (end 2023 -> end 2027): 2.864 + 257,76 / 4
     assert on_course.expected_value == pytest.approx(2928.44)
     assert on_course.status is Status.OP_KOERS
-    assert "€ 3.121,76" in on_course.explanation_nl
+    assert "€\u00a03.121,76" in on_course.explanation_nl  # as in the tables: Babel, no-break space
 
     faster = assess_goal(goal, series(("2024-H1", 2900), ("2024-H2", 2960)), "2024-H2")
     assert faster.status is Status.ACHTER_OP_SCHEMA
@@ -317,6 +317,15 @@ def test_pending_baseline_school_years():
     assert "geldt als nulmeting" in second.explanation_nl
     # the school year 2024-2025 ends on 31 July 2025: not yet known in the first half of 2025
     assert assess_goal(goal, data, "2025-H1").status is Status.NOG_NIET_TE_BEOORDELEN
+
+
+def test_a_later_measurement_does_not_stand_in_for_a_pending_baseline():
+    """'10% lower than x* in 2023-2024': a figure over 2024-2025 is shown, but not used as baseline."""
+    later = assess_goal(GOALS["OZ-6"], series(("2024/2025", 38)), "2026-H1")
+    assert later.status is Status.NULMETING_ONTBREEKT
+    assert later.target_value is None and later.baseline_value is None
+    assert later.latest_value == 38 and later.latest_period.code == "2024/2025"
+    assert "vervangt de nulmeting niet" in later.explanation_nl
 
 
 # ----- measured once every four years -------------------------------------------------------------
@@ -540,7 +549,10 @@ def test_status_labels_order_and_rules_text():
 
 
 def test_format_value_dutch():
-    assert format_value(13601.04, "euro") == "€ 13.601,04"
+    assert format_value(13601.04, "euro") == "€\u00a013.601,04"
+    assert format_value(45128079, "euro") == "€\u00a045.128.079"
+    assert format_value(58.2857, "%") == "58,3%"  # the tables' rounding, also in the explanation
+    assert format_value(640, "aantal per 10.000 inwoners") == "640 per 10.000 inwoners"
     assert format_value(23.7, "%") == "23,7%"
     assert format_value(39450, "aantal") == "39.450"
     assert format_value(195.2, "nachten") == "195,2 nachten"

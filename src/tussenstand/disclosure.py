@@ -357,27 +357,17 @@ def format_published_value(
 ) -> str:
     """The Dutch text a reader sees for one value.
 
-    ``< 10`` when suppressed; ``–`` when missing; ``23,7%`` for percentages; ``€ 13.601,04`` for
-    euro; ``39.450`` for counts; at most one decimal for rates (``178,4``). Values are shown as the
-    source published them (no re-rounding of CBS counts).
+    ``< 10`` when suppressed; otherwise exactly as the report's other tables and texts round it
+    (:func:`tussenstand.nlformat.fmt_value`): ``–`` when missing, ``23,7%``, ``€ 13.601,04``,
+    ``39.450``, at most one decimal for rates (``178,4``).
     """
+    from tussenstand.nlformat import fmt_value
+
     if suppressed:
         return f"< {format_decimal(threshold, locale=LOCALE)}"
-    if value is None:
-        return "–"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(number):
-        return "–"
-    u = _norm(unit).replace("_", " ")
-    if str(unit).strip().startswith("%") or u in {"procent", "percentage"}:
-        return format_decimal(number, format="#,##0.#", locale=LOCALE) + "%"
-    if u.startswith("euro") or str(unit).strip().startswith("€"):
-        pattern = "#,##0" if number.is_integer() else "#,##0.00"
-        return "€ " + format_decimal(number, format=pattern, locale=LOCALE)
-    if is_person_count_unit(unit) or u.startswith("aantal"):
-        pattern = "#,##0" if number.is_integer() else "#,##0.#"
-        return format_decimal(number, format=pattern, locale=LOCALE)
-    return format_decimal(number, format="#,##0.#", locale=LOCALE)
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return value
+    return fmt_value(value, unit, missing="–")

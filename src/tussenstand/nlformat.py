@@ -205,10 +205,12 @@ def fmt_value(x: object, unit: str | None, *, with_unit: bool = False, missing: 
 
     - ``%`` or a unit starting with ``%`` (``% van jongeren tot 18 jaar``): one decimal,
       ``23,7%``; ``with_unit`` appends the rest (``12,3% van jongeren tot 18 jaar``).
-    - ``euro`` / ``€``: whole euros, ``€\u00a045.128.079``.
+    - ``euro`` / ``€``: whole euros, ``€\u00a045.128.079``; an amount under 100.000 with cents
+      keeps them, ``€\u00a03.121,76``.
     - rates (``per 10.000 inwoners``, ``per 1.000 ...``) and counts (``aantal``, ``nachten``,
       ``personen``, ...): at most one decimal, ``195,2``, ``39.450``; ``with_unit`` appends the unit
-      (``195,2 per 10.000 inwoners``, ``1.234 nachten``), except the bare ``aantal``.
+      (``195,2 per 10.000 inwoners``, ``1.234 nachten``), except the bare ``aantal``; a unit
+      ``aantal per ...`` is written ``per ...``.
     - anything else: at most two decimals, plus the unit when ``with_unit``.
     """
     if is_missing(x):
@@ -220,7 +222,13 @@ def fmt_value(x: object, unit: str | None, *, with_unit: bool = False, missing: 
         rest = text_unit[1:].strip() if key.startswith("%") else ""
         return f"{text} {rest}" if with_unit and rest else text
     if key in {"euro", "€", "eur", "euro's"}:
-        return fmt_euro(x, 0)
+        # budgets in whole euros; amounts per person keep their cents (€ 3.121,76)
+        amount = float(x)  # type: ignore[arg-type]
+        cents = abs(amount) < 100_000 and round(amount, 2) != round(amount)
+        return fmt_euro(x, 2 if cents else 0)
+    if key.startswith("aantal per "):
+        # 'aantal per 10.000 inwoners' reads as '640 per 10.000 inwoners'
+        text_unit, key = text_unit[len("aantal "):], key[len("aantal "):]
     if key.startswith("per ") or key in _COUNT_UNITS:
         text = fmt_number(x, None, max_decimals=1)
     else:

@@ -122,7 +122,8 @@ laatste meting is.
   geen nulmeting, of de nulmeting stond nog open); pas de volgende meting laat een richting zien.
 - **Nulmeting ontbreekt**: het plan noemt de nulmeting nog niet (in het plan staat "x\\*": het
   cijfer kwam later beschikbaar) en er is nog geen meting over die periode. Zodra die meting er
-  is, wordt zij de nulmeting en rekenen we de doelwaarde daarmee uit.
+  is, wordt zij de nulmeting en rekenen we de doelwaarde daarmee uit. Een meting over een latere
+  periode tonen we wel, maar die vervangt de nulmeting niet: dat zou het doel veranderen.
 - **Geen meting**: er is (na de nulmeting) nog geen meting.
 
 ### Doelen per wijk
@@ -187,7 +188,7 @@ class GoalAssessment:
     baseline_value: float | None
     baseline_period: Period | None
     #: where the starting point comes from: ``plan`` (the plan's baseline), ``plan_pending`` (the
-    #: plan said 'x*'; the first measurement at/after that period stands in) or
+    #: plan said 'x*'; the measurement over that very period fills it in) or
     #: ``first_measurement`` (no baseline in the plan); None without a starting point
     baseline_source: Source | None
     expected_value: float | None  # on the path at the end of the report period
@@ -413,8 +414,13 @@ def _start_and_after(goal: Goal, points: Sequence[Point]) -> tuple[_Start | None
         bp = baseline.period_obj
         return _Start(baseline.value, bp, "plan"), [p for p in points if p.period.end > bp.end]
     if status == "pending":
+        # Only a measurement over the baseline period itself can fill in the plan's 'x*': a later
+        # period would change the goal ('10% lower than in 2023-2024').
         bp = baseline.period_obj
-        candidates = [p for p in points if bp is None or p.period.start >= bp.start]
+        over = [p for p in points if bp is not None and p.period.start == bp.start and p.period.end == bp.end]
+        if not over:
+            return None, []
+        candidates = [over[0], *(p for p in points if p.period.end > over[0].period.end)]
         source: Source = "plan_pending"
     else:
         candidates = list(points)
@@ -492,17 +498,11 @@ def _num(x: float) -> str:
 
 
 def format_value(x: float | None, unit: str) -> str:
-    """A value with its unit the way a Dutch reader expects: ``23,7%``, ``€ 2.864``, ``195,2 nachten``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "onbekend"
-    u = unit.strip()
-    if u == "%":
-        return f"{_num(x)}%"
-    if u.lower() in ("euro", "€", "eur"):
-        return f"€ {_num(x)}"
-    if u.lower() in ("aantal", ""):
-        return _num(x)
-    return f"{_num(x)} {u}"
+    """A value with its unit, rounded as in the report's tables (:func:`tussenstand.nlformat.fmt_value`):
+    ``23,7%``, ``€ 2.864``, ``195,2 nachten``, ``640 per 10.000 inwoners``."""
+    from tussenstand.nlformat import fmt_value
+
+    return fmt_value(x, unit, with_unit=True, missing="onbekend")
 
 
 def _when(period: Period | None) -> str:
@@ -598,6 +598,11 @@ def _explain(goal: Goal, a: dict, start: _Start | None, report: Period) -> str:
             f"{lead}: het plan noemt de nulmeting{over} nog niet (x*) en tot en met "
             f"{report.label_nl} is er nog geen meting over die periode; het doel is {phrase}."
         )
+        if latest_p is not None:
+            main += (
+                f" Er is wel een latere meting ({_when(latest_p)}: {format_value(latest_v, unit)}), "
+                "maar die vervangt de nulmeting niet: zonder nulmeting is de streefwaarde niet te berekenen."
+            )
     else:  # GEEN_METING
         if start is not None and start.source == "plan":
             main = (
@@ -731,6 +736,9 @@ def assess_goal(
     ) + list(after)
 
     latest = result.latest
+    if latest is None and result.status == Status.NULMETING_ONTBREEKT and points:
+        latest = points[-1]  # shown, not judged: without the baseline there is no target value
+        counted_points = [latest]
     expected = (
         _path_value(goal, start, target, _t(report))
         if start is not None and target is not None
