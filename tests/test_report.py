@@ -124,3 +124,83 @@ def test_one_frequency_keeps_the_most_recent_kind(built):
 def test_markdown_table_escapes_pipes():
     table = rapport.markdown_table(pd.DataFrame({"a": ["x|y"], "b": [1]}), "lr")
     assert table.splitlines() == ["| a | b |", "|:--|--:|", "| x\\|y | 1 |"]
+
+
+# ----- every figure labelled, small numbers suppressed where they are shown --------------------------
+def test_every_row_behind_a_goal_chart_is_marked_illustrative(built):
+    report, _ = built("GM0396")
+    frame = pd.read_csv(report.figures_dir / "doel-zw-1.csv", sep=";", decimal=",", encoding="utf-8-sig",
+                        dtype=str, keep_default_na=False)
+    measured = frame[frame["reeks"] == "meting"]
+    assert len(measured) >= 3
+    assert set(measured["illustratief"]) == {"ja"}
+    assert set(measured["bron"]) == {"Illustratieve registratie (geen echte gegevens)"}
+
+
+def test_a_small_count_reaches_the_report_only_as_below_threshold(built):
+    report, text = built("GM0396")
+    internal = report.measurements
+    small = internal[(internal["indicator"] == "reg_FF-4_per_wijk") & internal["onderdrukt"]
+                     & (internal["periode"] == "2026-H1")]
+    assert len(small) == 1 and small["waarde"].iloc[0] < 10  # Wijk 5, kept internally
+    table, caption = rapport.district_breakdown(report, "reg_FF-4_per_wijk", "aantal")
+    row = table[table["Wijk"] == small["gebied"].iloc[0]].iloc[0]
+    assert row["1e halfjaar 2026"] == "< 10"
+    assert "illustratieve gegevens" in caption
+    # and so in the report text: the row of that district holds no number below 10
+    line = next(ln for ln in text.splitlines() if ln.startswith(f"| {small['gebied'].iloc[0]} |"))
+    assert line == f"| {small['gebied'].iloc[0]} | < 10 | < 10 |"
+    assert f"| {fmt(small['waarde'].iloc[0])} |" not in text
+
+
+def fmt(value: float) -> str:
+    return f"{value:.0f}"
+
+
+# ----- like with like: one period per comparison -----------------------------------------------------
+def test_nederland_is_compared_in_the_same_year(built):
+    report, text = built("GM0396")
+    latest = rapport.latest_values(report, "aandeel_65plus")
+    own = latest[latest["gemeente"] == "GM0396"].iloc[0]
+    nl = latest[latest["gemeente"] == "NL01"].iloc[0]
+    assert own["periode"] == nl["periode"] == "2024"  # NL from the geo files, not 80860ned's 2009
+    ind = report.framework.indicator(next(i.id for i in report.framework.indicators
+                                          if i.series == "aandeel_65plus"))
+    frame = rapport.indicator_frame(report, "aandeel_65plus")
+    title = rapport.sentence_title(report, ind, frame)
+    assert title.endswith("hoger dan Nederland (2024)")
+    assert "Nederland 20,5% (2024)" in text
+
+
+def test_direction_in_percentage_points_between_periods_of_one_kind(built):
+    report, _ = built("GM0405")
+    text = rapport.direction_text(report, "jongeren_jeugdhulp_pct", "% van jongeren tot 18 jaar")
+    # half-years (the most recent kind), never a half-year against a year
+    assert text.endswith("procentpunt sinds 2e halfjaar 2023)")
+    assert rapport.change_text(11.4, 11.9, "%", "2023") == "stijgt (+0,5 procentpunt sinds 2023)"
+    assert rapport.change_text(200, 190, "aantal per 10.000 inwoners") == "daalt (−5,0%)"
+    assert rapport.change_text(11.4, 11.45, "%") == "gelijk"
+
+
+def test_counts_are_not_compared_with_nederland_or_ranked(built):
+    report, text = built("GM0405")
+    overview = rapport.indicator_overview(report)
+    counts = overview[overview["Indicator"].str.startswith("Wmo-cliënten met een maatwerkvoorziening")]
+    assert len(counts) == 1 and counts["Nederland"].iloc[0] == "n.v.t."
+    ind = next(i for i in report.framework.indicators if i.series == "wmo_clienten_aantal")
+    assert rapport.rank_text(report, ind) == ""
+    assert "Nederland" not in rapport.sentence_title(report, ind, rapport.indicator_frame(report, ind.series))
+
+
+def test_a_member_report_shows_its_region_partners(built):
+    report, text = built("GM0400")  # Den Helder, one of the four of Kop van Noord-Holland
+    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Den Helder"))
+    rows = text.splitlines()[text.splitlines().index(header) + 2:]
+    first = rows[0].split(" | ")
+    # every partner has a figure: the cleaning step keeps all four municipalities
+    assert all(cell.strip() not in ("–", "") for cell in first[1:5]), rows[0]
+    # and they are not silently added to the comparison group (Texel, 13.000 inwoners, is in
+    # another size class than Den Helder), although their figures are in the report's data
+    assert "GM0448" in set(report.measurements["gemeente"])
+    assert "GM0448" not in report.comparison_codes
+    assert len(report.comparison_codes) > 10  # Den Helder's size class

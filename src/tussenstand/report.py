@@ -36,6 +36,9 @@ from tussenstand.measurements import (
     read_measurements,
     region_codes,
 )
+from tussenstand.measurements import (
+    comparison_codes as comparison_group_codes,
+)
 from tussenstand.nlformat import (
     fmt_date,
     fmt_euro,
@@ -144,7 +147,7 @@ def open_report(
     report = Report(
         config=config, unit=unit, framework=framework, period=period,
         measurements=measurements, published=published, output_dir=out, relative_to=relative_to,
-        comparison_codes=tuple(_comparison_codes(measurements, unit, framework)),
+        comparison_codes=tuple(_comparison_codes(config, measurements, unit, framework)),
         regions=region_codes(config, list(unit.members)),
     )
     if not unit.is_region:
@@ -156,12 +159,12 @@ def open_report(
     return report
 
 
-def _comparison_codes(measurements: pd.DataFrame, unit: MonitoredUnit, framework: Framework) -> list[str]:
-    own = framework.comparison.municipalities if framework.comparison else None
+def _comparison_codes(config: ProjectConfig, measurements: pd.DataFrame, unit: MonitoredUnit,
+                      framework: Framework) -> list[str]:
+    """The comparison group as the cleaning stage chose it, limited to gemeenten with data."""
     present = set(measurements["gemeente"])
-    if own:
-        return [c for c in own if c in present and c not in unit.members]
-    return sorted(c for c in present if c.startswith("GM") and c not in unit.members)
+    codes = comparison_group_codes(config, framework, list(unit.members))
+    return [c for c in codes if c in present and c not in unit.members]
 
 
 def goal_measurements(report: Report, goal: Goal, *, published: bool = False) -> pd.DataFrame:
@@ -233,6 +236,12 @@ def show_introduction(report: Report) -> None:
         + f". Alleen metingen over perioden die uiterlijk aan het eind van {report.period.label_nl} "
         "afgelopen zijn, tellen mee."
     )
+    if report.period.end.year < fw.years.start:
+        text += (f" Let op: {report.period.label_nl} ligt vóór de start van het plan ({fw.years.start}); "
+                 "dit rapport toont dus de uitgangssituatie, niet de voortgang.")
+    elif report.period.start.year > fw.years.end:
+        text += (f" Let op: {report.period.label_nl} ligt na het einde van het plan ({fw.years.end}); "
+                 "het rapport volgt de thema's van het plan met de cijfers van nu.")
     _display(text)
     if report.illustrative:
         _display(f"::: {{.callout-warning}}\n{ILLUSTRATIVE_BANNER}\n:::")
@@ -295,6 +304,12 @@ def _target_text(goal: Goal, a: GoalAssessment) -> str:
     return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
 
 
+def _open_statuses(counts: dict[str, int]) -> str:
+    judged = {Status.BEREIKT.label, Status.OP_KOERS.label, Status.ACHTER_OP_SCHEMA.label,
+              Status.VERKEERDE_RICHTING.label}
+    return fmt_list(f"{n} {label}" for label, n in counts.items() if label not in judged)
+
+
 def show_summary(report: Report) -> None:
     fw = report.framework
     if report.unit.is_region or not fw.goals:
@@ -310,7 +325,7 @@ def show_summary(report: Report) -> None:
     sentence = (
         f"Van de {total} doelen in het plan zijn er {good} bereikt of op koers, liggen er {behind} "
         f"achter op schema en gaan er {wrong} de verkeerde kant op"
-        + (f"; {open_} zijn nog niet te beoordelen." if open_ else ".")
+        + (f"; bij {open_} is nog geen oordeel mogelijk ({_open_statuses(counts)})." if open_ else ".")
     )
     if report.illustrative:
         sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
@@ -333,7 +348,8 @@ def _summary_without_goals(report: Report) -> str:
 
 
 def indicator_overview(report: Report) -> pd.DataFrame:
-    """Per theme and indicator with data: the latest value for the unit, Nederland and the trend."""
+    """Per theme and indicator with data: the latest value for the unit, Nederland in the same
+    period (never another one) and the direction since the previous measurement."""
     rows = []
     for theme in report.framework.themes:
         for ind in report.framework.indicators_by_theme().get(theme.id, []):
@@ -343,54 +359,94 @@ def indicator_overview(report: Report) -> pd.DataFrame:
             own = latest[latest["gemeente"].isin(report.members)]
             if own.empty:
                 continue
-            period = own["periode"].max() if not report.unit.is_region else own["periode"].max()
-            own_value = _own_value_text(report, own, ind)
-            nl = latest[latest["gemeente"] == NATIONAL]
+            period = own.sort_values("periode_eind")["periode"].iloc[-1]
             rows.append({
                 "Thema": theme.name,
                 "Indicator": ind.name + ("" if ind.chosen_by == "plan" else " ¹"),
                 "Periode": _period_label(period),
-                report.name: own_value,
-                "Nederland": _value(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else "–",
-                "Richting": direction_text(report, ind.series),
+                report.name: _own_value_text(report, own, ind, period),
+                "Nederland": _national_text(report, ind, period),
+                "Richting": direction_text(report, ind.series, ind.unit),
             })
-    df = pd.DataFrame(rows)
-    return df
+    return pd.DataFrame(rows)
 
 
-def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator) -> str:
+def is_count(unit: str | None) -> bool:
+    """Absolute numbers (persons, places): not comparable with Nederland or other gemeenten."""
+    return (unit or "").strip() in ("aantal", "nachten", "aantal per wijk")
+
+
+def is_percentage(unit: str | None) -> bool:
+    return (unit or "").strip().startswith("%")
+
+
+def _national_text(report: Report, ind: Indicator, period: str) -> str:
+    if is_count(ind.unit):
+        return "n.v.t."
+    nl = series_rows(report, ind.series, (NATIONAL,))
+    nl = nl[nl["periode"] == period]
+    return _value(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else "–"
+
+
+def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator, period: str) -> str:
+    def one(r: Any) -> str:
+        text = _value(report, r.waarde, ind.unit, bool(r.onderdrukt))
+        return text if r.periode == period else f"{text} ({_period_label(r.periode)})"
+
     if len(own) == 1:
-        r = own.iloc[0]
-        return _value(report, r["waarde"], ind.unit, bool(r["onderdrukt"]))
-    return "; ".join(f"{report.member_name(r.gemeente)} {_value(report, r.waarde, ind.unit, bool(r.onderdrukt))}"
-                     for r in own.itertuples())
+        return one(next(own.itertuples()))
+    return "; ".join(f"{report.member_name(r.gemeente)} {one(r)}" for r in own.itertuples())
+
+
+def series_rows(report: Report, series: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Published rows of ``series`` for the whole gemeente (no districts) with a value or a
+    suppression, in one kind of period (the members' most recent kind), oldest first."""
+    data = report.published[(report.published["indicator"] == series)
+                            & (report.published["gebied"].fillna("") == "")]
+    data = data[data["waarde"].notna() | data["onderdrukt"]]
+    data = one_frequency(data, report.members).sort_values("periode_eind", kind="stable")
+    return data if codes is None else data[data["gemeente"].isin(codes)]
 
 
 def latest_values(report: Report, series: str) -> pd.DataFrame:
     """Per gemeente (and NL) the latest period with a value of ``series`` (published values)."""
-    data = report.published[(report.published["indicator"] == series)
-                            & (report.published["gebied"].fillna("") == "")]
-    data = data[data["waarde"].notna() | data["onderdrukt"]]
-    if data.empty:
-        return data
-    data = data.sort_values("periode_eind")
+    data = series_rows(report, series)
     return data.groupby("gemeente", as_index=False).tail(1)
 
 
-def direction_text(report: Report, series: str) -> str:
-    """Change of the unit's value between the two latest periods, in words."""
-    data = report.published[(report.published["indicator"] == series)
-                            & report.published["gemeente"].isin(report.members[:1])
-                            & report.published["waarde"].notna()].sort_values("periode_eind")
-    if len(data) < 2:
-        return "één meting"
-    prev, last = data["waarde"].iloc[-2], data["waarde"].iloc[-1]
-    if prev == 0:
-        return "–"
-    change = (last - prev) / abs(prev) * 100
-    if abs(change) < 1:
-        return "gelijk"
-    return ("stijgt" if change > 0 else "daalt") + f" ({fmt_percent(change, 1)})"
+def change_text(previous: float, last: float, unit: str | None, since: str | None = None) -> str:
+    """'stijgt (+1,2 procentpunt sinds 2022)': percentage points for percentages, else the relative
+    change; 'gelijk' within 0,1 procentpunt or 1%."""
+    if is_percentage(unit):
+        change = last - previous
+        if abs(change) < 0.1:
+            return "gelijk" + (f" sinds {since}" if since else "")
+        amount = f"{fmt_number(abs(change), 1)} procentpunt"
+    else:
+        if previous == 0:
+            return "gelijk" if last == 0 else ("stijgt" if last > 0 else "daalt")
+        change = (last - previous) / abs(previous) * 100
+        if abs(change) < 1:
+            return "gelijk" + (f" sinds {since}" if since else "")
+        amount = fmt_percent(abs(change), 1)
+    sign = "+" if change > 0 else "−"
+    return ("stijgt" if change > 0 else "daalt") + f" ({sign}{amount}" + (f" sinds {since})" if since else ")")
+
+
+def direction_text(report: Report, series: str, unit: str | None = None) -> str:
+    """Per member: the change between its two latest measurements of the same kind of period."""
+    data = series_rows(report, series, report.members)
+    data = data[data["waarde"].notna()]
+    unit = unit or (str(data["eenheid"].iloc[0]) if len(data) else None)
+    parts = []
+    for code in report.members:
+        s = data[data["gemeente"] == code]
+        if len(s) < 2:
+            continue
+        text = change_text(float(s["waarde"].iloc[-2]), float(s["waarde"].iloc[-1]), unit,
+                           _period_label(s["periode"].iloc[-2]))
+        parts.append(text if len(report.members) == 1 else f"{report.member_name(code)} {text}")
+    return "; ".join(parts) if parts else "één meting"
 
 
 # ----- demografie ---------------------------------------------------------------------------------
@@ -448,11 +504,7 @@ def _show_age_structure(report: Report) -> None:
     years = [y for y in ("2009", "2018", "2024") if y in set(own["periode"])]
     frames = [own[own["periode"].isin(years)]]
     if not national.empty:
-        national = national[national["periode"].isin(years)].copy()
-        dates = own.loc[own["tabel"].isin(national["tabel"]), "peildatum"]
-        if len(dates):
-            national["peildatum"] = dates.max()
-        frames.append(national)
+        frames.append(national[national["periode"].isin(years)])
     plan = _plan_age_table(report)
     if plan is not None:
         frames.append(plan)
@@ -472,16 +524,13 @@ def _show_age_structure(report: Report) -> None:
 
 
 def national_age_shares(report: Report) -> pd.DataFrame:
+    """Nederland's age shares: CBS 80860ned up to 2009, then the inhabitant-weighted shares from the
+    geo files (the cleaning stage adds them to the national series)."""
     from tussenstand.sources import demographics
 
     data = report.published
     bands = [f"aandeel_{b}" for b in demographics.AGE_BANDS]
-    nl = data[data["indicator"].isin(bands) & (data["gemeente"] == NATIONAL)]
-    try:
-        geo = demographics.national_shares_from_geo(report.config.cbs_dir)
-    except demographics.DemographicsError:
-        geo = nl.iloc[:0]
-    return pd.concat([nl, geo], ignore_index=True)
+    return data[data["indicator"].isin(bands) & (data["gemeente"] == NATIONAL)]
 
 
 def _plan_age_table(report: Report) -> pd.DataFrame | None:
@@ -557,8 +606,19 @@ def _show_households(report: Report) -> None:
     table = pd.DataFrame(rows)
     if len(report.members) == 1:
         table = table.drop(columns="Gemeente")
-    _display(f"**Huishoudens naar samenstelling** (CBS, tabel 71486ned; {fmt_list(pick)})")
+    shown = hh[hh["periode"].isin(pick)]
+    tables = sorted(set(shown["tabel"]), key=lambda t: (t.startswith("geo/"), t))
+    _display(f"**Huishoudens naar samenstelling** (CBS, {'tabel' if len(tables) == 1 else 'bronnen'} "
+             f"{fmt_list(tables)}; {fmt_list(pick)})")
     _display(markdown_table(table, "l" * (table.shape[1] - len(pick)) + "r" * len(pick)))
+    for y in pick:
+        year = shown[(shown["periode"] == y) & shown["gemeente"].isin(report.members)]
+        only_total = set(year["indicator"]) == {"huishoudens_totaal"}
+        if only_total:
+            source = fmt_list(sorted(set(year["tabel"])))
+            _display(f"Voor {y} staat in de CBS-map alleen het totaal aantal huishoudens ({source}"
+                     + (", de gemeentecijfers bij de wijk- en buurtkaart" if source.startswith("geo/") else "")
+                     + "); de samenstelling ontbreekt daar.")
     one = hh[(hh["indicator"] == "huishoudens_eenpersoons") & (hh["gemeente"] == report.members[0])]
     tot = hh[(hh["indicator"] == "huishoudens_totaal") & (hh["gemeente"] == report.members[0])]
     merged = one.merge(tot[["periode", "waarde"]], on="periode", suffixes=("", "_totaal"))
@@ -666,6 +726,37 @@ def show_goal(report: Report, goal: Goal) -> None:
         title = f"{goal.id}: {a.status.label}"
         result = charts.goal_chart(data, a, goal, title=title, unit=goal.unit, source=report.framework.source.document)
         _show(report, result, f"doel-{_slug(goal.id)}")
+    breakdown = district_breakdown(report, f"{goal.series}_per_wijk", goal.unit)
+    if breakdown is not None:
+        table, caption = breakdown
+        _display(caption)
+        _display(markdown_table(table, "l" + "r" * (table.shape[1] - 1)))
+
+
+def district_breakdown(report: Report, series: str, unit: str) -> tuple[pd.DataFrame, str] | None:
+    """The latest two measurements per district of a detail series (``<reeks>_per_wijk``), with
+    small counts shown as '< 10'; None when the series has no district rows."""
+    data = report.published[(report.published["indicator"] == series)
+                            & report.published["gemeente"].isin(report.members[:1])
+                            & (report.published["gebied"].fillna("") != "")]
+    if data.empty:
+        return None
+    order = data.drop_duplicates("periode").sort_values("periode_eind")["periode"].tolist()[-2:]
+    rows = []
+    for area, g in data.groupby("gebied", sort=True):
+        row = {"Wijk": area}
+        for period in order:
+            cell = g[g["periode"] == period]
+            row[_period_label(period)] = (
+                _value(report, cell["waarde"].iloc[0], unit, bool(cell["onderdrukt"].iloc[0]))
+                if len(cell) else "–")
+        rows.append(row)
+    files = sorted(set(data["tabel"]))
+    caption = (f"**Per wijk** (bron: {fmt_list(files)}"
+               + (", illustratieve gegevens" if data["illustratief"].any() else "")
+               + f"). Aantallen onder de {report.config.disclosure_threshold} staan als "
+               f"'< {report.config.disclosure_threshold}'.")
+    return pd.DataFrame(rows), caption
 
 
 def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -> pd.DataFrame:
@@ -742,21 +833,25 @@ def _latest_by_label(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
+    """A chart title that states the finding; Nederland is compared only in the same period and
+    never for absolute counts."""
     latest = _latest_by_label(frame)
     own = latest[latest["gemeente"].isin(report.members)]
-    nl = latest[latest["gemeente_naam"] == "Nederland"]
+    national = frame[(frame["gemeente_naam"] == "Nederland") & frame["waarde"].notna()]
     if len(report.members) > 1:
-        return f"{ind.name} per gemeente in {report.name}" + ("" if nl.empty else ", naast Nederland")
-    if own.empty or nl.empty:
-        change = direction_text(report, ind.series)
+        return f"{ind.name} per gemeente in {report.name}" + ("" if national.empty else ", naast Nederland")
+    nl = national[national["periode"] == own["periode"].iloc[0]] if len(own) else national.iloc[:0]
+    if own.empty or nl.empty or is_count(ind.unit):
+        change = direction_text(report, ind.series, ind.unit)
         return f"{ind.name} in {report.name}: " + (
-            change if change in ("één meting", "–") else f"{change} sinds de vorige meting")
+            change if change == "één meting" else f"{change}")
     o, n = own["waarde"].iloc[0], nl["waarde"].iloc[0]
-    if abs(o - n) <= 0.05 * abs(n):
+    close = abs(o - n) < 0.5 if is_percentage(ind.unit) else abs(o - n) <= 0.05 * abs(n)
+    if close:
         rel = "ongeveer gelijk aan"
     else:
         rel = "hoger dan" if o > n else "lager dan"
-    return f"{ind.name} in {report.name} {rel} in Nederland"
+    return f"{ind.name} in {report.name} {rel} Nederland ({_period_label(own['periode'].iloc[0])})"
 
 
 def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
@@ -769,9 +864,12 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
         r = row.iloc[0]
         texts.append(f"{report.member_name(code)} {_value(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
                      f" ({_period_label(r['periode'])})")
-    nl = latest[latest["gemeente_naam"] == "Nederland"]
+    national = frame[(frame["gemeente_naam"] == "Nederland") & frame["waarde"].notna()]
+    own = latest[latest["gemeente"].isin(report.members)]
+    same = national[national["periode"].isin(own["periode"])]
+    nl = (same if len(same) else national).sort_values("periode_eind").tail(1)
     sentence = "Laatste meting: " + fmt_list(texts)
-    if len(nl):
+    if len(nl) and not is_count(ind.unit):
         sentence += f"; Nederland {_value(report, nl['waarde'].iloc[0], ind.unit)} ({_period_label(nl['periode'].iloc[0])})"
     rank = rank_text(report, ind)
     return sentence + "." + (f" {rank}" if rank else "")
@@ -779,7 +877,7 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
 
 def rank_text(report: Report, ind: Indicator) -> str:
     """Where the (first) member stands in its comparison group at the latest common period."""
-    if report.unit.is_region or not report.comparison_codes:
+    if report.unit.is_region or not report.comparison_codes or is_count(ind.unit):
         return ""
     data = report.published[(report.published["indicator"] == ind.series)
                             & (report.published["gebied"].fillna("") == "")
@@ -836,23 +934,30 @@ def show_region(report: Report) -> None:
     _display(f"## {region.name}: de gemeenten naast elkaar")
     _display(f"De {len(fw.municipalities)} gemeenten van {region.name} delen dit beleidskader. "
              "Per ambitie staat hieronder de laatste meting van elke gemeente naast Nederland.")
-    data = report.published
     for number, theme in enumerate(fw.themes, start=1):
         inds = [i for i in fw.indicators_by_theme().get(theme.id, []) if i.series]
         if not inds:
             continue
         rows = []
         for ind in inds:
-            sub = data[(data["indicator"] == ind.series) & (data["gebied"].fillna("") == "")
-                       & (data["waarde"].notna() | data["onderdrukt"])].sort_values("periode_eind")
+            codes = tuple(m.code for m in fw.municipalities)
+            sub = series_rows(report, ind.series, (*codes, NATIONAL))
+            own = sub[sub["gemeente"].isin(codes)]
+            period = own["periode"].iloc[-1] if len(own) else None
             row = {"Indicator": ind.name}
             for m in fw.municipalities:
                 s = sub[sub["gemeente"] == m.code]
-                row[m.name] = (_value(report, s["waarde"].iloc[-1], ind.unit, bool(s["onderdrukt"].iloc[-1]))
-                               if len(s) else "–")
-            nl = sub[sub["gemeente"] == NATIONAL]
-            row["Nederland"] = _value(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else "–"
-            row["Periode"] = _period_label(sub["periode"].iloc[-1]) if len(sub) else "–"
+                if s.empty:
+                    row[m.name] = "–"
+                    continue
+                last = s.iloc[-1]
+                text = _value(report, last["waarde"], ind.unit, bool(last["onderdrukt"]))
+                # A municipality whose latest figure is older says so in its own cell.
+                row[m.name] = text if last["periode"] == period else f"{text} ({_period_label(last['periode'])})"
+            nl = sub[(sub["gemeente"] == NATIONAL) & (sub["periode"] == period)]
+            row["Nederland"] = ("n.v.t." if is_count(ind.unit)
+                                else _value(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else "–")
+            row["Periode"] = _period_label(period) if period else "–"
             rows.append(row)
         _display(f"**Ambitie {number}: {theme.name}**")
         table = pd.DataFrame(rows)

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,12 +42,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from tussenstand.atomic import write_atomic
 from tussenstand.config import CBS_DIR_ENV
 from tussenstand.periods import PeriodError, parse_period_label
 from tussenstand.sources.areas import AREA_TABLES, load_all_areas, name_to_code
 
 BRON = "CBS StatLine"
-CACHE_VERSION = "cbs-landelijk-1"  # bump when the cleaning rules change: the cache rebuilds
+CACHE_VERSION = "cbs-landelijk-2"  # bump when the cleaning rules change: the cache rebuilds
 CACHE_FILE = "landelijk.parquet"
 
 # CBS special values -> reason (Dutch, shown to readers)
@@ -637,29 +636,46 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
         geo = geo[(both["_merge"] == "left_only").to_numpy()]
     else:
         geo_diffs = []
-    out = combine([tables, geo, derive_reintegration_rate(tables)])
+    out = combine([tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)])
     out.attrs = {"niet_gekoppeld": unresolved, "peildatum_bron": provenance, "ontbrekend": absent,
                  "geo_afwijkingen": geo_diffs}
     return out
+
+
+def _national_age_shares(cbs_dir: Path, tables: pd.DataFrame) -> pd.DataFrame:
+    """Nederland's age shares for the geo years (inhabitant-weighted over all gemeenten), so that a
+    gemeente's share in 2018 or 2024 is compared with Nederland in the same year. A CBS table with
+    a national figure for the same year wins."""
+    from tussenstand.sources.demographics import (
+        DemographicsError,
+        geo_files,
+        national_shares_from_geo,
+    )
+
+    if not geo_files(cbs_dir):
+        return tables.iloc[:0]
+    try:
+        shares = national_shares_from_geo(cbs_dir)
+    except DemographicsError:
+        return tables.iloc[:0]
+    if shares.empty:
+        return tables.iloc[:0]
+    dates = {f"geo/{p.name}": peildatum_for(p)[0] for p in geo_files(cbs_dir).values()}
+    shares["peildatum"] = shares["tabel"].map(dates).fillna("")
+    have = set(map(tuple, tables[KEY].astype(str).to_numpy()))
+    keep = [tuple(map(str, k)) not in have for k in shares[KEY].to_numpy()]
+    return shares[keep]
 
 
 def _write_parquet_atomic(df: pd.DataFrame, path: Path, metadata: dict[str, str]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta.update({k.encode(): v.encode() for k, v in metadata.items()})
     table = table.replace_schema_metadata(meta)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def cached_hash(path: Path) -> str | None:
