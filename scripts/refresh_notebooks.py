@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from tussenstand.runner import kernel_config
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -23,9 +26,12 @@ NOTEBOOKS = ROOT / "notebooks"
 
 def refresh(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", timeout=900,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
-    client.execute()
+    with tempfile.TemporaryDirectory(prefix="tussenstand-kernel-") as sockets:
+        # the kernel talks over IPC sockets, as in `tussenstand build` (no TCP ports)
+        client = NotebookClient(nb, kernel_name="python3", timeout=900,
+                                resources={"metadata": {"path": str(NOTEBOOKS)}},
+                                config=kernel_config(Path(sockets)))
+        client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
