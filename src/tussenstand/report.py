@@ -188,10 +188,23 @@ def markdown_table(df: pd.DataFrame, align: str | None = None) -> str:
 
     cols = [str(c) for c in df.columns]
     align = align or "l" * len(cols)
-    rule = {"l": ":--", "r": "--:", "c": ":-:"}
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join(rule[a] for a in align) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    rows = [[cell(v) for v in row] for row in df.itertuples(index=False)]
+    # Pandoc (and so Quarto, in HTML and in the typst PDF) sizes the columns of a wide pipe table
+    # by the number of dashes under each header: give a column dashes in proportion to its
+    # longest text, so that a long indicator name gets room and a year does not.
+    widths = [min(max([len(c), *(len(r[i]) for r in rows)], default=3), 60) for i, c in enumerate(cols)]
+    lines = ["| " + " | ".join(cols) + " |",
+             "|" + "|".join(_rule(a, max(w, 3)) for a, w in zip(align, widths, strict=True)) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def _rule(align: str, width: int) -> str:
+    if align == "r":
+        return "-" * (width - 1) + ":"
+    if align == "c":
+        return ":" + "-" * (width - 2) + ":"
+    return ":" + "-" * (width - 1)
 
 
 def _slug(text: str) -> str:
