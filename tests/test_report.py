@@ -63,7 +63,7 @@ def test_every_kind_of_framework_gives_a_complete_report(built, code):
 def test_region_report_puts_the_four_municipalities_side_by_side(built):
     report, text = built("KNH")
     assert "## Regio Kop van Noord-Holland: de gemeenten naast elkaar" in text
-    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Den Helder"))
+    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Eenheid | Den Helder"))
     for name in ("Den Helder", "Hollands Kroon", "Schagen", "Texel", "Nederland"):
         assert name in header
 
@@ -109,7 +109,7 @@ def test_comparison_group_and_rank(built):
     ind = report.framework.indicator("bbv-wmo-clienten")
     text = rapport.rank_text(report, ind)
     assert text.startswith("In 1e halfjaar 2024 staat Heemskerk op plaats ")
-    assert "van 7 in de vergelijkingsgroep" in text
+    assert "van 7 (Heemskerk en de 6 gemeenten van de vergelijkingsgroep met een cijfer" in text
 
 
 def test_one_frequency_keeps_the_most_recent_kind(built):
@@ -152,7 +152,7 @@ def test_a_small_count_reaches_the_report_only_as_below_threshold(built):
     small = internal[(internal["indicator"] == "reg_FF-4_per_wijk") & internal["onderdrukt"]
                      & (internal["periode"] == "2026-H1")]
     assert len(small) == 1 and small["waarde"].iloc[0] < 10  # Wijk 5, kept internally
-    table, caption = rapport.district_breakdown(report, "reg_FF-4_per_wijk", "aantal")
+    table, caption = rapport.district_breakdown(report, "reg_FF-4_per_wijk", "aantal", total_series="reg_FF-4")
     row = table[table["Wijk"] == small["gebied"].iloc[0]].iloc[0]
     assert row["1e halfjaar 2026"] == "< 10"
     assert "illustratieve gegevens" in caption
@@ -160,6 +160,15 @@ def test_a_small_count_reaches_the_report_only_as_below_threshold(built):
     line = next(ln for ln in text.splitlines() if ln.startswith(f"| {small['gebied'].iloc[0]} |"))
     assert line == f"| {small['gebied'].iloc[0]} | < 10 | < 10 |"
     assert f"| {fmt(small['waarde'].iloc[0])} |" not in text
+    # the whole-gemeente total is published, so one more district is withheld ('x'): otherwise
+    # the small count is the total minus the other districts
+    assert list(table["1e halfjaar 2026"]).count("x") == 1
+    shown = [int(v) for v in table["1e halfjaar 2026"] if v.isdigit()]
+    total = report.published[(report.published["indicator"] == "reg_FF-4")
+                             & (report.published["periode"] == "2026-H1")
+                             & (report.published["gebied"] == "")]["waarde"].iloc[0]
+    assert total - sum(shown) >= 10  # two districts together: no single count recoverable
+    assert "'x': niet gepubliceerd" in caption
 
 
 def fmt(value: float) -> str:
@@ -203,9 +212,9 @@ def test_counts_are_not_compared_with_nederland_or_ranked(built):
 
 def test_a_member_report_shows_its_region_partners(built):
     report, text = built("GM0400")  # Den Helder, one of the four of Kop van Noord-Holland
-    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Den Helder"))
+    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Eenheid | Den Helder"))
     rows = text.splitlines()[text.splitlines().index(header) + 2:]
-    first = rows[0].split(" | ")
+    first = rows[0].split(" | ")[1:]  # without the indicator name
     # every partner has a figure: the cleaning step keeps all four municipalities
     assert all(cell.strip() not in ("–", "") for cell in first[1:5]), rows[0]
     # and they are not silently added to the comparison group (Texel, 13.000 inwoners, is in

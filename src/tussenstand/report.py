@@ -244,7 +244,8 @@ def show_introduction(report: Report) -> None:
     text = (
         f"Dit rapport beschrijft de tussenstand van *{fw.title}* voor de {kind} "
         f"**{report.name}** over de periode **{report.period.label_nl}**.{members} "
-        f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}"
+        + (f"Het plan gaat over {fw.years.start}" if fw.years.start == fw.years.end
+           else f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}")
         + (f"; de tussentijdse evaluatie is in {fw.evaluation_year}" if fw.evaluation_year else "")
         + f". Alleen metingen over perioden die uiterlijk aan het eind van {report.period.label_nl} "
         "afgelopen zijn, tellen mee."
@@ -278,6 +279,7 @@ def goals_table(report: Report) -> pd.DataFrame:
                 "Nr.": goal.id,
                 "Indicator": goal.indicator,
                 "Nulmeting": _with_period(_value(report, a.baseline_value, goal.unit), a.baseline_period)
+                + (" ²" if a.baseline_source == "first_measurement" else "")
                 if a.baseline_value is not None else _baseline_missing(goal),
                 "Streefwaarde": f"{_target_text(goal, a)} ({a.target_period.label_nl})",
                 "Laatste meting": _with_period(
@@ -300,6 +302,11 @@ def _with_period(value: str, period: Period | None) -> str:
     return f"{value} ({period.label_nl})" if period else value
 
 
+def _baseline_label(a: GoalAssessment) -> str:
+    """'Nulmeting' for the plan's baseline; a first measurement standing in is called what it is."""
+    return "Startpunt (eerste meting)" if a.baseline_source == "first_measurement" else "Nulmeting"
+
+
 def _baseline_missing(goal: Goal) -> str:
     status = goal.baseline.status if goal.baseline else "none"
     return "nog te meten (x*)" if status == "pending" else "geen nulmeting"
@@ -309,25 +316,48 @@ def _target_text(goal: Goal, a: GoalAssessment) -> str:
     word = {"at_least": "minstens", "at_most": "hoogstens", "equal": "gelijk aan"}[a.comparison]
     if goal.target.kind == "every_district":
         return f"in elke wijk {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+    t = goal.target
+    if t.kind == "growth_per_year":
+        how = (f"{fmt_number(t.percent)}% per jaar (relatief)" if t.percent is not None
+               else f"{fmt_value(t.amount, goal.unit, with_unit=True)} per jaar")
+        level = f": {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}" if a.target_value is not None else ""
+        return f"groei van {how}{level}"
     if a.target_value is None:
-        t = goal.target
         if t.percent is not None:
-            return f"{fmt_number(t.percent)}% t.o.v. nulmeting"
+            return f"{fmt_change_percent(t.percent)} t.o.v. nulmeting"
         return "–"
     return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+
+
+def fmt_change_percent(percent: float) -> str:
+    return ("+" if percent > 0 else "−" if percent < 0 else "") + f"{fmt_number(abs(percent))}%"
 
 
 def _open_statuses(counts: dict[str, int]) -> str:
     judged = {Status.BEREIKT.label, Status.OP_KOERS.label, Status.ACHTER_OP_SCHEMA.label,
               Status.VERKEERDE_RICHTING.label}
-    return fmt_list(f"{n} {label}" for label, n in counts.items() if label not in judged)
+    phrases = {
+        Status.NULMETING_ONTBREEKT.label: "bij {n} ontbreekt de nulmeting",
+        Status.GEEN_METING.label: "bij {n} is er nog geen meting",
+        Status.NOG_NIET_TE_BEOORDELEN.label: "bij {n} is er pas één meting",
+    }
+    return fmt_list(phrases.get(label, "{n} " + label).format(n=n)
+                    for label, n in counts.items() if label not in judged)
 
 
 def show_summary(report: Report) -> None:
     fw = report.framework
     if report.unit.is_region or not fw.goals:
         _display(_summary_without_goals(report))
-        _display(markdown_table(indicator_overview(report), "lllrrl"))
+        overview = indicator_overview(report)
+        _display(markdown_table(overview, "llllrrl"))
+        notes = []
+        if overview["Indicator"].str.endswith(" ¹").any():
+            notes.append("¹ Indicator gekozen door de onderzoeker, niet door het plan.")
+        if overview[report.name].str.contains("(voorlopig)", regex=False).any():
+            notes.append("'(voorlopig)': een voorlopig CBS-cijfer.")
+        if notes:
+            _display(" ".join(notes))
         return
     counts = status_counts(report)
     total = sum(counts.values())
@@ -338,7 +368,7 @@ def show_summary(report: Report) -> None:
     sentence = (
         f"Van de {total} doelen in het plan zijn er {good} bereikt of op koers, liggen er {behind} "
         f"achter op schema en gaan er {wrong} de verkeerde kant op"
-        + (f"; bij {open_} is nog geen oordeel mogelijk ({_open_statuses(counts)})." if open_ else ".")
+        + (f"; over {open_} is nog geen oordeel mogelijk: {_open_statuses(counts)}." if open_ else ".")
     )
     if report.illustrative:
         sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
@@ -346,7 +376,10 @@ def show_summary(report: Report) -> None:
     table = pd.DataFrame({"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]})
     _display(markdown_table(table, "lr"))
     _display("**Alle doelen op een rij**")
-    _display(markdown_table(goals_table(report), "lllllll"))
+    table = goals_table(report)
+    _display(markdown_table(table, "lllllll"))
+    if table["Nulmeting"].str.endswith(" ²").any():
+        _display("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
 
 
 def _summary_without_goals(report: Report) -> str:
@@ -376,6 +409,7 @@ def indicator_overview(report: Report) -> pd.DataFrame:
             rows.append({
                 "Thema": theme.name,
                 "Indicator": ind.name + ("" if ind.chosen_by == "plan" else " ¹"),
+                "Eenheid": ind.unit,
                 "Periode": _period_label(period),
                 report.name: _own_value_text(report, own, ind, period),
                 "Nederland": _national_text(report, ind, period),
@@ -403,12 +437,16 @@ def _national_text(report: Report, ind: Indicator, period: str) -> str:
 
 def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator, period: str) -> str:
     def one(r: Any) -> str:
-        text = _value(report, r.waarde, ind.unit, bool(r.onderdrukt))
+        text = _value(report, r.waarde, ind.unit, bool(r.onderdrukt)) + _provisional(r.voorlopig)
         return text if r.periode == period else f"{text} ({_period_label(r.periode)})"
 
     if len(own) == 1:
         return one(next(own.itertuples()))
     return "; ".join(f"{report.member_name(r.gemeente)} {one(r)}" for r in own.itertuples())
+
+
+def _provisional(flag: Any) -> str:
+    return " (voorlopig)" if bool(flag) else ""
 
 
 def series_rows(report: Report, series: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -468,7 +506,7 @@ def show_demography(report: Report) -> None:
     inh = data[(data["indicator"] == "inwoners") & data["gemeente"].isin(report.members)
                & data["waarde"].notna()]
     if inh.empty:
-        _display("Er zijn geen CBS-cijfers over het aantal inwoners in de CBS-map.")
+        _display("Er zijn geen CBS-cijfers over het aantal inwoners in de gebruikte CBS-bestanden.")
     else:
         _display(_population_sentence(report, inh))
         result = charts.trend_chart(
@@ -604,7 +642,7 @@ def _show_households(report: Report) -> None:
               & data["waarde"].notna()]
     if hh.empty:
         _display("De huishoudenstabel van het CBS (71486ned) heeft geen cijfers voor "
-                 f"{report.name} in de CBS-map.")
+                 f"{report.name} in de gebruikte CBS-bestanden.")
         return
     years = sorted(set(hh["periode"]))
     pick = [y for y in ("2018", years[-1]) if y in years]
@@ -629,20 +667,26 @@ def _show_households(report: Report) -> None:
         only_total = set(year["indicator"]) == {"huishoudens_totaal"}
         if only_total:
             source = fmt_list(sorted(set(year["tabel"])))
-            _display(f"Voor {y} staat in de CBS-map alleen het totaal aantal huishoudens ({source}"
+            _display(f"Voor {y} staat in de gebruikte CBS-bestanden alleen het totaal aantal huishoudens ({source}"
                      + (", de gemeentecijfers bij de wijk- en buurtkaart" if source.startswith("geo/") else "")
                      + "); de samenstelling ontbreekt daar.")
-    one = hh[(hh["indicator"] == "huishoudens_eenpersoons") & (hh["gemeente"] == report.members[0])]
-    tot = hh[(hh["indicator"] == "huishoudens_totaal") & (hh["gemeente"] == report.members[0])]
-    merged = one.merge(tot[["periode", "waarde"]], on="periode", suffixes=("", "_totaal"))
-    if len(merged):
-        last = merged.sort_values("periode_eind").iloc[-1]
-        _display(f"In {last['periode']} was {fmt_percent(last['waarde'] / last['waarde_totaal'] * 100, 1)} "
-                 f"van de huishoudens in {report.member_name(report.members[0])} een eenpersoonshuishouden.")
-    missing = [report.member_name(c) for c in report.members if c not in set(hh["gemeente"])]
-    if missing:
-        _display(f"Voor {fmt_list(missing)} staan geen huishoudcijfers in de CBS-map "
-                 "(het bestand 71486ned is afgekapt).")
+    shares = []
+    for code in report.members:
+        one = hh[(hh["indicator"] == "huishoudens_eenpersoons") & (hh["gemeente"] == code)]
+        tot = hh[(hh["indicator"] == "huishoudens_totaal") & (hh["gemeente"] == code)]
+        merged = one.merge(tot[["periode", "waarde"]], on="periode", suffixes=("", "_totaal"))
+        if len(merged):
+            last = merged.sort_values("periode_eind").iloc[-1]
+            shares.append(f"{fmt_percent(last['waarde'] / last['waarde_totaal'] * 100, 1)} in "
+                          f"{report.member_name(code)} ({last['periode']})")
+    if shares:
+        _display(f"Het aandeel eenpersoonshuishoudens was {fmt_list(shares)}.")
+    with_breakdown = set(hh.loc[hh["indicator"] != "huishoudens_totaal", "gemeente"])
+    missing = [report.member_name(c) for c in report.members if c not in with_breakdown]
+    if missing and len(report.members) > 1:
+        _display(f"Voor {fmt_list(missing)} ontbreekt de samenstelling van de huishoudens in de gebruikte "
+                 "CBS-bestanden (het extract van tabel 71486ned is afgekapt); waar een totaal staat, komt "
+                 "dat uit de gemeentecijfers bij de wijk- en buurtkaart.")
 
 
 # ----- financiën ----------------------------------------------------------------------------------
@@ -720,7 +764,7 @@ def show_goal(report: Report, goal: Goal) -> None:
     _display(f"### {goal.id}: {goal.indicator}")
     _display("> " + goal.text.replace("\n", " "))
     facts = pd.DataFrame({
-        "": ["Nulmeting", "Doel", "Laatste meting", "Verwacht op het rechte pad", "Status"],
+        "": [_baseline_label(a), "Doel", "Laatste meting", "Verwacht op het rechte pad", "Status"],
         "Waarde": [
             _with_period(_value(report, a.baseline_value, goal.unit), a.baseline_period)
             if a.baseline_value is not None else _baseline_missing(goal),
@@ -739,37 +783,58 @@ def show_goal(report: Report, goal: Goal) -> None:
         title = f"{goal.id}: {a.status.label}"
         result = charts.goal_chart(data, a, goal, title=title, unit=goal.unit, source=report.framework.source.document)
         _show(report, result, f"doel-{_slug(goal.id)}")
-    breakdown = district_breakdown(report, f"{goal.series}_per_wijk", goal.unit)
+    breakdown = district_breakdown(report, f"{goal.series}_per_wijk", goal.unit, total_series=goal.series)
     if breakdown is not None:
         table, caption = breakdown
         _display(caption)
         _display(markdown_table(table, "l" + "r" * (table.shape[1] - 1)))
 
 
-def district_breakdown(report: Report, series: str, unit: str) -> tuple[pd.DataFrame, str] | None:
-    """The latest two measurements per district of a detail series (``<reeks>_per_wijk``), with
-    small counts shown as '< 10'; None when the series has no district rows."""
+def district_breakdown(report: Report, series: str, unit: str,
+                       total_series: str | None = None) -> tuple[pd.DataFrame, str] | None:
+    """The latest two measurements per district of a detail series (``<reeks>_per_wijk``); None
+    when the series has no district rows.
+
+    Small counts show as '< 10'. When the total over all districts is published (``total_series``)
+    and only one district in a period is suppressed, the next smallest district is withheld too
+    (shown as 'x'): otherwise the suppressed count is the total minus the others."""
     data = report.published[(report.published["indicator"] == series)
                             & report.published["gemeente"].isin(report.members[:1])
                             & (report.published["gebied"].fillna("") != "")]
     if data.empty:
         return None
+    totals = report.published[(report.published["indicator"] == (total_series or ""))
+                              & report.published["gemeente"].isin(report.members[:1])
+                              & (report.published["gebied"].fillna("") == "")
+                              & report.published["waarde"].notna()]
     order = data.drop_duplicates("periode").sort_values("periode_eind")["periode"].tolist()[-2:]
-    rows = []
-    for area, g in data.groupby("gebied", sort=True):
-        row = {"Wijk": area}
-        for period in order:
-            cell = g[g["periode"] == period]
-            row[_period_label(period)] = (
-                _value(report, cell["waarde"].iloc[0], unit, bool(cell["onderdrukt"].iloc[0]))
-                if len(cell) else "–")
-        rows.append(row)
+    columns: dict[str, dict[str, str]] = {}
+    secondary = False
+    for period in order:
+        cells = data[data["periode"] == period]
+        texts = {r.gebied: _value(report, r.waarde, unit, bool(r.onderdrukt)) for r in cells.itertuples()}
+        hidden = cells[cells["onderdrukt"]]
+        if len(hidden) == 1 and period in set(totals["periode"]):
+            shown = report.measurements[(report.measurements["indicator"] == series)
+                                        & report.measurements["gemeente"].isin(report.members[:1])
+                                        & (report.measurements["periode"] == period)
+                                        & ~report.measurements["onderdrukt"]
+                                        & (report.measurements["gebied"].fillna("") != "")]
+            if len(shown):
+                texts[shown.sort_values("waarde", kind="stable")["gebied"].iloc[0]] = "x"
+                secondary = True
+        columns[_period_label(period)] = texts
+    areas = sorted(set(data["gebied"]))
+    table = pd.DataFrame({"Wijk": areas, **{label: [texts.get(a, "–") for a in areas]
+                                            for label, texts in columns.items()}})
     files = sorted(set(data["tabel"]))
+    threshold = report.config.disclosure_threshold
     caption = (f"**Per wijk** (bron: {fmt_list(files)}"
                + (", illustratieve gegevens" if data["illustratief"].any() else "")
-               + f"). Aantallen onder de {report.config.disclosure_threshold} staan als "
-               f"'< {report.config.disclosure_threshold}'.")
-    return pd.DataFrame(rows), caption
+               + f"). Aantallen onder de {threshold} staan als '< {threshold}'."
+               + (" 'x': niet gepubliceerd, omdat het onderdrukte aantal anders uit het totaal terug te "
+                  "rekenen is." if secondary else ""))
+    return table, caption
 
 
 def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -> pd.DataFrame:
@@ -790,7 +855,7 @@ def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -
     if with_regions:
         for codes in report.regions.values():
             rows = data[data["gemeente"].isin(codes)]
-            if len(rows):
+            if rows["waarde"].notna().any():
                 names = rows["gemeente_naam"].astype(str).str.replace(r"\s*\((JZ|AM)\)$", "", regex=True)
                 parts.append(rows.assign(gemeente_naam="Regio " + names))
     frames = [p for p in parts if len(p)]
@@ -826,7 +891,7 @@ def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) ->
               else "Indicator gekozen door de onderzoeker, niet door het plan.")
     _display(f"{chosen} {ind.note or ''} Eenheid: {ind.unit}.".strip())
     if own.empty:
-        _display(f"Geen cijfers voor {report.name} in de CBS-map ({ind.cbs_table or ind.source}).")
+        _display(f"Geen cijfers voor {report.name} in de gebruikte CBS-bestanden ({ind.cbs_table or ind.source}).")
         return
     sentence = indicator_sentence(report, ind, frame)
     # A long monthly series would crowd the chart: show the last 24 months.
@@ -859,7 +924,7 @@ def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
         return f"{ind.name} in {report.name}: " + (
             change if change == "één meting" else f"{change}")
     o, n = own["waarde"].iloc[0], nl["waarde"].iloc[0]
-    close = abs(o - n) < 0.5 if is_percentage(ind.unit) else abs(o - n) <= 0.05 * abs(n)
+    close = abs(o - n) <= 0.05 * abs(n)  # within 5% of Nederland's value, also for percentages
     if close:
         rel = "ongeveer gelijk aan"
     else:
@@ -876,7 +941,7 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
             continue
         r = row.iloc[0]
         texts.append(f"{report.member_name(code)} {_value(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
-                     f" ({_period_label(r['periode'])})")
+                     f" ({_period_label(r['periode'])}{', voorlopig' if bool(r.get('voorlopig', False)) else ''})")
     national = frame[(frame["gemeente_naam"] == "Nederland") & frame["waarde"].notna()]
     own = latest[latest["gemeente"].isin(report.members)]
     same = national[national["periode"].isin(own["periode"])]
@@ -905,8 +970,9 @@ def rank_text(report: Report, ind: Indicator) -> str:
         return ""
     ordered = group.sort_values("waarde", kind="stable").reset_index(drop=True)
     place = int(ordered.index[ordered["gemeente"] == report.members[0]][0]) + 1
-    return (f"In {_period_label(period)} staat {report.name} op plaats {place} van {len(group)} in de "
-            f"vergelijkingsgroep (1 = laagste waarde).")
+    return (f"In {_period_label(period)} staat {report.name} op plaats {place} van {len(group)} "
+            f"({report.name} en de {len(group) - 1} gemeenten van de vergelijkingsgroep met een cijfer; "
+            "1 = laagste waarde).")
 
 
 # ----- BBV ----------------------------------------------------------------------------------------
@@ -915,7 +981,7 @@ def show_bbv_indicators(report: Report) -> None:
     bbv = [i for i in fw.indicators if i.bbv]
     names = [report.member_name(c) for c in report.comparison_codes]
     if report.unit.is_region:
-        _display("In het regiorapport staan de vier gemeenten naast elkaar en naast Nederland.")
+        _display(f"In dit regiorapport staan de {len(report.members)} gemeenten naast elkaar en naast Nederland.")
     elif fw.comparison:
         _display(f"De vergelijkingsgroep is *{fw.comparison.label}*: {fmt_list(names)}. "
                  + (fw.comparison.note or ""))
@@ -957,14 +1023,14 @@ def show_region(report: Report) -> None:
             sub = series_rows(report, ind.series, (*codes, NATIONAL))
             own = sub[sub["gemeente"].isin(codes)]
             period = own["periode"].iloc[-1] if len(own) else None
-            row = {"Indicator": ind.name}
+            row = {"Indicator": ind.name, "Eenheid": ind.unit}
             for m in fw.municipalities:
                 s = sub[sub["gemeente"] == m.code]
                 if s.empty:
                     row[m.name] = "–"
                     continue
                 last = s.iloc[-1]
-                text = _value(report, last["waarde"], ind.unit, bool(last["onderdrukt"]))
+                text = _value(report, last["waarde"], ind.unit, bool(last["onderdrukt"])) + _provisional(last["voorlopig"])
                 # A municipality whose latest figure is older says so in its own cell.
                 row[m.name] = text if last["periode"] == period else f"{text} ({_period_label(last['periode'])})"
             nl = sub[(sub["gemeente"] == NATIONAL) & (sub["periode"] == period)]
@@ -974,7 +1040,7 @@ def show_region(report: Report) -> None:
             rows.append(row)
         _display(f"**Ambitie {number}: {theme.name}**")
         table = pd.DataFrame(rows)
-        _display(markdown_table(table, "l" + "r" * (table.shape[1] - 2) + "l"))
+        _display(markdown_table(table, "ll" + "r" * (table.shape[1] - 3) + "l"))
 
 
 # ----- verantwoording -----------------------------------------------------------------------------
@@ -1007,14 +1073,23 @@ def show_accountability(report: Report) -> None:
     suppressed = int(report.measurements["onderdrukt"].sum())
     _display(f"Aantallen personen onder de {report.config.disclosure_threshold} worden niet gepubliceerd "
              f"(weergegeven als '< {report.config.disclosure_threshold}'), en ook niet de percentages of "
-             f"ratio's die daaruit volgen. In de gegevens van dit rapport gaat het om {fmt_int(suppressed)} "
-             "onderdrukte waarden. CBS-cijfers staan zoals het CBS ze afrondde.")
+             "ratio's die daaruit volgen. "
+             + (f"In de gegevens van dit rapport gaat het om {fmt_int(suppressed)} onderdrukte waarden. "
+                if suppressed else "In de gegevens van dit rapport hoefde niets onderdrukt te worden. ")
+             + "CBS-cijfers staan zoals het CBS ze afrondde.")
     if report.comparison_codes and not report.framework.comparison and not report.unit.is_region:
         _display("### Vergelijkingsgroep")
         names = sorted(report.member_name(c) for c in report.comparison_codes)
         _display(f"Gemeenten van dezelfde grootteklasse ({len(names)}): {fmt_list(names)}.")
-    _display("### Hoe de status van een doel wordt bepaald")
-    _display(_demote_headings(STATUS_RULES_NL))
+    if report.assessments:
+        _display("### Hoe de status van een doel wordt bepaald")
+        _display(_demote_headings(STATUS_RULES_NL))
+    else:
+        _display("### Richting en vergelijking")
+        _display("Dit beleidskader heeft geen doelen met een streefwaarde; het rapport geeft daarom geen "
+                 "status. De richting vergelijkt de twee laatste metingen van dezelfde soort periode "
+                 "(bij percentages in procentpunten); Nederland staat er alleen naast in dezelfde "
+                 "periode, en absolute aantallen worden niet met Nederland vergeleken.")
 
 
 def _demote_headings(text: str) -> str:
