@@ -48,7 +48,9 @@ def test_schema_and_unique_keys(national):
     df, _, _ = national
     assert list(df.columns) == OUTPUT_COLUMNS
     assert not df.duplicated(["gemeente", "indicator", "periode", "gebied"]).any()
-    assert (df["bron"] == "CBS StatLine").all()
+    from_geo = df["tabel"].str.startswith("geo/")
+    assert (df.loc[~from_geo, "bron"] == "CBS StatLine").all()
+    assert from_geo.any() and (df.loc[from_geo, "bron"] == "CBS Wijk- en buurtkaart (gemeentecijfers)").all()
     assert not df["illustratief"].any() and not df["onderdrukt"].any()
     # every missing value has a reason, every present value none
     assert (df.loc[df["waarde"].isna(), "ontbreekt_reden"] != "").all()

@@ -426,5 +426,5 @@ def test_show_chart_before_saving_shows_png_with_alt_then_caption(monkeypatch):
     (image, image_kw), (caption, _) = shown
     assert image["image/png"] and image_kw["metadata"]["image/png"]["alt"] == result.alt_text
     assert caption["text/markdown"] == ("*Bron: Beleidsplan Sociaal domein 2024 en verder; "
-                                        "bewerking tussenstand*")
+                                        "bewerking tussenstand.*")
     assert "<Figure" not in repr(result)

@@ -68,6 +68,9 @@ def test_site_preparation_publishes_nothing_private(built_project, cbs_dir, monk
     assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---")
     assert "title:" in nb.cells[0].source and "format-links" in nb.cells[0].source
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'gemeente = "GM0405"' in parameters.source and 'periode = "2024-H1"' in parameters.source
+    assert "cbs_dir" not in parameters.source  # run values only, no paths
     closing = nb.cells[-1].source
     assert "Gebouwd op" in closing
     for link in re.findall(r"\]\((data/[^)]+\.csv)\)", closing):

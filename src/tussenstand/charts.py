@@ -239,7 +239,8 @@ class ChartResult:
     @property
     def caption(self) -> str:
         """The source line followed by the notes: what shows under the figure."""
-        return " ".join([self.source_line, *self.notes])
+        parts = [self.source_line, *self.notes]
+        return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts if p)
 
     def _repr_markdown_(self) -> str:  # a bare ChartResult at the end of a cell shows itself
         return _markdown(self)

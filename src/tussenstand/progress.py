@@ -505,6 +505,11 @@ def format_value(x: float | None, unit: str) -> str:
     return fmt_value(x, unit, with_unit=True, missing="onbekend")
 
 
+def _per_district_unit(unit: str) -> str:
+    """'aantal per wijk' says 'per wijk' once: 'in elke wijk minstens 1', 'Wijk 4 (0)'."""
+    return "aantal" if unit.strip() == "aantal per wijk" else unit
+
+
 def _when(period: Period | None) -> str:
     return period.label_nl if period is not None else "onbekende periode"
 
@@ -518,7 +523,7 @@ def _target_phrase(goal: Goal, target: float | None, start: _Start | None) -> st
         f"{format_value(start.value, unit)} in {_when(start.period)}" if start is not None else None
     )
     if t.kind == "every_district":
-        return f"in elke wijk {comp} {format_value(t.value, unit)} in {tp}"
+        return f"in elke wijk {comp} {format_value(t.value, _per_district_unit(unit))} in {tp}"
     if t.kind == "level":
         return f"{comp} {format_value(t.value, unit)} in {tp}"
     if t.kind == "stay":
@@ -683,7 +688,7 @@ def _explain_districts(
             names = ", ".join(
                 d.district
                 + (
-                    f" ({format_value(d.latest_value, goal.unit)})"
+                    f" ({format_value(d.latest_value, _per_district_unit(goal.unit))})"
                     if d.latest_value is not None
                     else ""
                 )

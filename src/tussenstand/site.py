@@ -596,12 +596,19 @@ def _prepare_notebook(
 ) -> None:
     nb = _read_notebook(path)
     cells = []
+    injected = [c for c in nb["cells"] if "injected-parameters" in _tags(c)]
+    run_values = [ln for ln in _source(injected[0]).splitlines()
+                  if re.match(r"\s*(gemeente|periode)\s*=", ln)] if injected else []
     for cell in nb["cells"]:
         if _is_ours(cell):
             continue  # added by an earlier prepare: replaced below
         tags = _tags(cell)
         if "injected-parameters" in tags:
             continue  # papermill's parameter values (absolute paths): never published
+        if "parameters" in tags and run_values:
+            # the template's defaults would mislead a reader of the notebook file: keep the values
+            # this report was run with (municipality and period, no paths)
+            cell["source"] = "# Parameters van deze uitvoering\n" + "\n".join(run_values)
         if cell.get("cell_type") == "raw" and _source(cell).lstrip().startswith("---") and not cells:
             continue  # an older front matter of the template: ours replaces it
         if cell.get("cell_type") == "code":

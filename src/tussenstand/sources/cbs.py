@@ -48,7 +48,7 @@ from tussenstand.periods import PeriodError, parse_period_label
 from tussenstand.sources.areas import AREA_TABLES, load_all_areas, name_to_code
 
 BRON = "CBS StatLine"
-CACHE_VERSION = "cbs-landelijk-2"  # bump when the cleaning rules change: the cache rebuilds
+CACHE_VERSION = "cbs-landelijk-3"  # bump when the cleaning rules change: the cache rebuilds
 CACHE_FILE = "landelijk.parquet"
 
 # CBS special values -> reason (Dutch, shown to readers)

@@ -60,6 +60,9 @@ def geo_files(cbs_dir: str | Path) -> dict[int, Path]:
             out[int(m[1])] = path
     return dict(sorted(out.items()))
 
+#: the municipality figures published with the wijk- en buurtkaart (the files in ``geo/``)
+GEO_BRON = "CBS Wijk- en buurtkaart (gemeentecijfers)"
+
 
 def read_geo(cbs_dir: str | Path, year: int | None = None) -> pd.DataFrame:
     """Key figures from the geo files (no geometry): one row per gemeente and year.
@@ -125,7 +128,7 @@ def geo_series(cbs_dir: str | Path) -> pd.DataFrame:
     df["periode_start"] = pd.to_datetime(df["jaar"].astype(str) + "-01-01")
     df["periode_eind"] = pd.to_datetime(df["jaar"].astype(str) + "-12-31")
     df["gebied"] = ""
-    df["bron"] = BRON
+    df["bron"] = GEO_BRON
     df["tabel"] = "geo/gemeenten_" + df["jaar"].astype(str) + ".geojson"
     df["peildatum"] = df["jaar"].map(dates)
     df["illustratief"] = False
@@ -168,7 +171,7 @@ def population_by_age(cbs_dir: str | Path, gemeente: str | None = None) -> pd.Da
             break
         parts.append(geo[["gemeente", "gemeente_naam", "jaar"]].assign(
             leeftijd=band, aantal=np.nan, aandeel=geo[f"aandeel_{band}"], aandeel_afgerond=True,
-            bron=BRON, tabel="geo/gemeenten_" + geo["jaar"].astype(str) + ".geojson"))
+            bron=GEO_BRON, tabel="geo/gemeenten_" + geo["jaar"].astype(str) + ".geojson"))
     if not parts:
         raise DemographicsError(f"geen leeftijdsgegevens in {cbs_dir}: verwacht 80860ned.csv of geo/gemeenten_<jaar>.geojson")
     df = pd.concat(parts, ignore_index=True)
@@ -203,7 +206,7 @@ def households(cbs_dir: str | Path, gemeente: str | None = None) -> pd.DataFrame
         geo = read_geo(cbs_dir)
         parts.append(pd.DataFrame({
             "gemeente": geo["gemeente"], "gemeente_naam": geo["gemeente_naam"], "jaar": geo["jaar"],
-            "type": "totaal", "aantal": geo["huishoudens"], "bron": BRON,
+            "type": "totaal", "aantal": geo["huishoudens"], "bron": GEO_BRON,
             "tabel": "geo/gemeenten_" + geo["jaar"].astype(str) + ".geojson"}))
     if not parts:
         raise DemographicsError(f"geen huishoudgegevens in {cbs_dir}: verwacht 71486ned.csv of geo/gemeenten_<jaar>.geojson")
@@ -292,7 +295,7 @@ def national_shares_from_geo(cbs_dir: str | Path) -> pd.DataFrame:
                 "gemeente": "NL01", "gemeente_naam": "Nederland", "indicator": col,
                 "periode": period.code, "periode_start": pd.Timestamp(period.start),
                 "periode_eind": pd.Timestamp(period.end), "gebied": "", "waarde": value,
-                "eenheid": "% (berekend uit afgeronde gemeentecijfers)", "bron": BRON,
+                "eenheid": "% (berekend uit afgeronde gemeentecijfers)", "bron": GEO_BRON,
                 "tabel": f"geo/gemeenten_{year}.geojson", "peildatum": "", "ontbreekt_reden": "",
                 "illustratief": False, "voorlopig": False, "onderdrukt": False, "reeksbreuk": False,
             })
