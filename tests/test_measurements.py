@@ -28,7 +28,7 @@ def rows(n: int = 2) -> pd.DataFrame:
         "periode": periods, "periode_start": pd.to_datetime([starts[p] for p in periods]),
         "periode_eind": pd.to_datetime([ends[p] for p in periods]), "gebied": "",
         "waarde": [45.0, 48.0, 50.0, 52.0][:n], "eenheid": "aantal", "bron": "Suite4SD",
-        "tabel": "h.csv", "peildatum": "2025-02-01", "ontbreekt_reden": "",
+        "tabel": "h.csv", "peildatum": "2025-02-01", "ontbreekt_reden": "", "opmerking": "",
         "illustratief": False, "voorlopig": False, "onderdrukt": False, "reeksbreuk": False,
     })
 

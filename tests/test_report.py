@@ -222,3 +222,12 @@ def test_a_member_report_shows_its_region_partners(built):
     assert "GM0448" in set(report.measurements["gemeente"])
     assert "GM0448" not in report.comparison_codes
     assert len(report.comparison_codes) > 10  # Den Helder's size class
+
+
+def test_the_suppliers_note_on_a_registration_reaches_its_goal(built):
+    """Nothing lost: 'toekenningen in de 12 maanden tot en met ...' says what a half-year figure is."""
+    report, text = built("GM0396")
+    assert (report.measurements["opmerking"] != "").any()
+    block = text[text.index("### FF-1:"):text.index("### FF-2:")]
+    assert "Opmerking bij de registratie: toekenningen in de 12 maanden tot en met het einde van de periode." in block
+    assert "nulmeting uit het beleidsplan" not in block  # the baseline row's own note is not repeated

@@ -47,6 +47,7 @@ MEASUREMENT_COLUMNS: tuple[str, ...] = (
     "tabel",
     "peildatum",
     "ontbreekt_reden",
+    "opmerking",
     "illustratief",
     "voorlopig",
     "onderdrukt",
@@ -54,7 +55,7 @@ MEASUREMENT_COLUMNS: tuple[str, ...] = (
 )
 STRING_COLUMNS = (
     "gemeente", "gemeente_naam", "indicator", "periode", "gebied", "eenheid", "bron", "tabel",
-    "peildatum", "ontbreekt_reden",
+    "peildatum", "ontbreekt_reden", "opmerking",
 )
 FLAG_COLUMNS = ("illustratief", "voorlopig", "onderdrukt", "reeksbreuk")
 DATE_COLUMNS = ("periode_start", "periode_eind")
@@ -100,6 +101,7 @@ MEASUREMENT_SCHEMA = pa.DataFrameSchema(
         "tabel": pa.Column(str, pa.Check.str_length(min_value=1)),
         "peildatum": pa.Column(str, pa.Check.str_matches(_ISO_DATE_OR_EMPTY)),
         "ontbreekt_reden": pa.Column(str),
+        "opmerking": pa.Column(str),
         "illustratief": pa.Column(bool),
         "voorlopig": pa.Column(bool),
         "onderdrukt": pa.Column(bool),
@@ -352,7 +354,9 @@ def clean_unit(config: ProjectConfig, unit: Any, period: Period) -> CleaningResu
     regs = load_registrations(config.registrations_dir, gemeente=members, framework=frameworks)
     regs = _fill_names(regs, cbs)
     parts = [p for p in (cbs, regs) if len(p)]
-    df = pd.concat([conform(p[list(MEASUREMENT_COLUMNS)]) for p in parts], ignore_index=True) \
+    # sources without notes (CBS) get an empty `opmerking`
+    df = pd.concat([conform(p.reindex(columns=list(MEASUREMENT_COLUMNS), fill_value="")) for p in parts],
+                   ignore_index=True) \
         if parts else empty_measurements()
     df = df[df["periode_eind"] <= pd.Timestamp(period.end)]
     _check_no_overlap(df)

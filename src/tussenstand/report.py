@@ -776,8 +776,13 @@ def show_goal(report: Report, goal: Goal) -> None:
         ],
     })
     _display(markdown_table(facts, "ll"))
+    rows = goal_measurements(report, goal)
+    if a.baseline_source == "plan" and a.baseline_period is not None:
+        rows = rows[rows["periode"] != a.baseline_period.code]  # the plan's baseline speaks for itself
+    notes = sorted({n for n in rows["opmerking"] if n})
     _display(a.explanation_nl + f" Bron van de meting: {goal.measurement.source}"
-             + (f" ({goal.measurement.frequency})." if goal.measurement.frequency else "."))
+             + (f" ({goal.measurement.frequency})." if goal.measurement.frequency else ".")
+             + (f" Opmerking bij de registratie: {'; '.join(notes)}." if notes else ""))
     data = goal_measurements(report, goal, published=True)
     if data["waarde"].notna().any():
         title = f"{goal.id}: {a.status.label}"

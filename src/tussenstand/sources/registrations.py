@@ -388,6 +388,7 @@ def _parse_row(
             f"Registratie: geen waarde aangeleverd{': ' + opmerking if opmerking else ''}"
             if value is None else ""
         ),
+        "opmerking": opmerking,
         "illustratief": illus_text in _YES,
         "voorlopig": False,
         "onderdrukt": False,
