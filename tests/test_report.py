@@ -231,3 +231,11 @@ def test_the_suppliers_note_on_a_registration_reaches_its_goal(built):
     block = text[text.index("### FF-1:"):text.index("### FF-2:")]
     assert "Opmerking bij de registratie: toekenningen in de 12 maanden tot en met het einde van de periode." in block
     assert "nulmeting uit het beleidsplan" not in block  # the baseline row's own note is not repeated
+
+
+def test_introduction_says_how_old_the_cbs_figures_are_and_when_the_plan_ran(built):
+    _, text = built("GM0405")  # Hoorn: a 2020 plan, reported on in 2026
+    intro = text.splitlines()[0]
+    assert "Het plan gaat over 2020." in intro
+    assert "De recentste CBS-cijfers in dit rapport gaan over 2024" in intro
+    assert "ligt na het einde van het plan (2020)" in intro

@@ -250,6 +250,15 @@ def show_introduction(report: Report) -> None:
         + f". Alleen metingen over perioden die uiterlijk aan het eind van {report.period.label_nl} "
         "afgelopen zijn, tellen mee."
     )
+    cbs = report.measurements[report.measurements["gemeente"].isin(report.members)
+                              & report.measurements["bron"].str.startswith("CBS")
+                              & report.measurements["waarde"].notna()]
+    if len(cbs):
+        newest = cbs.sort_values("periode_eind").iloc[-1]
+        months_old = ((pd.Timestamp(report.period.end) - newest["periode_eind"]).days) // 30
+        if months_old >= 6:
+            text += (f" De recentste CBS-cijfers in dit rapport gaan over {_period_label(newest['periode'])}"
+                     f" (peildatum {fmt_date(newest['peildatum'])}); CBS publiceert met enige vertraging.")
     if report.period.end.year < fw.years.start:
         text += (f" Let op: {report.period.label_nl} ligt vóór de start van het plan ({fw.years.start}); "
                  "dit rapport toont dus de uitgangssituatie, niet de voortgang.")
