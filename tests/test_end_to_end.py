@@ -67,6 +67,7 @@ def test_site_preparation_publishes_nothing_private(built_project, cbs_dir, monk
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---")
     assert "title:" in nb.cells[0].source and "format-links" in nb.cells[0].source
+    assert site.TYPST_BREAKABLE_FIGURES in nb.cells[0].source  # long tables continue on the next page
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
     parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert 'gemeente = "GM0405"' in parameters.source and 'periode = "2024-H1"' in parameters.source
@@ -111,7 +112,8 @@ def test_report_compiles_to_a_pdf_with_pandoc_and_typst(built_project, cbs_dir, 
     source = folder / "_pdfcheck.typ"
     try:
         pypandoc.convert_text(markdown, "typst", format="markdown", outputfile=str(source),
-                              extra_args=["--standalone", "-M", "lang=nl"])
+                              extra_args=["--standalone", "-M", "lang=nl", "-V", "papersize=a4",
+                                          "-V", f"header-includes={site.TYPST_BREAKABLE_FIGURES}"])
         typ = source.read_text(encoding="utf-8")
         assert typ.count("#table(") >= 3  # summary, households, verantwoording
         pdf = tmp_path / "rapport.pdf"
@@ -120,6 +122,7 @@ def test_report_compiles_to_a_pdf_with_pandoc_and_typst(built_project, cbs_dir, 
         source.unlink(missing_ok=True)
     reader = pypdf.PdfReader(pdf)
     assert len(reader.pages) >= 5
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # A4
     assert sum(len(page.images) for page in reader.pages) == len(images)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Hoorn" in text and "Bron: CBS StatLine" in text

@@ -192,7 +192,8 @@ def markdown_table(df: pd.DataFrame, align: str | None = None) -> str:
     # Pandoc (and so Quarto, in HTML and in the typst PDF) sizes the columns of a wide pipe table
     # by the number of dashes under each header: give a column dashes in proportion to its
     # longest text, so that a long indicator name gets room and a year does not.
-    widths = [min(max([len(c), *(len(r[i]) for r in rows)], default=3), 60) for i, c in enumerate(cols)]
+    # Clamped to 10..45 so that a short column stays readable next to a long sentence.
+    widths = [min(max([len(c), *(len(r[i]) for r in rows), 10]), 45) for i, c in enumerate(cols)]
     lines = ["| " + " | ".join(cols) + " |",
              "|" + "|".join(_rule(a, max(w, 3)) for a, w in zip(align, widths, strict=True)) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -285,8 +286,8 @@ def goals_table(report: Report) -> pd.DataFrame:
             latest_suppressed = _latest_suppressed(report, goal, a)
             rows.append({
                 "Thema": theme.name,
-                "Nr.": goal.id,
-                "Indicator": goal.indicator,
+                # one column for number and indicator: seven columns do not fit an A4 page
+                "Doel": f"{goal.id}: {goal.indicator}",
                 "Nulmeting": _with_period(_value(report, a.baseline_value, goal.unit), a.baseline_period)
                 + (" ²" if a.baseline_source == "first_measurement" else "")
                 if a.baseline_value is not None else _baseline_missing(goal),
@@ -386,7 +387,7 @@ def show_summary(report: Report) -> None:
     _display(markdown_table(table, "lr"))
     _display("**Alle doelen op een rij**")
     table = goals_table(report)
-    _display(markdown_table(table, "lllllll"))
+    _display(markdown_table(table, "llllll"))
     if table["Nulmeting"].str.endswith(" ²").any():
         _display("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
 

@@ -489,7 +489,14 @@ def _typst_format(meta: ReportMeta) -> dict:
         "fig-width": 6.3,
         "fig-height": 3.6,
         "fig-format": "png",
+        # Pandoc puts every table in a typst figure, and a figure does not break across pages: the
+        # rows of a long table (all goals on one page) would pile up at the page foot.
+        "include-in-header": [{"text": TYPST_BREAKABLE_FIGURES}],
     }
+
+
+#: typst show rule that lets a long table (in its figure) continue on the next page
+TYPST_BREAKABLE_FIGURES = "#show figure: set block(breakable: true)"
 
 
 def report_front_matter(meta: ReportMeta, pdf_name: str = "02_rapport.pdf") -> dict:
