@@ -63,7 +63,7 @@ def test_every_kind_of_framework_gives_a_complete_report(built, code):
 def test_region_report_puts_the_four_municipalities_side_by_side(built):
     report, text = built("KNH")
     assert "## Regio Kop van Noord-Holland: de gemeenten naast elkaar" in text
-    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Eenheid | Den Helder"))
+    header = next(line for line in text.splitlines() if line.startswith("| Indicator (eenheid) | Den Helder"))
     for name in ("Den Helder", "Hollands Kroon", "Schagen", "Texel", "Nederland"):
         assert name in header
 
@@ -123,7 +123,7 @@ def test_one_frequency_keeps_the_most_recent_kind(built):
 
 def test_markdown_table_escapes_pipes():
     table = rapport.markdown_table(pd.DataFrame({"a": ["x|y"], "b": [1]}), "lr")
-    assert table.splitlines() == ["| a | b |", "|:---------|---------:|", "| x\\|y | 1 |"]
+    assert table.splitlines() == ["| a | b |", "|:---------|----:|", "| x\\|y | 1 |"]
 
 
 def test_markdown_table_gives_long_columns_more_room():
@@ -131,7 +131,8 @@ def test_markdown_table_gives_long_columns_more_room():
     df = pd.DataFrame({"Nr.": ["VW-1"], "Indicator": ["Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"],
                        "Status": ["op koers"]})
     rule = rapport.markdown_table(df, "llr").splitlines()[1].strip("|").split("|")
-    assert [len(r) for r in rule] == [10, 45, 10]  # the longest text per column, within 10..45
+    # a number column: its longest cell or header word + 2; the text columns share the rest
+    assert [len(r) for r in rule] == [10, 45, 10]
     assert rule[0].startswith(":") and rule[2].endswith(":")
 
 
@@ -212,9 +213,9 @@ def test_counts_are_not_compared_with_nederland_or_ranked(built):
 
 def test_a_member_report_shows_its_region_partners(built):
     report, text = built("GM0400")  # Den Helder, one of the four of Kop van Noord-Holland
-    header = next(line for line in text.splitlines() if line.startswith("| Indicator | Eenheid | Den Helder"))
+    header = next(line for line in text.splitlines() if line.startswith("| Indicator (eenheid) | Den Helder"))
     rows = text.splitlines()[text.splitlines().index(header) + 2:]
-    first = rows[0].split(" | ")[1:]  # without the indicator name
+    first = rows[0].split(" | ")
     # every partner has a figure: the cleaning step keeps all four municipalities
     assert all(cell.strip() not in ("–", "") for cell in first[1:5]), rows[0]
     # and they are not silently added to the comparison group (Texel, 13.000 inwoners, is in

@@ -192,12 +192,28 @@ def markdown_table(df: pd.DataFrame, align: str | None = None) -> str:
     # Pandoc (and so Quarto, in HTML and in the typst PDF) sizes the columns of a wide pipe table
     # by the number of dashes under each header: give a column dashes in proportion to its
     # longest text, so that a long indicator name gets room and a year does not.
-    # Clamped to 10..45 so that a short column stays readable next to a long sentence.
-    widths = [min(max([len(c), *(len(r[i]) for r in rows), 10]), 45) for i, c in enumerate(cols)]
+    widths = _column_widths(cols, rows, align)
     lines = ["| " + " | ".join(cols) + " |",
              "|" + "|".join(_rule(a, max(w, 3)) for a, w in zip(align, widths, strict=True)) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+#: characters of body text on one line of an A4 page (typst, 10.5 pt, 2,2 cm margins)
+LINE_CHARACTERS = 85
+
+
+def _column_widths(cols: list[str], rows: list[list[str]], align: str) -> list[int]:
+    """Relative column widths in characters. A number column (right-aligned) gets what it needs
+    never to wrap: its longest cell or header word, plus padding. The text columns share the rest
+    of a line in proportion to their longest text (10..45), at least 10 each."""
+    need = {i: max([*(len(r[i]) for r in rows), *(len(w) for w in c.split()), 3]) + 2
+            for i, (c, a) in enumerate(zip(cols, align, strict=True)) if a == "r"}
+    text = {i: min(max([len(c), *(len(r[i]) for r in rows), 10]), 45)
+            for i, c in enumerate(cols) if i not in need}
+    rest = max(LINE_CHARACTERS - sum(need.values()), 10 * len(text))
+    scale = min(1.0, rest / sum(text.values())) if text else 1.0
+    return [need[i] if i in need else max(10, round(text[i] * scale)) for i in range(len(cols))]
 
 
 def _rule(align: str, width: int) -> str:
@@ -387,7 +403,10 @@ def show_summary(report: Report) -> None:
     _display(markdown_table(table, "lr"))
     _display("**Alle doelen op een rij**")
     table = goals_table(report)
-    _display(markdown_table(table, "llllll"))
+    # one table per theme: five columns fit an A4 page, and the theme reads as a heading
+    for theme, part in table.groupby("Thema", sort=False):
+        _display(f"*{theme}*")
+        _display(markdown_table(part.drop(columns="Thema"), "lllll"))
     if table["Nulmeting"].str.endswith(" ²").any():
         _display("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
 
@@ -1038,7 +1057,7 @@ def show_region(report: Report) -> None:
             sub = series_rows(report, ind.series, (*codes, NATIONAL))
             own = sub[sub["gemeente"].isin(codes)]
             period = own["periode"].iloc[-1] if len(own) else None
-            row = {"Indicator": ind.name, "Eenheid": ind.unit}
+            row = {"Indicator (eenheid)": f"{ind.name} ({ind.unit})"}
             for m in fw.municipalities:
                 s = sub[sub["gemeente"] == m.code]
                 if s.empty:
@@ -1055,7 +1074,7 @@ def show_region(report: Report) -> None:
             rows.append(row)
         _display(f"**Ambitie {number}: {theme.name}**")
         table = pd.DataFrame(rows)
-        _display(markdown_table(table, "ll" + "r" * (table.shape[1] - 3) + "l"))
+        _display(markdown_table(table, "l" + "r" * (table.shape[1] - 2) + "l"))
 
 
 # ----- verantwoording -----------------------------------------------------------------------------
