@@ -40,6 +40,7 @@ from tussenstand.measurements import (
     comparison_codes as comparison_group_codes,
 )
 from tussenstand.nlformat import (
+    fmt_change,
     fmt_date,
     fmt_euro,
     fmt_int,
@@ -350,13 +351,9 @@ def _target_text(goal: Goal, a: GoalAssessment) -> str:
         return f"groei van {how}{level}"
     if a.target_value is None:
         if t.percent is not None:
-            return f"{fmt_change_percent(t.percent)} t.o.v. nulmeting"
+            return fmt_change(t.percent, 0 if float(t.percent).is_integer() else 1, suffix="% t.o.v. nulmeting")
         return "–"
     return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
-
-
-def fmt_change_percent(percent: float) -> str:
-    return ("+" if percent > 0 else "−" if percent < 0 else "") + f"{fmt_number(abs(percent))}%"
 
 
 def _open_statuses(counts: dict[str, int]) -> str:
@@ -449,7 +446,7 @@ def indicator_overview(report: Report) -> pd.DataFrame:
 
 def is_count(unit: str | None) -> bool:
     """Absolute numbers (persons, places): not comparable with Nederland or other gemeenten."""
-    return (unit or "").strip() in ("aantal", "nachten", "aantal per wijk")
+    return (unit or "").strip() in ("aantal", "aantal per wijk")
 
 
 def is_percentage(unit: str | None) -> bool:
@@ -498,19 +495,15 @@ def change_text(previous: float, last: float, unit: str | None, since: str | Non
     """'stijgt (+1,2 procentpunt sinds 2022)': percentage points for percentages, else the relative
     change; 'gelijk' within 0,1 procentpunt or 1%."""
     if is_percentage(unit):
-        change = last - previous
-        if abs(change) < 0.1:
-            return "gelijk" + (f" sinds {since}" if since else "")
-        amount = f"{fmt_number(abs(change), 1)} procentpunt"
+        change, suffix, same = last - previous, " procentpunt", 0.1
+    elif previous == 0:
+        return "gelijk" if last == 0 else ("stijgt" if last > 0 else "daalt")
     else:
-        if previous == 0:
-            return "gelijk" if last == 0 else ("stijgt" if last > 0 else "daalt")
-        change = (last - previous) / abs(previous) * 100
-        if abs(change) < 1:
-            return "gelijk" + (f" sinds {since}" if since else "")
-        amount = fmt_percent(abs(change), 1)
-    sign = "+" if change > 0 else "−"
-    return ("stijgt" if change > 0 else "daalt") + f" ({sign}{amount}" + (f" sinds {since})" if since else ")")
+        change, suffix, same = (last - previous) / abs(previous) * 100, "%", 1
+    if abs(change) < same:
+        return "gelijk" + (f" sinds {since}" if since else "")
+    word = "stijgt" if change > 0 else "daalt"
+    return f"{word} ({fmt_change(change, 1, suffix=suffix)}" + (f" sinds {since})" if since else ")")
 
 
 def direction_text(report: Report, series: str, unit: str | None = None) -> str:
