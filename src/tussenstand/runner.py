@@ -194,44 +194,6 @@ def plan_runs(config: ProjectConfig, units: Iterable[Any], periods: Iterable[Per
 
 
 # ----- one run ----------------------------------------------------------------------------------
-def kernel_config(socket_dir: Path):
-    """Kernel settings for a run. On POSIX the kernel and papermill talk over local sockets (IPC)
-    in a folder of the run's own instead of over TCP on localhost: nothing listens on a port, and
-    ipykernel's warning about unencrypted TCP stays out of the build's output. Windows keeps TCP."""
-    from traitlets.config import Config
-
-    quiet = {"NotebookClient": {"kernel_manager_class": "tussenstand.runner.QuietShutdownKernelManager"}}
-    if os.name != "posix":
-        return Config(quiet)
-    ipc = {"transport": "ipc", "ip": str(socket_dir / "kernel")}
-    return Config({"KernelManager": ipc, "AsyncKernelManager": ipc, **quiet})
-
-
-def _quiet_shutdown_kernel_manager():
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietShutdownKernelManager(AsyncKernelManager):
-        """jupyter_client interrupts a kernel before it shuts it down; an idle ipykernel then logs
-        'KeyboardInterrupt caught in kernel' into the build's output. The notebook has finished
-        when papermill shuts the kernel down, so there is nothing to interrupt."""
-
-        async def _async_interrupt_kernel(self) -> None:
-            if self.shutting_down:
-                return
-            await super()._async_interrupt_kernel()
-
-    return QuietShutdownKernelManager
-
-
-def __getattr__(name: str):
-    # imported lazily: jupyter_client is not needed for `tussenstand list` or a no-op build
-    if name == "QuietShutdownKernelManager":
-        cls = _quiet_shutdown_kernel_manager()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(name)
-
-
 def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False) -> RunResult:
     """Execute ``spec``'s notebooks with papermill; on success replace the report folder atomically.
 
@@ -240,6 +202,8 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
     """
     import papermill as pm  # imported here: keeps `tussenstand list` and no-op builds fast
     from papermill.exceptions import PapermillExecutionError
+
+    from tussenstand.kernel import kernel_config
 
     started = time.perf_counter()
     target = config.report_dir(spec.gemeente, spec.periode)

@@ -660,8 +660,6 @@ def _national_age_shares(cbs_dir: Path, tables: pd.DataFrame) -> pd.DataFrame:
         return tables.iloc[:0]
     if shares.empty:
         return tables.iloc[:0]
-    dates = {f"geo/{p.name}": peildatum_for(p)[0] for p in geo_files(cbs_dir).values()}
-    shares["peildatum"] = shares["tabel"].map(dates).fillna("")
     have = set(map(tuple, tables[KEY].astype(str).to_numpy()))
     keep = [tuple(map(str, k)) not in have for k in shares[KEY].to_numpy()]
     return shares[keep]

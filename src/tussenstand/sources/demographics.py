@@ -280,6 +280,7 @@ def national_shares_from_geo(cbs_dir: str | Path) -> pd.DataFrame:
     if not files:
         raise DemographicsError(f"geen geo-bestanden in {Path(cbs_dir) / 'geo'}")
     geo = read_geo(cbs_dir)
+    dates = {y: peildatum_for(p)[0] for y, p in files.items()}
     rows = []
     for year, g in geo.groupby("jaar"):
         g = g.dropna(subset=["inwoners"])
@@ -296,7 +297,7 @@ def national_shares_from_geo(cbs_dir: str | Path) -> pd.DataFrame:
                 "periode": period.code, "periode_start": pd.Timestamp(period.start),
                 "periode_eind": pd.Timestamp(period.end), "gebied": "", "waarde": value,
                 "eenheid": "% (berekend uit afgeronde gemeentecijfers)", "bron": GEO_BRON,
-                "tabel": f"geo/gemeenten_{year}.geojson", "peildatum": "", "ontbreekt_reden": "",
+                "tabel": f"geo/gemeenten_{year}.geojson", "peildatum": dates.get(year, ""), "ontbreekt_reden": "",
                 "illustratief": False, "voorlopig": False, "onderdrukt": False, "reeksbreuk": False,
             })
     return pd.DataFrame(rows)
