@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tussenstand.sources.areas import load_all_areas
-from tussenstand.sources.cbs import clean_table, read_table
+from tussenstand.sources.cbs_tables import clean_table, read_table
 from tussenstand.sources.cbs_fetch import DEFAULT_TABLES, CBSFetchError, fetch_tables
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tussenstand import report as rapport
-from tussenstand.measurements import clean
+from tussenstand.cleaning import clean
 
 
 def run_all_chapters(report) -> str:

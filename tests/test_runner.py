@@ -69,7 +69,6 @@ def test_success_moves_report_into_place_and_passes_parameters(project):
 
     again = runner.build(project, UNITS[:1], project.periods, prepare=None, progress=False)
     assert [r.status for r in again.results] == ["skipped"]
-    assert again.seconds < 2
 
 
 def test_failure_names_unit_period_notebook_and_cell_and_keeps_previous_report(project):

@@ -57,3 +57,17 @@ def make_readable(folder: str | os.PathLike) -> None:
             p = Path(dirpath) / name
             if not p.is_symlink():
                 os.chmod(p, FILE_MODE)
+
+
+def write_parquet(df, path: str | os.PathLike, metadata: dict[str, str] | None = None) -> Path:
+    """Write a pandas frame as parquet (no index) atomically; ``metadata`` goes into the file's
+    schema metadata (read back with ``pyarrow.parquet.read_schema(path).metadata``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if metadata:
+        meta = dict(table.schema.metadata or {})
+        meta.update({k.encode(): v.encode() for k, v in metadata.items()})
+        table = table.replace_schema_metadata(meta)
+    return write_atomic(path, lambda tmp: pq.write_table(table, tmp))

@@ -72,7 +72,7 @@ class _HandoffModel(BaseModel):
 class TableMeta(_HandoffModel):
     """What is known of one downloaded CBS table (the sidecar ``<tabel>.meta.json``)."""
 
-    tabel: str = Field(min_length=1)
+    tabel: str = ""
     titel: str = ""
     periode: str = ""
     #: the day the table was downloaded from CBS: the ``peildatum`` of its figures; None = unknown

@@ -19,6 +19,9 @@ from typing import Any
 import pandas as pd
 
 from tussenstand import charts
+from tussenstand.buildinfo import build_info
+from tussenstand.cleaning import CleaningResult, region_codes
+from tussenstand.cleaning import comparison_codes as comparison_group_codes
 from tussenstand.config import ProjectConfig, load_config
 from tussenstand.disclosure import apply_disclosure, format_published_value
 from tussenstand.frameworks import (
@@ -30,15 +33,7 @@ from tussenstand.frameworks import (
     units_of,
 )
 from tussenstand.goals import Goal
-from tussenstand.measurements import (
-    MEASUREMENTS_FILE,
-    QUALITY_FILE,
-    read_measurements,
-    region_codes,
-)
-from tussenstand.measurements import (
-    comparison_codes as comparison_group_codes,
-)
+from tussenstand.handoff import QUALITY_FILE, SUMMARY_FILE, ReportSummary
 from tussenstand.nlformat import (
     fmt_change,
     fmt_date,
@@ -51,9 +46,11 @@ from tussenstand.nlformat import (
 )
 from tussenstand.periods import Period, parse_period, parse_report_period
 from tussenstand.progress import STATUS_RULES_NL, GoalAssessment, Status, assess_goal
+from tussenstand.schema import MEASUREMENTS_FILE, NATIONAL_CODE, read_measurements
+from tussenstand.sources import plan_figures
+from tussenstand.sources.geo import AGE_BANDS
 
-NATIONAL = "NL01"
-SUMMARY_FILE = "samenvatting.json"
+NATIONAL = NATIONAL_CODE
 FIGURES_FOLDER = "data"
 COMPARISON_LABEL = "Vergelijkingsgroep (mediaan)"
 ILLUSTRATIVE_BANNER = (
@@ -568,9 +565,7 @@ def _population_title(report: Report, inh: pd.DataFrame) -> str:
 
 
 def _show_age_structure(report: Report) -> None:
-    from tussenstand.sources import demographics
-
-    bands = [f"aandeel_{b}" for b in demographics.AGE_BANDS]
+    bands = [f"aandeel_{b}" for b in AGE_BANDS]
     data = report.published
     own = data[data["indicator"].isin(bands) & data["gemeente"].isin(report.members[:1])]
     national = national_age_shares(report)
@@ -599,20 +594,16 @@ def _show_age_structure(report: Report) -> None:
 def national_age_shares(report: Report) -> pd.DataFrame:
     """Nederland's age shares: CBS 80860ned up to 2009, then the inhabitant-weighted shares from the
     geo files (the cleaning stage adds them to the national series)."""
-    from tussenstand.sources import demographics
-
     data = report.published
-    bands = [f"aandeel_{b}" for b in demographics.AGE_BANDS]
+    bands = [f"aandeel_{b}" for b in AGE_BANDS]
     return data[data["indicator"].isin(bands) & (data["gemeente"] == NATIONAL)]
 
 
 def _plan_age_table(report: Report) -> pd.DataFrame | None:
-    from tussenstand.sources import demographics
-
     for path in sorted(report.config.plan_figures_dir.glob("*.csv")):
         try:
-            plan = demographics.plan_population_by_age(path)
-        except demographics.DemographicsError:
+            plan = plan_figures.plan_population_by_age(path)
+        except plan_figures.PlanFiguresError:
             continue
         plan = plan[plan["gemeente"].isin(report.members[:1])]
         if plan.empty:
@@ -1124,36 +1115,37 @@ def _demote_headings(text: str) -> str:
 
 
 # ----- samenvatting.json for the site ---------------------------------------------------------------
-def summary_record(report: Report, built_on: date | None = None) -> dict[str, Any]:
+def summary_record(report: Report, built_on: date | None = None) -> ReportSummary:
     own = report.measurements[report.measurements["gemeente"].isin(report.members)]
     dates = sorted({str(d) for d in own["peildatum"] if d})
-    return {
-        "gemeente": report.unit.code,
-        "gemeente_naam": report.unit.name,
-        "periode": report.period.code,
-        "periode_label": report.period.label_nl,
-        "kader": report.framework.id,
-        "status_counts": status_counts(report),
-        "aantal_doelen": len(report.assessments),
-        "peildata": dates,
-        "gebouwd_op": (built_on or date.today()).isoformat(),
-        "illustratief": report.illustrative,
-    }
+    stamp = build_info(report.config.root)
+    return ReportSummary(
+        gemeente=report.unit.code,
+        gemeente_naam=report.unit.name,
+        periode=report.period.code,
+        periode_label=report.period.label_nl,
+        kader=report.framework.id,
+        status_counts=status_counts(report),
+        aantal_doelen=len(report.assessments),
+        peildata=dates,
+        gebouwd_op=built_on or date.today(),
+        illustratief=report.illustrative,
+        versie=stamp.version,
+        commit=stamp.commit,
+    )
 
 
 def write_summary(report: Report) -> None:
     """Write ``samenvatting.json`` next to the report (the site's home page reads it).
 
     Returns nothing, so that the notebook cell that calls it shows nothing."""
-    from tussenstand.measurements import write_json_atomic
-
-    write_json_atomic(summary_record(report), report.output_dir / SUMMARY_FILE)
+    summary_record(report).write(report.output_dir / SUMMARY_FILE)
 
 
 # ----- the cleaning notebook ----------------------------------------------------------------------
-def show_quality(result: Any) -> None:
-    """The data-quality summary of :func:`tussenstand.measurements.clean_unit` in Dutch tables."""
-    q = result.quality
+def show_quality(result: CleaningResult) -> None:
+    """The data-quality summary of :func:`tussenstand.cleaning.clean_unit` in Dutch tables."""
+    q = result.quality.model_dump()
     per_source = result.quality_table
     _display(f"De opschoonstap schreef {fmt_int(len(result.measurements))} metingen naar "
              f"`data/processed/{result.code}/{result.period.code}/{MEASUREMENTS_FILE}` "
@@ -1174,7 +1166,7 @@ def show_quality(result: Any) -> None:
                 continue
             part = [{k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in part.items()}]
         _display(markdown_table(_quality_frame(pd.DataFrame(part)), None))
-    for note in getattr(result, "notes", []) or []:
+    for note in result.notes:
         _display(note)
 
 

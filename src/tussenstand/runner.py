@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import json
 import os
 import secrets
@@ -415,16 +414,11 @@ def report_complete(config: ProjectConfig, spec: RunSpec) -> bool:
 
 # ----- the prepare hook -------------------------------------------------------------------------
 def prepare_shared_inputs(config: ProjectConfig) -> None:
-    """Build shared inputs once before parallel runs: the national CBS cache, when that module exists."""
-    try:
-        cbs = importlib.import_module("tussenstand.sources.cbs")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("tussenstand.sources.cbs", "tussenstand.sources"):
-            return
-        raise
-    load = getattr(cbs, "load_national_series", None)
-    if load is not None:
-        load(config.cbs_dir, config.processed_dir)
+    """Build shared inputs once before parallel runs: the national CBS cache."""
+    # imported here: pandas is not needed for `tussenstand list` or a no-op build
+    from tussenstand.sources.cbs_national import load_national_series
+
+    load_national_series(config.cbs_dir, config.processed_dir)
 
 
 # ----- the build --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 
 from tussenstand import report as rapport
-from tussenstand.measurements import clean
+from tussenstand.cleaning import clean
 
 PLAN_65PLUS = {"2018": "21,6%", "2024": "23,7%", "2030": "25,8%"}
 PLAN_BUDGET = {

@@ -16,7 +16,7 @@ gemeente title is unique within a table (CBS disambiguates with suffixes such as
 ``IJmond (CR)``, ``Achterhoek (JZ)``). Titles are matched after removing padding. When several area
 years are loaded, the **latest year wins** for a name. Historic gemeenten that no longer exist are
 not in the areas table and therefore do not resolve (tables that carry a region code column are
-read by code instead, see :mod:`tussenstand.sources.cbs`). ``Nederland`` resolves to ``NL01``.
+read by code instead, see :mod:`tussenstand.sources.cbs_tables`). ``Nederland`` resolves to ``NL01``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from tussenstand.schema import NATIONAL_CODE, NATIONAL_NAME
+from tussenstand.sources.csvfile import read_semicolon_csv
+
 # Areas tables by year (StatLine 'Gebieden in Nederland <jaar>').
 AREA_TABLES: dict[str, int] = {"85755NED": 2024, "86059NED": 2025}
-NATIONAL_CODE = "NL01"
-NATIONAL_NAME = "Nederland"
 
 # Region kind -> (CBS code prefix, output column stem). The suffix CBS puts behind region titles
 # in other tables is the same two letters (``Drenthe (PV)``).
@@ -82,7 +83,7 @@ def _area_files(cbs_dir: Path) -> dict[int, Path]:
 
 
 def _read_statline_areas(path: Path, year: int) -> pd.DataFrame:
-    raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    raw = read_semicolon_csv(path)
     raw = raw.apply(lambda col: col.str.strip())
     cols = list(raw.columns)
     if "RegioS" not in cols:

@@ -1,14 +1,13 @@
 """Download CBS StatLine tables with ``cbsodata`` into the CBS folder (``tussenstand fetch``).
 
 Each table becomes ``<tabel>.csv`` in the same format as a StatLine export that
-:func:`tussenstand.sources.cbs.read_table` reads (``;``-separated, UTF-8 with BOM, dimension titles
+:func:`tussenstand.sources.cbs_tables.read_table` reads (``;``-separated, UTF-8 with BOM, dimension titles
 as values), written atomically, with a sidecar ``<tabel>.meta.json``: table id, title, period, the
 download date (ISO; it becomes ``peildatum`` of every figure), the source URL and the row count.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from tussenstand.atomic import write_text_atomic
-from tussenstand.sources.cbs import DEFAULT_TABLES
+from tussenstand.handoff import TableMeta
+from tussenstand.sources.cbs_tables import DEFAULT_TABLES
 
 __all__ = ["DEFAULT_TABLES", "CBSFetchError", "fetch_tables", "fetch_table", "SOURCE_URL"]
 
@@ -77,17 +77,15 @@ def fetch_table(table_id: str, cbs_dir: str | Path, client: Any = None) -> Path:
         if existing.name.lower() == csv_path.name.lower() and existing.name != csv_path.name:
             existing.unlink()  # one file per table, whatever its case
     write_text_atomic(csv_path, "\ufeff" + records_to_csv_text(records), "utf-8")
-    meta = {
-        "tabel": table_id,
-        "titel": title,
-        "periode": period,
-        "download_datum": date.today().isoformat(),
-        "bron_url": SOURCE_URL.format(table_id=table_id),
-        "statline_url": STATLINE_URL.format(table_id=table_id),
-        "aantal_rijen": len(records),
-    }
-    write_text_atomic(csv_path.with_name(f"{table_id}.meta.json"),
-                       json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    TableMeta(
+        tabel=table_id,
+        titel=title,
+        periode=period,
+        download_datum=date.today(),
+        bron_url=SOURCE_URL.format(table_id=table_id),
+        statline_url=STATLINE_URL.format(table_id=table_id),
+        aantal_rijen=len(records),
+    ).write(TableMeta.path_for(csv_path))
     return csv_path
 
 

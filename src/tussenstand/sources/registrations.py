@@ -36,13 +36,13 @@ from typing import Any
 import pandas as pd
 
 from tussenstand.disclosure import check_no_personal_data
-from tussenstand.measurements import (
+from tussenstand.periods import PeriodError, parse_period
+from tussenstand.schema import (
     MEASUREMENT_COLUMNS,
     conform,
     empty_measurements,
     validate_measurements,
 )
-from tussenstand.periods import PeriodError, parse_period
 
 TEMPLATE_COLUMNS = (
     "gemeente", "doel", "reeks", "periode", "gebied", "waarde", "eenheid", "bron", "opmerking",

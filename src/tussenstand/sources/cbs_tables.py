@@ -1,4 +1,4 @@
-"""CBS StatLine tables in, long series out.
+"""CBS StatLine tables in: one table file read, one table cleaned into long series.
 
 A StatLine table arrives as CSV (fetched with ``cbsodata`` by :mod:`tussenstand.sources.cbs_fetch`
 or exported by hand from StatLine): ``;``-separated, UTF-8 with BOM, dimension *titles* as values
@@ -7,10 +7,10 @@ or exported by hand from StatLine): ``;``-separated, UTF-8 with BOM, dimension *
 
 :data:`TABLES` says, per supported table, which columns become which series (codes and Dutch units
 as in ``docs/architectuur.md``). :func:`read_table` reads one file, :func:`clean_table` turns it into
-the tidy measurement schema, :func:`load_national_series` cleans every available table once for all
-gemeenten and Nederland and caches the result as ``data/processed/cbs/landelijk.parquet``.
+the tidy measurement schema (:mod:`tussenstand.schema`). The national series, every table cleaned
+once for all gemeenten, are built on top of this in :mod:`tussenstand.sources.cbs_national`.
 
-Decisions (also in the report of issue 4):
+Decisions:
 
 * Regions are identified by their title and mapped to codes through the areas table
   (:func:`tussenstand.sources.areas.name_to_code`); tables with a region code column (80860ned,
@@ -23,16 +23,14 @@ Decisions (also in the report of issue 4):
 * Provisional and final figures: per gemeente x indicator x period a final figure wins; a
   provisional one is kept (``voorlopig=True``) only where no final figure exists.
 * Two different values for one gemeente x indicator x period are an error, never silently dropped.
-* ``peildatum`` is the download date from the fetch sidecar ``<tabel>.meta.json``; without a sidecar
-  it is the file's modification date. Which of the two was used is in
-  ``df.attrs['peildatum_bron']`` (per table) and :func:`peildatum_for`.
+* ``peildatum`` is the download date from the fetch sidecar ``<tabel>.meta.json``
+  (:class:`tussenstand.handoff.TableMeta`); without a sidecar it is the file's modification date.
+  Which of the two was used is in ``df.attrs['peildatum_bron']`` (per table) and
+  :func:`peildatum_for`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,14 +40,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tussenstand.atomic import write_atomic
 from tussenstand.config import CBS_DIR_ENV
-from tussenstand.periods import PeriodError, parse_period_label
-from tussenstand.sources.areas import AREA_TABLES, load_all_areas, name_to_code
+from tussenstand.handoff import TableMeta
+from tussenstand.periods import ParsedPeriod, PeriodError, parse_period_label
+from tussenstand.schema import KEY_COLUMNS, conform_series
+from tussenstand.sources.areas import AREA_TABLES, name_to_code
+from tussenstand.sources.csvfile import read_semicolon_csv
 
 BRON = "CBS StatLine"
-CACHE_VERSION = "cbs-landelijk-3"  # bump when the cleaning rules change: the cache rebuilds
-CACHE_FILE = "landelijk.parquet"
 
 # CBS special values -> reason (Dutch, shown to readers)
 SPECIAL_VALUES: dict[str, str] = {
@@ -61,13 +59,6 @@ SPECIAL_VALUES: dict[str, str] = {
     "": "CBS: geen waarde gepubliceerd",
 }
 REASON_NO_DENOMINATOR = "afgeleid: noemer ontbreekt of is 0"
-
-OUTPUT_COLUMNS = [
-    "gemeente", "gemeente_naam", "indicator", "periode", "periode_start", "periode_eind", "gebied",
-    "waarde", "eenheid", "bron", "tabel", "peildatum", "ontbreekt_reden", "illustratief",
-    "voorlopig", "onderdrukt", "reeksbreuk",
-]
-KEY = ["gemeente", "indicator", "periode", "gebied"]
 
 Kind = Literal["count", "pct", "rate"]
 
@@ -118,7 +109,7 @@ class TableSpec:
     note: str = ""
 
 
-def _per_10000(count, population):
+def per_10000(count, population):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(population > 0, count / population * 10000, np.nan)
 
@@ -156,7 +147,7 @@ TABLES: dict[str, TableSpec] = {
             Derived("bijstand_per_10000",
                     "per 10.000 inwoners van 18 jaar en ouder (bijstandsuitkeringen)",
                     ("TotaalBijstandsuitkeringen_22", "InwonersTotaal_1", "InwonersJongerDan18_2"),
-                    lambda b, t, y: _per_10000(b, t - y), "rate"),
+                    lambda b, t, y: per_10000(b, t - y), "rate"),
         ),
         status_column="StatusCijfer",
         code_column="Regiocode_73",
@@ -274,25 +265,16 @@ def find_table_file(cbs_dir: str | Path, table_id: str) -> Path | None:
     return None
 
 
-def _meta_path(csv_path: Path) -> Path:
-    return csv_path.with_name(csv_path.name[: -len(".csv")] + ".meta.json")
-
-
-def read_meta(csv_path: Path) -> dict:
-    path = _meta_path(csv_path)
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CBSDataError(f"{path.name}: geen geldige JSON ({exc})") from None
+def read_meta(csv_path: Path) -> TableMeta | None:
+    """The fetch sidecar of a table file, or None."""
+    return TableMeta.for_table(csv_path)
 
 
 def peildatum_for(csv_path: Path) -> tuple[str, str]:
     """(ISO date, how it was found): the fetch sidecar's download date, else the file's mtime."""
     meta = read_meta(csv_path)
-    if meta.get("download_datum"):
-        return str(meta["download_datum"])[:10], "downloaddatum (meta.json)"
+    if meta is not None and meta.download_datum is not None:
+        return meta.download_datum.isoformat(), "downloaddatum (meta.json)"
     mtime = date.fromtimestamp(csv_path.stat().st_mtime)
     return mtime.isoformat(), "wijzigingsdatum van het bestand"
 
@@ -316,10 +298,9 @@ def read_table(cbs_dir: str | Path, table_id: str) -> pd.DataFrame:
     if path is None:
         raise CBSDataMissing(missing_data_message(cbs_dir, [table_id]))
     try:
-        raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        raw = read_semicolon_csv(path)
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise CBSDataError(f"{path.name}: geen leesbare CBS-CSV (';'-gescheiden, UTF-8): {exc}") from None
-    raw.columns = [str(c).replace("\ufeff", "").strip() for c in raw.columns]
     raw = raw.apply(lambda col: col.str.strip())
     raw["_regel"] = np.arange(2, len(raw) + 2)
     raw.attrs["bestand"] = path.name
@@ -373,6 +354,15 @@ def _resolve_regions(raw: pd.DataFrame, spec: TableSpec, areas: pd.DataFrame | N
     return titles.map(mapping), unresolved
 
 
+def table_spec(table_id: str) -> TableSpec:
+    """The spec of a supported table, matched case-insensitively (``80860ned`` or ``80860NED``)."""
+    spec = TABLES.get(table_id) or next(
+        (s for k, s in TABLES.items() if k.lower() == table_id.lower()), None)
+    if spec is None:
+        raise CBSDataError(f"tabel {table_id} wordt niet ondersteund; bekend: {', '.join(TABLES)}")
+    return spec
+
+
 def clean_table(
     raw: pd.DataFrame,
     table_id: str,
@@ -382,59 +372,26 @@ def clean_table(
     fixed_period: str | None = None,
 ) -> pd.DataFrame:
     """One raw table (from :func:`read_table`) as long series in the tidy measurement schema."""
-    spec = TABLES.get(table_id) or next(
-        (s for k, s in TABLES.items() if k.lower() == table_id.lower()), None)
-    if spec is None:
-        raise CBSDataError(f"tabel {table_id} wordt niet ondersteund; bekend: {', '.join(TABLES)}")
+    spec = table_spec(table_id)
     file_name = raw.attrs.get("bestand", f"{spec.table_id}.csv")
     if "_regel" not in raw.columns:
         raw = raw.assign(_regel=np.arange(2, len(raw) + 2))
-
-    needed = {"RegioS", *spec.filters, *(s.column for s in spec.series)}
-    needed |= {c for d in spec.derived for c in d.columns}
-    if spec.period_column:
-        needed.add(spec.period_column)
-    if spec.status_column:
-        needed.add(spec.status_column)
-    missing = sorted(needed - set(raw.columns))
-    if missing:
-        raise CBSDataError(f"{file_name}: kolom(men) {', '.join(missing)} ontbreken voor tabel {spec.table_id}")
+    _check_columns(raw, spec, file_name)
 
     rows = raw
     for col, wanted in spec.filters.items():
         rows = rows[rows[col].astype(str).str.strip() == wanted]
     rows = rows.reset_index(drop=True)
-
     codes, unresolved = _resolve_regions(rows, spec, areas)
     keep = codes.notna().to_numpy()
     rows = rows[keep].reset_index(drop=True)
     codes = codes[keep].reset_index(drop=True)
 
-    # periods
-    if spec.period_column:
-        labels = rows[spec.period_column].astype(str)
-    else:
-        labels = pd.Series([fixed_period or spec.fixed_period] * len(rows), dtype=object)
-    parsed = {}
-    for label in labels.unique():
-        try:
-            parsed[label] = parse_period_label(label)
-        except PeriodError as exc:
-            line = rows.loc[labels == label, "_regel"].iloc[0]
-            raise CBSDataError(f"{file_name}, regel {line}, kolom {spec.period_column}: {exc}") from None
-    periods = labels.map(lambda v: parsed[v].period)
-    provisional = labels.map(lambda v: parsed[v].provisional).to_numpy(dtype=bool)
+    parsed = _parse_periods(rows, spec, fixed_period, file_name)
+    provisional = parsed.map(lambda p: p.provisional).to_numpy(dtype=bool)
     if spec.status_column:
         provisional = provisional | (rows[spec.status_column].str.casefold() == "voorlopig").to_numpy()
-
-    numeric: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def column(col: str):
-        if col not in numeric:
-            numeric[col] = _parse_values(rows, col, file_name)
-        return numeric[col]
-
-    parts = []
+    periods = parsed.map(lambda p: p.period)
     base = {
         "gemeente": codes.to_numpy(dtype=object),
         "gemeente_naam": rows["RegioS"].to_numpy(dtype=object),
@@ -444,6 +401,55 @@ def clean_table(
         "voorlopig": provisional,
         "_regel": rows["_regel"].to_numpy(),
     }
+    parts = _series_frames(rows, spec, base, file_name)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*base, "indicator"])
+    out = out.assign(gebied="", bron=BRON, tabel=spec.table_id, peildatum=peildatum or "",
+                     illustratief=False, onderdrukt=False)
+    out = _prefer_final(out, spec.table_id, file_name)
+    out["reeksbreuk"] = _first_of_new_series(out) if spec.continues else False
+    out = conform_series(out)
+    out.attrs["niet_gekoppeld"] = unresolved
+    out.attrs["tabel"] = spec.table_id
+    return out
+
+
+def _check_columns(raw: pd.DataFrame, spec: TableSpec, file_name: str) -> None:
+    needed = {"RegioS", *spec.filters, *(s.column for s in spec.series)}
+    needed |= {c for d in spec.derived for c in d.columns}
+    needed |= {c for c in (spec.period_column, spec.status_column) if c}
+    missing = sorted(needed - set(raw.columns))
+    if missing:
+        raise CBSDataError(f"{file_name}: kolom(men) {', '.join(missing)} ontbreken voor tabel {spec.table_id}")
+
+
+def _parse_periods(rows: pd.DataFrame, spec: TableSpec, fixed_period: str | None,
+                   file_name: str) -> pd.Series:
+    """The period of every row (a :class:`ParsedPeriod`: period and CBS's provisional mark)."""
+    if spec.period_column:
+        labels = rows[spec.period_column].astype(str)
+    else:
+        labels = pd.Series([fixed_period or spec.fixed_period] * len(rows), dtype=object)
+    parsed: dict[str, ParsedPeriod] = {}
+    for label in labels.unique():
+        try:
+            parsed[label] = parse_period_label(label)
+        except PeriodError as exc:
+            line = rows.loc[labels == label, "_regel"].iloc[0]
+            raise CBSDataError(f"{file_name}, regel {line}, kolom {spec.period_column}: {exc}") from None
+    return labels.map(parsed)
+
+
+def _series_frames(rows: pd.DataFrame, spec: TableSpec, base: dict[str, np.ndarray],
+                   file_name: str) -> list[pd.DataFrame]:
+    """One long frame per series of the spec: plain columns, then derived ones."""
+    numeric: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def column(col: str) -> tuple[np.ndarray, np.ndarray]:
+        if col not in numeric:
+            numeric[col] = _parse_values(rows, col, file_name)
+        return numeric[col]
+
+    parts = []
     for s in spec.series:
         values, reasons = column(s.column)
         _validate(values, s.kind, rows, s.column, file_name)
@@ -459,22 +465,16 @@ def clean_table(
         _validate(values, d.kind, rows, "+".join(d.columns), file_name)
         parts.append(pd.DataFrame({**base, "indicator": d.indicator, "eenheid": d.unit,
                                    "waarde": values, "ontbreekt_reden": reasons}))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OUTPUT_COLUMNS)
-    out["gebied"] = ""
-    out["bron"] = BRON
-    out["tabel"] = spec.table_id
-    out["peildatum"] = peildatum or ""
-    out["illustratief"] = False
-    out["onderdrukt"] = False
-    out = _prefer_final(out, spec.table_id, file_name)
-    out["reeksbreuk"] = False
-    if spec.continues and not out.empty:
-        first = out.groupby(["gemeente", "indicator"])["periode_start"].transform("min")
-        out["reeksbreuk"] = (out["periode_start"] == first).to_numpy()
-    out = _finish(out)
-    out.attrs["niet_gekoppeld"] = unresolved
-    out.attrs["tabel"] = spec.table_id
-    return out
+    return parts
+
+
+def _first_of_new_series(df: pd.DataFrame) -> np.ndarray:
+    """True on the first period of each gemeente x indicator: a table that continues an older one
+    starts a new series there (``reeksbreuk``)."""
+    if df.empty:
+        return np.zeros(0, dtype=bool)
+    first = df.groupby(["gemeente", "indicator"])["periode_start"].transform("min")
+    return (df["periode_start"] == first).to_numpy()
 
 
 def _prefer_final(df: pd.DataFrame, table_id: str, file_name: str) -> pd.DataFrame:
@@ -484,24 +484,24 @@ def _prefer_final(df: pd.DataFrame, table_id: str, file_name: str) -> pd.DataFra
     has_value = df["waarde"].notna().to_numpy()
     prov = df["voorlopig"].to_numpy(dtype=bool)
     df = df.assign(_prio=np.where(has_value, prov.astype(int), 2 + prov.astype(int)))
-    best = df.groupby(KEY)["_prio"].transform("min")
+    best = df.groupby(KEY_COLUMNS)["_prio"].transform("min")
     df = df[df["_prio"] == best]
     check_conflicts(df, f"{table_id} ({file_name})")
-    return df.drop_duplicates(KEY).drop(columns="_prio")
+    return df.drop_duplicates(KEY_COLUMNS).drop(columns="_prio")
 
 
 def check_conflicts(df: pd.DataFrame, where: str) -> None:
     """Raise :class:`CBSDataError` when one key carries two different values."""
-    dup = df[df.duplicated(KEY, keep=False)]
+    dup = df[df.duplicated(KEY_COLUMNS, keep=False)]
     if dup.empty:
         return
     filled = dup.assign(_w=dup["waarde"].round(9).astype(object).where(dup["waarde"].notna(), "NaN"))
-    n = filled.groupby(KEY)["_w"].nunique()
+    n = filled.groupby(KEY_COLUMNS)["_w"].nunique()
     bad = n[n > 1]
     if bad.empty:
         return
     gemeente, indicator, periode, _ = bad.index[0]
-    sel = filled.set_index(KEY).loc[bad.index[0]]
+    sel = filled.set_index(KEY_COLUMNS).loc[bad.index[0]]
     vals = ", ".join(str(v) for v in sel["_w"])
     lines = ""
     if "_regel" in sel.columns:
@@ -514,197 +514,13 @@ def check_conflicts(df: pd.DataFrame, where: str) -> None:
     )
 
 
-def _finish(df: pd.DataFrame) -> pd.DataFrame:
-    df = df[OUTPUT_COLUMNS].copy()
-    for col in ("gemeente", "gemeente_naam", "indicator", "periode", "gebied", "eenheid", "bron",
-                "tabel", "peildatum", "ontbreekt_reden"):
-        df[col] = df[col].astype("string")
-    for col in ("illustratief", "voorlopig", "onderdrukt", "reeksbreuk"):
-        df[col] = df[col].astype(bool)
-    df["waarde"] = df["waarde"].astype(float)
-    df["periode_start"] = pd.to_datetime(df["periode_start"]).astype("datetime64[ns]")
-    df["periode_eind"] = pd.to_datetime(df["periode_eind"]).astype("datetime64[ns]")
-    return df.sort_values(["gemeente", "indicator", "periode_start", "periode_eind"]).reset_index(drop=True)
-
-
 def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Stack cleaned tables (old and new series of one indicator join here); conflicts are errors."""
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return _finish(pd.DataFrame(columns=OUTPUT_COLUMNS))
+        return conform_series(pd.DataFrame())
     df = pd.concat(frames, ignore_index=True)
     check_conflicts(df, "de samengevoegde CBS-tabellen")
-    return _finish(df.drop_duplicates(KEY))
+    return conform_series(df.drop_duplicates(KEY_COLUMNS))
 
 
-def derive_reintegration_rate(df: pd.DataFrame) -> pd.DataFrame:
-    """``reintegratie_per_10000``: running re-integration provisions (85588NED, monthly) per 10.000
-    inhabitants aged 15-64 (85383NED, same year, 1 January): the BBV denominator."""
-    counts = df[df["indicator"] == "reintegratie_lopend_aantal"]
-    pop = df[(df["indicator"] == "inwoners_15_64") & (df["tabel"] == "85383NED")]
-    if counts.empty:
-        return counts.iloc[0:0]
-    pop = pop.assign(_jaar=pop["periode"].astype(str).astype(int))[
-        ["gemeente", "_jaar", "waarde", "voorlopig"]].rename(
-        columns={"waarde": "_pop", "voorlopig": "_pop_voorlopig"})
-    out = counts.assign(_jaar=counts["periode_start"].dt.year).merge(
-        pop, on=["gemeente", "_jaar"], how="left")
-    out["_pop_voorlopig"] = out["_pop_voorlopig"].fillna(False).astype(bool)
-    value = _per_10000(out["waarde"].to_numpy(float), out["_pop"].to_numpy(float))
-    reason = np.where(out["ontbreekt_reden"] != "", out["ontbreekt_reden"],
-                      np.where(np.isnan(value), "afgeleid: geen inwonertal 15-64 jaar (85383NED)", ""))
-    out = out.assign(
-        indicator="reintegratie_per_10000",
-        eenheid="per 10.000 inwoners van 15 tot en met 64 jaar",
-        waarde=value, ontbreekt_reden=reason, tabel="85588NED/85383NED",
-        voorlopig=out["voorlopig"] | out["_pop_voorlopig"],
-    )
-    return _finish(out)
-
-
-# ----- the national series -------------------------------------------------------------------
-def _input_files(cbs_dir: Path) -> list[Path]:
-    wanted = {f"{t}.csv".lower() for t in DEFAULT_TABLES} | {f"{t}.meta.json".lower() for t in DEFAULT_TABLES}
-    files = [p for p in cbs_dir.iterdir() if p.is_file() and (
-        p.name.lower() in wanted or p.name.lower().startswith("gemeenten-alfabetisch-"))]
-    geo = cbs_dir / "geo"
-    if geo.is_dir():
-        files += [p for p in geo.iterdir() if p.is_file() and p.suffix == ".geojson"]
-    return sorted(files)
-
-
-def inputs_hash(cbs_dir: str | Path) -> str:
-    """SHA-256 over the names and contents of every input file, plus the cleaning-rules version."""
-    cbs_dir = Path(cbs_dir)
-    h = hashlib.sha256(CACHE_VERSION.encode())
-    for path in _input_files(cbs_dir):
-        h.update(path.relative_to(cbs_dir).as_posix().encode() + b"\0")
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def check_cbs_dir(cbs_dir: str | Path) -> Path:
-    cbs_dir = Path(cbs_dir)
-    if not cbs_dir.is_dir() or not any(find_table_file(cbs_dir, t) for t in DEFAULT_TABLES):
-        raise CBSDataMissing(missing_data_message(cbs_dir))
-    return cbs_dir
-
-
-def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
-    """Clean every available table for all gemeenten and Nederland (no cache)."""
-    # imported here because demographics imports this module
-    from tussenstand.sources.demographics import geo_series
-
-    cbs_dir = check_cbs_dir(cbs_dir)
-    areas = load_all_areas(cbs_dir)
-    frames, unresolved, provenance, absent = [], {}, {}, []
-    for table_id, spec in TABLES.items():
-        path = find_table_file(cbs_dir, table_id)
-        if path is None:
-            absent.append(table_id)
-            continue
-        peildatum, how = peildatum_for(path)
-        provenance[table_id] = how
-        fixed = None
-        if spec.fixed_period:
-            meta_period = str(read_meta(path).get("periode", "")).strip()
-            fixed = meta_period if meta_period.isdigit() else None
-        df = clean_table(read_table(cbs_dir, table_id), table_id, areas,
-                         peildatum=peildatum, fixed_period=fixed)
-        unresolved[table_id] = df.attrs.get("niet_gekoppeld", [])
-        frames.append(df)
-    if absent:
-        warnings.warn(f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
-                      stacklevel=2)
-    tables = combine(frames)
-    geo = geo_series(cbs_dir)
-    if not geo.empty:
-        # The geo files repeat CBS figures (inhabitants, households) from another CBS release.
-        # Precedence: a CBS table wins over a geo file for the same key. Differences are not
-        # dropped silently: they are listed in attrs['geo_afwijkingen'].
-        both = geo.merge(tables[[*KEY, "waarde", "tabel"]], on=KEY, how="left",
-                         suffixes=("", "_tabel"), indicator=True)
-        differs = (both["_merge"] == "both") & ~np.isclose(
-            both["waarde"].astype(float), both["waarde_tabel"].astype(float), equal_nan=True)
-        geo_diffs = [
-            f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {r.waarde_tabel:g}, {r.tabel} {r.waarde:g}"
-            for r in both[differs].itertuples()
-        ]
-        geo = geo[(both["_merge"] == "left_only").to_numpy()]
-    else:
-        geo_diffs = []
-    out = combine([tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)])
-    out.attrs = {"niet_gekoppeld": unresolved, "peildatum_bron": provenance, "ontbrekend": absent,
-                 "geo_afwijkingen": geo_diffs}
-    return out
-
-
-def _national_age_shares(cbs_dir: Path, tables: pd.DataFrame) -> pd.DataFrame:
-    """Nederland's age shares for the geo years (inhabitant-weighted over all gemeenten), so that a
-    gemeente's share in 2018 or 2024 is compared with Nederland in the same year. A CBS table with
-    a national figure for the same year wins."""
-    from tussenstand.sources.demographics import (
-        DemographicsError,
-        geo_files,
-        national_shares_from_geo,
-    )
-
-    if not geo_files(cbs_dir):
-        return tables.iloc[:0]
-    try:
-        shares = national_shares_from_geo(cbs_dir)
-    except DemographicsError:
-        return tables.iloc[:0]
-    if shares.empty:
-        return tables.iloc[:0]
-    have = set(map(tuple, tables[KEY].astype(str).to_numpy()))
-    keep = [tuple(map(str, k)) not in have for k in shares[KEY].to_numpy()]
-    return shares[keep]
-
-
-def _write_parquet_atomic(df: pd.DataFrame, path: Path, metadata: dict[str, str]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    meta = dict(table.schema.metadata or {})
-    meta.update({k.encode(): v.encode() for k, v in metadata.items()})
-    table = table.replace_schema_metadata(meta)
-    write_atomic(path, lambda tmp: pq.write_table(table, tmp))
-
-
-def cached_hash(path: Path) -> str | None:
-    import pyarrow.parquet as pq
-
-    if not path.is_file():
-        return None
-    try:
-        meta = pq.read_schema(path).metadata or {}
-    except Exception:  # unreadable cache: rebuild
-        return None
-    value = meta.get(b"tussenstand_inputs_hash")
-    return value.decode() if value else None
-
-
-def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.DataFrame:
-    """All supported CBS series for all gemeenten and Nederland, from the cache when it is current.
-
-    The cache ``<processed_dir>/cbs/landelijk.parquet`` carries the hash of its input files; it is
-    rebuilt only when that hash changes, and written atomically.
-    """
-    cbs_dir = check_cbs_dir(cbs_dir)
-    path = Path(processed_dir) / "cbs" / CACHE_FILE
-    digest = inputs_hash(cbs_dir)
-    if cached_hash(path) == digest:
-        return pd.read_parquet(path)
-    df = build_national_series(cbs_dir)
-    extra = {"tussenstand_inputs_hash": digest,
-             "tussenstand_cbs_notes": json.dumps(df.attrs, ensure_ascii=False)}
-    attrs = df.attrs
-    df.attrs = {}
-    _write_parquet_atomic(df, path, extra)
-    df.attrs = attrs
-    return df

@@ -1,0 +1,244 @@
+"""The cleaning stage: one monitored unit and one report period, from every source to one table.
+
+``notebooks/01_opschonen.ipynb`` calls :func:`clean` for its parameters. :func:`clean_unit` takes the
+national CBS series (cleaned once for all gemeenten, :mod:`tussenstand.sources.cbs_national`) and the
+local registrations (:mod:`tussenstand.sources.registrations`), keeps what the report needs, marks
+small numbers (:mod:`tussenstand.disclosure`) and writes, atomically,
+
+* ``data/processed/<code>/<periode>/metingen.parquet`` in the one tidy schema
+  (:mod:`tussenstand.schema`), and
+* ``kwaliteit.json`` (:class:`tussenstand.handoff.QualitySummary`), the data-quality summary that
+  the cleaning notebook shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from tussenstand.config import ProjectConfig, load_config
+from tussenstand.disclosure import apply_disclosure
+from tussenstand.frameworks import (
+    Framework,
+    MonitoredUnit,
+    find_unit,
+    load_frameworks,
+    monitored_units,
+)
+from tussenstand.handoff import (
+    QUALITY_FILE,
+    Illustrative,
+    MissingValues,
+    QualitySummary,
+    SeriesBreak,
+    SourceQuality,
+    Suppressed,
+)
+from tussenstand.periods import Period, parse_report_period
+from tussenstand.schema import (
+    KEY_COLUMNS,
+    MEASUREMENTS_FILE,
+    NATIONAL_CODE,
+    MeasurementError,
+    conform,
+    empty_measurements,
+    validate_measurements,
+    write_measurements,
+)
+from tussenstand.sources import areas
+from tussenstand.sources.cbs_national import load_national_series
+from tussenstand.sources.registrations import load_registrations
+
+
+# ----- what the stage hands on -----------------------------------------------------------------
+@dataclass
+class CleaningResult:
+    """What :func:`clean_unit` produced for one unit and report period."""
+
+    code: str
+    period: Period
+    measurements: pd.DataFrame
+    quality: QualitySummary
+    path: Path
+    quality_path: Path
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def quality_table(self) -> pd.DataFrame:
+        """Rows per source and table, as a DataFrame (for the report's data-quality section)."""
+        return pd.DataFrame([row.model_dump() for row in self.quality.per_bron])
+
+
+# ----- which gemeenten a report needs --------------------------------------------------------------
+#: The CBS region kinds a report compares a municipality with (CBS publishes rows of their own).
+COMPARED_REGION_KINDS = ("jeugdzorgregio", "arbeidsmarktregio")
+
+
+def comparison_codes(config: ProjectConfig, framework: Framework | None, members: list[str]) -> list[str]:
+    """The comparison group: the framework's own (``comparison.municipalities``), else the
+    gemeenten of the same size class as each member (:func:`tussenstand.sources.areas.comparison_group`)."""
+    if framework is not None and framework.comparison is not None:
+        return sorted(framework.comparison.municipalities)
+    try:
+        table = areas.load_areas(config.cbs_dir)
+    except areas.AreasError:
+        return []
+    codes: set[str] = set()
+    for member in members:
+        try:
+            codes.update(areas.comparison_group(table, member)["gemeente"])
+        except areas.AreasError:
+            continue  # a member without a size class: no comparison group for it
+    return sorted(codes)
+
+
+def region_codes(config: ProjectConfig, members: list[str]) -> dict[str, list[str]]:
+    """The CBS region codes (``JZ10``, ``AM37``) of the members, per region kind.
+
+    The report compares a municipality with its own jeugdzorgregio and arbeidsmarktregio, whose
+    figures CBS publishes as rows of their own in some tables.
+    """
+    try:
+        table = areas.load_areas(config.cbs_dir)
+    except areas.AreasError:
+        return {}
+    rows = table[table["gemeente"].isin(members)]
+    return {
+        kind: sorted({str(c) for c in rows[f"{kind}_code"].dropna() if str(c).strip()})
+        for kind in COMPARED_REGION_KINDS
+    }
+
+
+# ----- the stage -----------------------------------------------------------------------------------
+def clean_unit(config: ProjectConfig, unit: MonitoredUnit, period: Period) -> CleaningResult:
+    """The cleaning stage for one monitored unit (gemeente or region) and one report period.
+
+    1. national CBS series (:func:`~tussenstand.sources.cbs_national.load_national_series`), kept
+       for the unit's members, Nederland (NL01), the comparison group (the framework's own, else
+       the same size class) and the members' jeugdzorgregio and arbeidsmarktregio;
+    2. local registrations from ``data/raw/registraties`` for the members, checked against the
+       frameworks (personal-data guard and template validation happen while reading);
+    3. only periods that have ended by the end of ``period``;
+    4. small-numbers marking (``onderdrukt``; values stay in this internal table, published output
+       blanks them via :func:`tussenstand.disclosure.apply_disclosure`);
+    5. validated and written atomically to ``data/processed/<code>/<periode>/metingen.parquet``
+       plus ``kwaliteit.json``.
+    """
+    members = list(unit.members)
+    frameworks = load_frameworks(config.frameworks_dir)
+    framework = frameworks.get(unit.framework_id)
+    keep = _codes_to_keep(config, framework, members)
+    notes: list[str] = []
+
+    cbs = load_national_series(config.cbs_dir, config.processed_dir)
+    cbs = cbs[cbs["gemeente"].isin(keep)]
+    regs = load_registrations(config.registrations_dir, gemeente=members, framework=frameworks)
+    regs = _fill_names(regs, cbs)
+    parts = [conform(p) for p in (cbs, regs) if len(p)]
+    df = pd.concat(parts, ignore_index=True) if parts else empty_measurements()
+    df = df[df["periode_eind"] <= pd.Timestamp(period.end)]
+    _check_no_overlap(df)
+    df = apply_disclosure(df, threshold=config.disclosure_threshold, blank_values=False)
+    df = df.sort_values(KEY_COLUMNS, kind="stable", ignore_index=True)
+    df = validate_measurements(df, f"metingen {unit.code} {period.code}")
+
+    out_dir = config.processed_unit_dir(unit.code, period)
+    path = write_measurements(df, out_dir / MEASUREMENTS_FILE)
+    quality = quality_summary(df, code=unit.code, period=period, members=members, notes=notes)
+    quality_path = quality.write(out_dir / QUALITY_FILE)
+    return CleaningResult(unit.code, period, df, quality, path, quality_path, notes)
+
+
+def _codes_to_keep(config: ProjectConfig, framework: Framework | None, members: list[str]) -> set[str]:
+    regions = [c for codes in region_codes(config, members).values() for c in codes]
+    # A member of a regional framework also gets its partners: its report shows them side by side.
+    partners = list(framework.municipality_codes) if framework is not None and framework.is_regional else []
+    return {*members, *partners, NATIONAL_CODE, *comparison_codes(config, framework, members), *regions}
+
+
+def _fill_names(regs: pd.DataFrame, cbs: pd.DataFrame) -> pd.DataFrame:
+    if not len(cbs):
+        return regs
+    names = cbs.drop_duplicates("gemeente").set_index("gemeente")["gemeente_naam"]
+    regs = regs.copy()
+    empty = regs["gemeente_naam"].fillna("") == ""
+    regs.loc[empty, "gemeente_naam"] = regs.loc[empty, "gemeente"].map(names).fillna("")
+    return regs
+
+
+def _check_no_overlap(df: pd.DataFrame) -> None:
+    dup = df[df.duplicated(KEY_COLUMNS, keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        tables = sorted(set(dup[(dup[KEY_COLUMNS] == first[KEY_COLUMNS]).all(axis=1)]["tabel"]))
+        raise MeasurementError(
+            f"dubbele meting voor {first['gemeente']}, reeks {first['indicator']}, periode "
+            f"{first['periode']}{', gebied ' + first['gebied'] if first['gebied'] else ''}: "
+            f"zowel in {' als in '.join(tables)}; een registratie mag geen CBS-reeks overschrijven "
+            "(gebruik een eigen reekscode)"
+        )
+
+
+# ----- data-quality summary ------------------------------------------------------------------
+def quality_summary(
+    df: pd.DataFrame,
+    *,
+    code: str,
+    period: Period,
+    members: list[str] | None = None,
+    notes: list[str] | None = None,
+) -> QualitySummary:
+    """What the report's data-quality section says about ``df`` (deterministic)."""
+    members = members or []
+    per_source = [
+        SourceQuality(
+            bron=bron, tabel=tabel, rijen=len(g), reeksen=int(g["indicator"].nunique()),
+            ontbrekend=int(g["waarde"].isna().sum()), onderdrukt=int(g["onderdrukt"].sum()),
+            voorlopig=int(g["voorlopig"].sum()), illustratief=int(g["illustratief"].sum()),
+            peildatum=max(g["peildatum"]) if len(g) else "",
+        )
+        for (bron, tabel), g in df.groupby(["bron", "tabel"], sort=True)
+    ]
+    missing = df[df["waarde"].isna()]
+    suppressed = df[df["onderdrukt"]]
+    breaks = df[df["reeksbreuk"] & (df["gemeente"].isin(members) if members else True)]
+    illustrative = df[df["illustratief"]]
+    return QualitySummary(
+        gemeente=code,
+        periode=period.code,
+        leden=members,
+        rijen=len(df),
+        per_bron=per_source,
+        ontbrekend=[
+            MissingValues(indicator=ind, tabel=tab, reden=reason, aantal=len(g))
+            for (ind, tab, reason), g in missing.groupby(["indicator", "tabel", "ontbreekt_reden"], sort=True)
+        ],
+        onderdrukt=Suppressed(aantal=len(suppressed),
+                              reeksen=sorted(suppressed["indicator"].unique().tolist())),
+        reeksbreuken=[
+            SeriesBreak(indicator=r.indicator, gemeente=r.gemeente, periode=r.periode, tabel=r.tabel)
+            for r in breaks.drop_duplicates(["indicator", "periode", "tabel"]).itertuples()
+        ],
+        illustratief=Illustrative(
+            aantal=len(illustrative),
+            reeksen=sorted(illustrative["indicator"].unique().tolist()),
+            bestanden=sorted(illustrative["tabel"].unique().tolist()),
+        ),
+        opmerkingen=list(notes or []),
+    )
+
+
+def clean(
+    gemeente: str,
+    periode: str,
+    *,
+    project_root: str | Path | None = None,
+    cbs_dir: str | Path | None = None,
+) -> CleaningResult:
+    """:func:`clean_unit` for a municipality or region code and a report period as a user types them
+    (what ``notebooks/01_opschonen.ipynb`` calls)."""
+    config = load_config(Path(project_root) if project_root else None, cbs_dir=cbs_dir)
+    unit = find_unit(monitored_units(config.frameworks_dir), gemeente)
+    return clean_unit(config, unit, parse_report_period(periode))

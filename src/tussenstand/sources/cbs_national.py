@@ -1,0 +1,196 @@
+"""The national CBS series: every supported table cleaned once, for all gemeenten and Nederland.
+
+Built on the table readers (:mod:`tussenstand.sources.cbs_tables`) and the wijk- en buurtkaart files
+(:mod:`tussenstand.sources.geo`): :func:`build_national_series` cleans every table found in the CBS
+folder, joins old and new series of one indicator, adds the geo figures where no table has them,
+derives the re-integration rate per 10.000 inhabitants of 15-64 and Nederland's age shares for the
+geo years. :func:`load_national_series` caches the result as
+``data/processed/cbs/landelijk.parquet`` (rebuilt only when an input file or the cleaning rules
+change), so the cleaning stage of each report reads it instead of cleaning the tables again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from tussenstand.atomic import write_parquet
+from tussenstand.schema import KEY_COLUMNS, conform_series
+from tussenstand.sources.areas import load_all_areas
+from tussenstand.sources.cbs_tables import (
+    DEFAULT_TABLES,
+    TABLES,
+    CBSDataMissing,
+    clean_table,
+    combine,
+    find_table_file,
+    missing_data_message,
+    peildatum_for,
+    per_10000,
+    read_meta,
+    read_table,
+)
+from tussenstand.sources.geo import GeoError, geo_files, geo_series, national_shares_from_geo
+
+CACHE_VERSION = "cbs-landelijk-4"  # bump when the cleaning rules change: the cache rebuilds
+CACHE_FILE = "landelijk.parquet"
+REASON_NO_POPULATION_15_64 = "afgeleid: geen inwonertal 15-64 jaar (85383NED)"
+
+
+def _input_files(cbs_dir: Path) -> list[Path]:
+    wanted = {f"{t}.csv".lower() for t in DEFAULT_TABLES} | {f"{t}.meta.json".lower() for t in DEFAULT_TABLES}
+    files = [p for p in cbs_dir.iterdir() if p.is_file() and (
+        p.name.lower() in wanted or p.name.lower().startswith("gemeenten-alfabetisch-"))]
+    geo = cbs_dir / "geo"
+    if geo.is_dir():
+        files += [p for p in geo.iterdir() if p.is_file() and p.suffix == ".geojson"]
+    return sorted(files)
+
+
+def inputs_hash(cbs_dir: str | Path) -> str:
+    """SHA-256 over the names and contents of every input file, plus the cleaning-rules version."""
+    cbs_dir = Path(cbs_dir)
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for path in _input_files(cbs_dir):
+        h.update(path.relative_to(cbs_dir).as_posix().encode() + b"\0")
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def check_cbs_dir(cbs_dir: str | Path) -> Path:
+    cbs_dir = Path(cbs_dir)
+    if not cbs_dir.is_dir() or not any(find_table_file(cbs_dir, t) for t in DEFAULT_TABLES):
+        raise CBSDataMissing(missing_data_message(cbs_dir))
+    return cbs_dir
+
+
+def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
+    """Clean every available table for all gemeenten and Nederland (no cache)."""
+    cbs_dir = check_cbs_dir(cbs_dir)
+    areas = load_all_areas(cbs_dir)
+    frames, unresolved, provenance, absent = [], {}, {}, []
+    for table_id, spec in TABLES.items():
+        path = find_table_file(cbs_dir, table_id)
+        if path is None:
+            absent.append(table_id)
+            continue
+        peildatum, how = peildatum_for(path)
+        provenance[table_id] = how
+        fixed = None
+        if spec.fixed_period:
+            meta = read_meta(path)
+            meta_period = meta.periode.strip() if meta is not None else ""
+            fixed = meta_period if meta_period.isdigit() else None
+        df = clean_table(read_table(cbs_dir, table_id), table_id, areas,
+                         peildatum=peildatum, fixed_period=fixed)
+        unresolved[table_id] = df.attrs.get("niet_gekoppeld", [])
+        frames.append(df)
+    if absent:
+        warnings.warn(f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
+                      stacklevel=2)
+    tables = combine(frames)
+    geo = geo_series(cbs_dir)
+    if not geo.empty:
+        # The geo files repeat CBS figures (inhabitants, households) from another CBS release.
+        # Precedence: a CBS table wins over a geo file for the same key. Differences are not
+        # dropped silently: they are listed in attrs['geo_afwijkingen'].
+        both = geo.merge(tables[[*KEY_COLUMNS, "waarde", "tabel"]], on=KEY_COLUMNS, how="left",
+                         suffixes=("", "_tabel"), indicator=True)
+        differs = (both["_merge"] == "both") & ~np.isclose(
+            both["waarde"].astype(float), both["waarde_tabel"].astype(float), equal_nan=True)
+        geo_diffs = [
+            f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {r.waarde_tabel:g}, {r.tabel} {r.waarde:g}"
+            for r in both[differs].itertuples()
+        ]
+        geo = geo[(both["_merge"] == "left_only").to_numpy()]
+    else:
+        geo_diffs = []
+    out = combine([tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)])
+    out.attrs = {"niet_gekoppeld": unresolved, "peildatum_bron": provenance, "ontbrekend": absent,
+                 "geo_afwijkingen": geo_diffs}
+    return out
+
+
+def _national_age_shares(cbs_dir: Path, tables: pd.DataFrame) -> pd.DataFrame:
+    """Nederland's age shares for the geo years (inhabitant-weighted over all gemeenten), so that a
+    gemeente's share in 2018 or 2024 is compared with Nederland in the same year. A CBS table with
+    a national figure for the same year wins."""
+    if not geo_files(cbs_dir):
+        return tables.iloc[:0]
+    try:
+        shares = national_shares_from_geo(cbs_dir)
+    except GeoError:
+        return tables.iloc[:0]
+    if shares.empty:
+        return tables.iloc[:0]
+    have = set(map(tuple, tables[KEY_COLUMNS].astype(str).to_numpy()))
+    keep = [tuple(map(str, k)) not in have for k in shares[KEY_COLUMNS].to_numpy()]
+    return shares[keep]
+
+
+def cached_hash(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:  # unreadable cache: rebuild
+        return None
+    value = meta.get(b"tussenstand_inputs_hash")
+    return value.decode() if value else None
+
+
+def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.DataFrame:
+    """All supported CBS series for all gemeenten and Nederland, from the cache when it is current.
+
+    The cache ``<processed_dir>/cbs/landelijk.parquet`` carries the hash of its input files; it is
+    rebuilt only when that hash changes, and written atomically.
+    """
+    cbs_dir = check_cbs_dir(cbs_dir)
+    path = Path(processed_dir) / "cbs" / CACHE_FILE
+    digest = inputs_hash(cbs_dir)
+    if cached_hash(path) == digest:
+        return pd.read_parquet(path)
+    df = build_national_series(cbs_dir)
+    extra = {"tussenstand_inputs_hash": digest,
+             "tussenstand_cbs_notes": json.dumps(df.attrs, ensure_ascii=False)}
+    attrs = df.attrs
+    df.attrs = {}
+    write_parquet(df, path, extra)
+    df.attrs = attrs
+    return df
+
+
+def derive_reintegration_rate(df: pd.DataFrame) -> pd.DataFrame:
+    """``reintegratie_per_10000``: running re-integration provisions (85588NED, monthly) per 10.000
+    inhabitants aged 15-64 (85383NED, same year, 1 January): the BBV denominator."""
+    counts = df[df["indicator"] == "reintegratie_lopend_aantal"]
+    pop = df[(df["indicator"] == "inwoners_15_64") & (df["tabel"] == "85383NED")]
+    if counts.empty:
+        return counts.iloc[0:0]
+    pop = pop.assign(_jaar=pop["periode"].astype(str).astype(int))[
+        ["gemeente", "_jaar", "waarde", "voorlopig"]].rename(
+        columns={"waarde": "_pop", "voorlopig": "_pop_voorlopig"})
+    out = counts.assign(_jaar=counts["periode_start"].dt.year).merge(
+        pop, on=["gemeente", "_jaar"], how="left")
+    out["_pop_voorlopig"] = out["_pop_voorlopig"].fillna(False).astype(bool)
+    value = per_10000(out["waarde"].to_numpy(float), out["_pop"].to_numpy(float))
+    reason = np.where(out["ontbreekt_reden"] != "", out["ontbreekt_reden"],
+                      np.where(np.isnan(value), REASON_NO_POPULATION_15_64, ""))
+    out = out.assign(
+        indicator="reintegratie_per_10000",
+        eenheid="per 10.000 inwoners van 15 tot en met 64 jaar",
+        waarde=value, ontbreekt_reden=reason, tabel="85588NED/85383NED",
+        voorlopig=out["voorlopig"] | out["_pop_voorlopig"],
+    )
+    return conform_series(out)
+
+
