@@ -201,7 +201,7 @@ def test_negative_count_names_file_row_and_column(tmp_path, areas):
         ["0", "Totaal", "Heemskerk", "2023", "2900.0", "74.0"],
         ["1", "Totaal", "Hoorn", "2023", "-12.0", "74.0"],
     ])
-    with pytest.raises(CBSDataError, match=r"86050NED\.csv, regel 3, kolom WmoClienten_1: waarde -12"):
+    with pytest.raises(CBSDataError, match=r"86050NED\.csv, regel 3, kolom WmoClienten_1: waarde −12"):
         clean_table(read_table(tmp_path, "86050NED"), "86050NED", areas)
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from tussenstand.config import CONFIG_FILE, ConfigError, ProjectConfig, load_config
-from tussenstand.periods import REPORT_PERIOD_FORMS, PeriodError, parse_report_period
+from tussenstand.periods import REPORT_PERIOD_FORMS, Period, PeriodError, parse_report_period
+
+if TYPE_CHECKING:
+    from tussenstand.frameworks import MonitoredUnit
 
 CBS_DIR_OPTION = click.option(
     "--cbs-dir",
@@ -33,7 +37,7 @@ def _config(cbs_dir: Path | None = None) -> ProjectConfig:
         raise click.ClickException(str(exc)) from exc
 
 
-def _load_units(config: ProjectConfig) -> list[Any]:
+def _load_units(config: ProjectConfig) -> list[MonitoredUnit]:
     """The monitored gemeenten and regio's from the frameworks in data/raw/kaders."""
     from tussenstand import frameworks
 
@@ -48,7 +52,7 @@ def _load_units(config: ProjectConfig) -> list[Any]:
     return list(units)
 
 
-def _choose_unit(units: list[Any], code: str) -> Any:
+def _choose_unit(units: list[MonitoredUnit], code: str) -> MonitoredUnit:
     from tussenstand.frameworks import find_unit
 
     try:
@@ -57,7 +61,7 @@ def _choose_unit(units: list[Any], code: str) -> Any:
         raise click.BadParameter(str(exc), param_hint="--gemeente") from exc
 
 
-def _choose_period(config: ProjectConfig, label: str):
+def _choose_period(config: ProjectConfig, label: str) -> Period:
     configured = ", ".join(p.code for p in config.periods)
     try:
         period = parse_report_period(label)
@@ -85,7 +89,7 @@ def _require_cbs_dir(config: ProjectConfig) -> None:
         )
 
 
-def _build(config: ProjectConfig, units: list[Any], periods, **kwargs):
+def _build(config: ProjectConfig, units: list[MonitoredUnit], periods: Sequence[Period], **kwargs):
     from tussenstand import runner
 
     try:
@@ -108,7 +112,7 @@ def find_quarto() -> str | None:
     return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
 
 
-def _missing_reports(config: ProjectConfig, units: list[Any]) -> list[str]:
+def _missing_reports(config: ProjectConfig, units: list[MonitoredUnit]) -> list[str]:
     missing = []
     for unit in units:
         for period in config.periods:

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from babel.numbers import format_decimal
+
+from tussenstand.nlformat import fmt_int, fmt_value
 
 DEFAULT_THRESHOLD = 10
 LOCALE = "nl_NL"
@@ -361,10 +362,8 @@ def format_published_value(
     (:func:`tussenstand.nlformat.fmt_value`): ``–`` when missing, ``23,7%``, ``€ 13.601,04``,
     ``39.450``, at most one decimal for rates (``178,4``).
     """
-    from tussenstand.nlformat import fmt_value
-
     if suppressed:
-        return f"< {format_decimal(threshold, locale=LOCALE)}"
+        return f"< {fmt_int(threshold)}"
     if isinstance(value, str):
         try:
             value = float(value)

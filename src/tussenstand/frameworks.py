@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from tussenstand.goals import PYDANTIC_MESSAGES_NL, Direction, Goal, StrictModel, require_number
+from tussenstand.nlformat import fmt_number
 
 FrameworkKind = Literal["smart", "kwalitatief", "programma", "regionaal"]
 UnitKind = Literal["gemeente", "regio"]
@@ -60,14 +61,6 @@ class UnknownUnitError(LookupError):
 
 
 # ----- small helpers -----------------------------------------------------------------------------
-def _nl_number(value: float) -> str:
-    """45128079 -> '45.128.079', 13601.04 -> '13.601,04' (messages only; reports use nlformat)."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    whole, frac = f"{value:,.2f}".split(".")
-    return f"{whole.replace(',', '.')},{frac}"
-
-
 def _check_slug(value: str, what: str) -> str:
     if not SLUG.match(value):
         raise ValueError(
@@ -259,8 +252,8 @@ class PlanBudget(StrictModel):
         parts = (self.lasten, self.baten, self.saldo)
         if all(p is not None for p in parts) and abs(self.baten - self.lasten - self.saldo) > 0.5:
             raise ValueError(
-                f"saldo {_nl_number(self.saldo)} is niet baten {_nl_number(self.baten)} min lasten "
-                f"{_nl_number(self.lasten)} (= {_nl_number(self.baten - self.lasten)}); "
+                f"saldo {fmt_number(self.saldo)} is niet baten {fmt_number(self.baten)} min lasten "
+                f"{fmt_number(self.lasten)} (= {fmt_number(self.baten - self.lasten)}); "
                 "lasten staan positief in het bestand"
             )
         return self
@@ -462,10 +455,10 @@ def _cross_check(fw: Framework, file: str) -> None:
             total = fw.budget.euro(fw.budget.total)
             summed = sum(b.amount for b in budgets)  # theme budgets are in euro
             if abs(summed - total) > 0.5:
-                parts = " + ".join(f"{t.id} {_nl_number(t.budget.amount)}" for t in fw.themes)
+                parts = " + ".join(f"{t.id} {fmt_number(t.budget.amount)}" for t in fw.themes)
                 raise FrameworkError(
-                    f"{file}: veld budget.total: de thema-budgetten tellen op tot {_nl_number(summed)} "
-                    f"({parts}), maar het totaal is {_nl_number(total)}"
+                    f"{file}: veld budget.total: de thema-budgetten tellen op tot {fmt_number(summed)} "
+                    f"({parts}), maar het totaal is {fmt_number(total)}"
                 )
 
 

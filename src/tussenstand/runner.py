@@ -66,12 +66,16 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_complete
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import tussenstand
 from tussenstand.atomic import make_readable, write_text_atomic
 from tussenstand.config import CONFIG_FILE, ProjectConfig
+from tussenstand.nlformat import fmt_number
 from tussenstand.periods import Period
+
+if TYPE_CHECKING:  # frameworks (pydantic, yaml) is not needed to run notebooks
+    from tussenstand.frameworks import MonitoredUnit
 
 #: Names of the parameters every notebook receives (see the module docstring).
 NOTEBOOK_PARAMETERS = ("gemeente", "periode", "cbs_dir", "project_root", "output_dir")
@@ -151,7 +155,7 @@ class BuildSummary:
 
     def text_nl(self) -> str:
         """One Dutch summary line: ``Klaar in 12,3 s: 4 uitgevoerd, 2 overgeslagen, 0 mislukt.``"""
-        secs = f"{self.seconds:.1f}".replace(".", ",")
+        secs = fmt_number(self.seconds, 1)
         return (
             f"Klaar in {secs} s: {self.ran} uitgevoerd, {self.skipped} overgeslagen "
             f"(ongewijzigd), {self.failed} mislukt."
@@ -159,7 +163,7 @@ class BuildSummary:
 
 
 # ----- specs from the config --------------------------------------------------------------------
-def _code(unit: Any) -> str:
+def _code(unit: MonitoredUnit | str) -> str:
     return unit if isinstance(unit, str) else unit.code
 
 
@@ -178,7 +182,7 @@ def make_spec(config: ProjectConfig, gemeente: str, periode: Period | str) -> Ru
     )
 
 
-def plan_runs(config: ProjectConfig, units: Iterable[Any], periods: Iterable[Period | str]) -> list[RunSpec]:
+def plan_runs(config: ProjectConfig, units: Iterable[MonitoredUnit | str], periods: Iterable[Period | str]) -> list[RunSpec]:
     """Every (unit, period) pair once, units in the given order, periods within a unit."""
     seen: set[tuple[str, str]] = set()
     specs = []
@@ -424,7 +428,7 @@ def prepare_shared_inputs(config: ProjectConfig) -> None:
 # ----- the build --------------------------------------------------------------------------------
 def build(
     config: ProjectConfig,
-    units: Iterable[Any],
+    units: Iterable[MonitoredUnit | str],
     periods: Iterable[Period | str],
     jobs: int | None = None,
     force: bool = False,
@@ -448,18 +452,7 @@ def build(
     specs = plan_runs(config, units, periods)
     manifest = read_manifest(config)
     hasher = FileHasher(manifest.get("files"))
-    inputs = input_fingerprint(config, hasher)
-
-    results: list[RunResult] = []
-    todo: list[tuple[RunSpec, str]] = []
-    for spec in specs:
-        digest = run_fingerprint(config, spec, inputs, hasher)
-        previous = manifest["runs"].get(spec.key, {})
-        if not force and previous.get("hash") == digest and report_complete(config, spec):
-            results.append(RunResult(spec, "skipped", report_dir=config.report_dir(spec.gemeente, spec.periode)))
-        else:
-            todo.append((spec, digest))
-
+    results, todo = _skip_unchanged(config, specs, manifest, hasher, force)
     manifest["files"] = hasher.used
     if todo and prepare is not None:
         try:
@@ -487,27 +480,7 @@ def build(
                 record(execute_run(config, spec), digest)
                 bar.update(1)
         else:
-            own = executor is None
-            pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) if own else _as_executor(executor)
-            futures: dict[Future, tuple[RunSpec, str]] = {}
-            try:
-                for spec, digest in todo:
-                    futures[pool.submit(execute_run, config, spec)] = (spec, digest)
-                for fut in as_completed(futures):
-                    spec, digest = futures[fut]
-                    try:
-                        result = fut.result()
-                    except Exception as exc:  # the executor itself failed (worker lost, pickling)
-                        result = RunResult(spec, "failed", message=f"{spec.label_nl}: uitvoering mislukt: {type(exc).__name__}: {exc}")
-                    record(result, digest)
-                    bar.update(1)
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
-            finally:
-                if own:
-                    pool.shutdown(wait=True, cancel_futures=True)
+            _run_parallel(config, todo, jobs, executor, record, bar)
     finally:
         bar.close()
         if not todo:
@@ -518,6 +491,57 @@ def build(
     order = {spec.key: i for i, spec in enumerate(specs)}
     results.sort(key=lambda r: order[r.spec.key])
     return BuildSummary(results, time.perf_counter() - started)
+
+
+def _skip_unchanged(
+    config: ProjectConfig, specs: list[RunSpec], manifest: dict, hasher: FileHasher, force: bool
+) -> tuple[list[RunResult], list[tuple[RunSpec, str]]]:
+    """Runs whose inputs are unchanged since their last success (skipped), and the runs to do with
+    the fingerprint they will be recorded under."""
+    inputs = input_fingerprint(config, hasher)
+    skipped: list[RunResult] = []
+    todo: list[tuple[RunSpec, str]] = []
+    for spec in specs:
+        digest = run_fingerprint(config, spec, inputs, hasher)
+        previous = manifest["runs"].get(spec.key, {})
+        if not force and previous.get("hash") == digest and report_complete(config, spec):
+            skipped.append(RunResult(spec, "skipped", report_dir=config.report_dir(spec.gemeente, spec.periode)))
+        else:
+            todo.append((spec, digest))
+    return skipped, todo
+
+
+def _run_parallel(
+    config: ProjectConfig,
+    todo: list[tuple[RunSpec, str]],
+    jobs: int | None,
+    executor: Executor | Any | None,
+    record: Callable[[RunResult, str], None],
+    bar: Any,
+) -> None:
+    """Submit every run to ``executor`` (default: a thread pool of ``jobs``) and record each result
+    as it completes; a failure of the executor itself becomes a failed run."""
+    own = executor is None
+    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) if own else _as_executor(executor)
+    futures: dict[Future, tuple[RunSpec, str]] = {}
+    try:
+        for spec, digest in todo:
+            futures[pool.submit(execute_run, config, spec)] = (spec, digest)
+        for fut in as_completed(futures):
+            spec, digest = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as exc:  # the executor itself failed (worker lost, pickling)
+                result = RunResult(spec, "failed", message=f"{spec.label_nl}: uitvoering mislukt: {type(exc).__name__}: {exc}")
+            record(result, digest)
+            bar.update(1)
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _as_executor(executor: Any) -> Executor:

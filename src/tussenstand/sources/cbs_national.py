@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from tussenstand.atomic import write_parquet
+from tussenstand.nlformat import fmt_number
 from tussenstand.schema import KEY_COLUMNS, conform_series
 from tussenstand.sources.areas import load_all_areas
 from tussenstand.sources.cbs_tables import (
@@ -108,7 +109,7 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
         differs = (both["_merge"] == "both") & ~np.isclose(
             both["waarde"].astype(float), both["waarde_tabel"].astype(float), equal_nan=True)
         geo_diffs = [
-            f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {r.waarde_tabel:g}, {r.tabel} {r.waarde:g}"
+            f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {fmt_number(r.waarde_tabel)}, {r.tabel} {fmt_number(r.waarde)}"
             for r in both[differs].itertuples()
         ]
         geo = geo[(both["_merge"] == "left_only").to_numpy()]

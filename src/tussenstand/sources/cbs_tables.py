@@ -42,6 +42,7 @@ import pandas as pd
 
 from tussenstand.config import CBS_DIR_ENV
 from tussenstand.handoff import TableMeta
+from tussenstand.nlformat import fmt_number
 from tussenstand.periods import ParsedPeriod, PeriodError, parse_period_label
 from tussenstand.schema import KEY_COLUMNS, conform_series
 from tussenstand.sources.areas import AREA_TABLES, name_to_code
@@ -335,7 +336,7 @@ def _validate(values: np.ndarray, kind: Kind, raw: pd.DataFrame, column: str, fi
     if np.any(bad):
         i = int(np.argmax(bad))
         raise CBSDataError(
-            f"{file_name}, regel {raw['_regel'].iloc[i]}, kolom {column}: waarde {values[i]:g} "
+            f"{file_name}, regel {raw['_regel'].iloc[i]}, kolom {column}: waarde {fmt_number(values[i], max_decimals=6)} "
             f"onmogelijk ({expect})"
         )
 

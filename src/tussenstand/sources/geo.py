@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tussenstand.nlformat import fmt_number
 from tussenstand.periods import Period
 from tussenstand.schema import NATIONAL_CODE, NATIONAL_NAME, conform_series
 from tussenstand.sources.cbs_tables import peildatum_for
@@ -86,7 +87,7 @@ def read_geo(cbs_dir: str | Path, year: int | None = None) -> pd.DataFrame:
         if bad.any():
             r = df[bad].iloc[0]
             raise GeoError(f"gemeenten_{r['jaar']}.geojson, {r['gemeente']}, veld {col}: "
-                                    f"onmogelijke waarde {r[col]:g}")
+                                    f"onmogelijke waarde {fmt_number(r[col], max_decimals=6)}")
     return df
 
 

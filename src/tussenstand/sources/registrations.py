@@ -36,7 +36,9 @@ from typing import Any
 import pandas as pd
 
 from tussenstand.disclosure import check_no_personal_data
-from tussenstand.periods import PeriodError, parse_period
+from tussenstand.frameworks import Framework
+from tussenstand.nlformat import fmt_number
+from tussenstand.periods import Period, PeriodError, parse_period
 from tussenstand.schema import (
     MEASUREMENT_COLUMNS,
     conform,
@@ -152,7 +154,7 @@ def _date_from_file_name(path: Path) -> str:
         return ""
 
 
-# ----- frameworks (duck-typed: anything with .goals and .municipalities) ---------------------
+# ----- the goals a row may name --------------------------------------------------------------
 @dataclass(frozen=True)
 class _GoalInfo:
     goal_id: str
@@ -161,39 +163,29 @@ class _GoalInfo:
     districts: tuple[str, ...] | None
 
 
-def _frameworks_list(framework: Any) -> list[Any]:
-    if framework is None:
+Frameworks = Framework | Iterable[Framework] | Mapping[str, Framework] | None
+
+
+def _frameworks_list(frameworks: Frameworks) -> list[Framework]:
+    if frameworks is None:
         return []
-    if isinstance(framework, Mapping):
-        return list(framework.values())
-    if isinstance(framework, (list, tuple, set)):
-        return list(framework)
-    return [framework]
+    if isinstance(frameworks, Framework):
+        return [frameworks]
+    if isinstance(frameworks, Mapping):
+        return list(frameworks.values())
+    return list(frameworks)
 
 
-def _codes_of(framework: Any) -> set[str]:
-    codes = set()
-    for m in getattr(framework, "municipalities", None) or []:
-        code = m.get("code") if isinstance(m, Mapping) else getattr(m, "code", None)
-        if code:
-            codes.add(str(code))
-    return codes
-
-
-def _goal_index(frameworks: list[Any]) -> dict[str, dict[str, _GoalInfo]]:
+def _goal_index(frameworks: list[Framework]) -> dict[str, dict[str, _GoalInfo]]:
     """gemeente code -> goal id -> goal info (goal ids of every framework covering the gemeente)."""
     index: dict[str, dict[str, _GoalInfo]] = {}
     for fw in frameworks:
-        goals = {}
-        for g in getattr(fw, "goals", None) or []:
-            measurement = getattr(g, "measurement", None)
-            series = getattr(g, "series", None) or (
-                getattr(measurement, "series", None) if measurement else None
-            ) or f"reg_{g.id}"
-            districts = getattr(measurement, "districts", None) if measurement else None
-            goals[str(g.id)] = _GoalInfo(str(g.id), series, str(g.unit),
-                                         tuple(districts) if districts else None)
-        for code in _codes_of(fw):
+        goals = {
+            g.id: _GoalInfo(g.id, g.series, g.unit,
+                            tuple(g.measurement.districts) if g.measurement.districts else None)
+            for g in fw.goals
+        }
+        for code in fw.municipality_codes:
             index.setdefault(code, {}).update(goals)
     return index
 
@@ -229,7 +221,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
 
 def read_registrations(
     path: str | Path,
-    framework: Any = None,
+    framework: Frameworks = None,
 ) -> pd.DataFrame:
     """Read one registration file into the tidy measurement schema (``docs/architectuur.md``).
 
@@ -280,97 +272,52 @@ def read_registrations(
     return validate_measurements(df, path.name)
 
 
+class _Row:
+    """One data row being read: its cells as text, and the problems found so far."""
+
+    def __init__(self, record: dict[str, Any], file: str):
+        self.record = record
+        self.file = file
+        self.number = record["_rij"]
+        self.errors: list[str] = []
+
+    def text(self, column: str) -> str:
+        v = self.record.get(column, "")
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return "" if v is None else str(v).strip()
+
+    def error(self, column: str, expected: str, got: object) -> None:
+        self.errors.append(f"{self.file}, rij {self.number}, kolom {column}: {expected}, kreeg {str(got)!r}")
+
+
 def _parse_row(
     record: dict[str, Any],
     file: str,
     goal_index: dict[str, dict[str, _GoalInfo]],
     file_date: str,
 ) -> tuple[dict[str, Any] | None, list[str]]:
-    n = record["_rij"]
-    errs: list[str] = []
-
-    def err(column: str, expected: str, got: object) -> None:
-        errs.append(f"{file}, rij {n}, kolom {column}: {expected}, kreeg {str(got)!r}")
-
-    def text(column: str) -> str:
-        v = record.get(column, "")
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        return "" if v is None else str(v).strip()
-
-    gemeente = text("gemeente").upper()
-    if not _RE_GM.match(gemeente):
-        err("gemeente", "verwacht een CBS-gemeentecode zoals GM0396", text("gemeente"))
-
-    periode_text = text("periode")
-    period = None
-    try:
-        period = parse_period(periode_text)
-    except PeriodError:
-        err("periode", "verwacht een periode zoals 2024, 2024-H1, 2024-Q3, 2024-03 of 2026-2027",
-            periode_text)
-
-    unit_text = text("eenheid")
-    unit = normalize_unit(unit_text) if unit_text else ""
-    if not unit:
-        err("eenheid", "verwacht een eenheid zoals aantal, %, euro of per 1.000 inwoners", unit_text)
-
-    value: float | None = None
-    raw_value = record.get("waarde", "")
-    try:
-        value = parse_dutch_number(raw_value)
-    except ValueError:
-        err("waarde", "verwacht een getal (bijv. 1.234 of 13.601,04) of een lege cel", raw_value)
-    if value is not None and unit:
-        kind = _unit_kind(unit)
-        if kind == "count" and value < 0:
-            err("waarde", f"verwacht een getal van 0 of meer (eenheid '{unit}' telt)", raw_value)
-        if kind == "percent" and not 0 <= value <= 100:
-            err("waarde", "verwacht een percentage tussen 0 en 100", raw_value)
-
-    doel, reeks = text("doel"), text("reeks")
-    indicator = ""
-    goals = goal_index.get(gemeente)
-    info: _GoalInfo | None = None
-    if not doel and not reeks:
-        err("doel", "verwacht een doel-id (kolom doel) of een reekscode (kolom reeks)", "")
-    elif doel:
-        if goals is not None:
-            info = goals.get(doel)
-            if info is None:
-                valid = ", ".join(sorted(goals))
-                err("doel", f"onbekend doel voor {gemeente}; geldige doelen: {valid}", doel)
-        indicator = info.series if info else f"reg_{doel}"
-        if reeks and reeks != indicator:
-            err("reeks", f"reeks past niet bij doel {doel} (verwacht {indicator})", reeks)
-    else:
-        indicator = reeks
-        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", reeks):
-            err("reeks", "verwacht een reekscode zonder spaties, bijv. reg_VW-2", reeks)
-
+    """One template row as a measurement row, or the problems that stop it (each naming file,
+    row and column)."""
+    row = _Row(record, file)
+    gemeente = _gemeente(row)
+    period = _period(row)
+    unit = _unit(row)
+    value = _value(row, unit)
+    indicator, info = _series(row, gemeente, goal_index)
     if info is not None and unit and normalize_unit(info.unit) != unit:
-        err("eenheid", f"verwacht '{info.unit}' (de eenheid van doel {info.goal_id} in het kader)",
-            unit_text)
-    gebied = text("gebied")
+        row.error("eenheid", f"verwacht '{info.unit}' (de eenheid van doel {info.goal_id} in het kader)",
+                  row.text("eenheid"))
+    gebied = row.text("gebied")
     if info is not None and info.districts and gebied and gebied not in info.districts:
-        err("gebied", f"onbekende wijk voor doel {info.goal_id}; geldig: {', '.join(info.districts)}",
-            gebied)
-
-    illus_text = text("illustratief").lower()
-    if illus_text not in _YES | _NO:
-        err("illustratief", "verwacht ja of nee", text("illustratief"))
-    peildatum = file_date
-    if text("peildatum"):
-        parsed = _parse_date(record.get("peildatum"))
-        if parsed is None:
-            err("peildatum", "verwacht een datum zoals 2026-07-15 of 15-07-2026", text("peildatum"))
-        else:
-            peildatum = parsed
-
-    if errs:
-        return None, errs
+        row.error("gebied", f"onbekende wijk voor doel {info.goal_id}; geldig: {', '.join(info.districts)}",
+                  gebied)
+    illustrative = _illustrative(row)
+    peildatum = _peildatum(row, file_date)
+    if row.errors:
+        return None, row.errors
     assert period is not None
-    opmerking = text("opmerking")
+    opmerking = row.text("opmerking")
     return {
         "gemeente": gemeente,
         "gemeente_naam": "",
@@ -381,7 +328,7 @@ def _parse_row(
         "gebied": gebied,
         "waarde": float("nan") if value is None else value,
         "eenheid": unit,
-        "bron": text("bron") or f"Registratie gemeente ({gemeente})",
+        "bron": row.text("bron") or f"Registratie gemeente ({gemeente})",
         "tabel": file,
         "peildatum": peildatum,
         "ontbreekt_reden": (
@@ -389,11 +336,89 @@ def _parse_row(
             if value is None else ""
         ),
         "opmerking": opmerking,
-        "illustratief": illus_text in _YES,
+        "illustratief": illustrative,
         "voorlopig": False,
         "onderdrukt": False,
         "reeksbreuk": False,
     }, []
+
+
+def _gemeente(row: _Row) -> str:
+    gemeente = row.text("gemeente").upper()
+    if not _RE_GM.match(gemeente):
+        row.error("gemeente", "verwacht een CBS-gemeentecode zoals GM0396", row.text("gemeente"))
+    return gemeente
+
+
+def _period(row: _Row) -> Period | None:
+    try:
+        return parse_period(row.text("periode"))
+    except PeriodError:
+        row.error("periode", "verwacht een periode zoals 2024, 2024-H1, 2024-Q3, 2024-03 of 2026-2027",
+                  row.text("periode"))
+        return None
+
+
+def _unit(row: _Row) -> str:
+    unit_text = row.text("eenheid")
+    if not unit_text:
+        row.error("eenheid", "verwacht een eenheid zoals aantal, %, euro of per 1.000 inwoners", unit_text)
+        return ""
+    return normalize_unit(unit_text)
+
+
+def _value(row: _Row, unit: str) -> float | None:
+    raw_value = row.record.get("waarde", "")
+    try:
+        value = parse_dutch_number(raw_value)
+    except ValueError:
+        row.error("waarde", "verwacht een getal (bijv. 1.234 of 13.601,04) of een lege cel", raw_value)
+        return None
+    if value is not None and unit:
+        kind = _unit_kind(unit)
+        if kind == "count" and value < 0:
+            row.error("waarde", f"verwacht een getal van 0 of meer (eenheid '{unit}' telt)", raw_value)
+        if kind == "percent" and not 0 <= value <= 100:
+            row.error("waarde", "verwacht een percentage tussen 0 en 100", raw_value)
+    return value
+
+
+def _series(row: _Row, gemeente: str, goal_index: dict[str, dict[str, _GoalInfo]]
+            ) -> tuple[str, _GoalInfo | None]:
+    """The series code of the row (from its goal id or its own series code), and the goal."""
+    doel, reeks = row.text("doel"), row.text("reeks")
+    if not doel and not reeks:
+        row.error("doel", "verwacht een doel-id (kolom doel) of een reekscode (kolom reeks)", "")
+        return "", None
+    if not doel:
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", reeks):
+            row.error("reeks", "verwacht een reekscode zonder spaties, bijv. reg_VW-2", reeks)
+        return reeks, None
+    goals = goal_index.get(gemeente)
+    info = goals.get(doel) if goals is not None else None
+    if goals is not None and info is None:
+        row.error("doel", f"onbekend doel voor {gemeente}; geldige doelen: {', '.join(sorted(goals))}", doel)
+    indicator = info.series if info else f"reg_{doel}"
+    if reeks and reeks != indicator:
+        row.error("reeks", f"reeks past niet bij doel {doel} (verwacht {indicator})", reeks)
+    return indicator, info
+
+
+def _illustrative(row: _Row) -> bool:
+    text = row.text("illustratief").lower()
+    if text not in _YES | _NO:
+        row.error("illustratief", "verwacht ja of nee", row.text("illustratief"))
+    return text in _YES
+
+
+def _peildatum(row: _Row, file_date: str) -> str:
+    if not row.text("peildatum"):
+        return file_date
+    parsed = _parse_date(row.record.get("peildatum"))
+    if parsed is None:
+        row.error("peildatum", "verwacht een datum zoals 2026-07-15 of 15-07-2026", row.text("peildatum"))
+        return file_date
+    return parsed
 
 
 def _conflicts(file: str, rows: list[dict[str, Any]], numbers: list[int]) -> list[str]:
@@ -420,7 +445,7 @@ def _conflicts(file: str, rows: list[dict[str, Any]], numbers: list[int]) -> lis
 
 
 def _show(value: float) -> str:
-    return "leeg" if math.isnan(value) else f"{value:g}".replace(".", ",")
+    return "leeg" if math.isnan(value) else fmt_number(value, max_decimals=6)
 
 
 def registration_files(folder: str | Path) -> list[Path]:
@@ -437,7 +462,7 @@ def registration_files(folder: str | Path) -> list[Path]:
 def load_registrations(
     folder: str | Path,
     gemeente: str | Iterable[str] | None = None,
-    framework: Any = None,
+    framework: Frameworks = None,
 ) -> pd.DataFrame:
     """Read every registration file in ``folder``; keep the rows of ``gemeente`` (code or codes).
 
