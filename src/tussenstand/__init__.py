@@ -1,3 +1,3 @@
 """tussenstand: the open monitor for Dutch municipal social-domain policy."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
