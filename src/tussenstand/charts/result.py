@@ -4,7 +4,6 @@ every chart function takes: watermark, notes, source line and alt text, layout f
 from __future__ import annotations
 
 import os
-import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from tussenstand.charts.annotate import (
     source_line,
 )
 from tussenstand.charts.style import styled
+from tussenstand.markdown import attribute, escape
 
 
 @dataclass
@@ -42,28 +42,21 @@ class ChartResult:
 
     def markdown(self, relative_to: str | os.PathLike | None = None) -> str:
         """``![caption](png){fig-alt="alt text"}`` once saved (the PNG relative to
-        ``relative_to``, default the working directory), else the caption in italics."""
+        ``relative_to``, default the working directory), else the caption in italics. The caption
+        is literal text (:func:`tussenstand.markdown.escape`), the alt text a quoted attribute."""
         if "png" not in self.paths:
-            return f"*{_md_text(self.caption)}*"
+            return f"*{escape(self.caption)}*"
         png = Path(self.paths["png"])
         base = Path(relative_to) if relative_to is not None else Path.cwd()
         try:
             rel = Path(os.path.relpath(png.resolve(), base.resolve())).as_posix()
         except ValueError:  # another drive on Windows
             rel = png.resolve().as_posix()
-        return (f"![{_md_text(self.caption)}]({rel})"
-                f'{{fig-alt="{_md_attr(self.alt_text)}"}}')
+        return (f"![{escape(self.caption)}]({rel})"
+                f'{{fig-alt="{attribute(self.alt_text)}"}}')
 
     def _repr_markdown_(self) -> str:  # a bare ChartResult at the end of a cell shows itself
         return self.markdown()
-
-
-def _md_attr(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-
-
-def _md_text(text: str) -> str:
-    return re.sub(r"([\\\[\]*_`<>])", r"\\\1", text.replace("\n", " "))
 
 
 def finish(fig: Figure, data: pd.DataFrame, title: str, alt: str, notes: list[str],
