@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -17,8 +16,10 @@ import pytest  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from tussenstand import charts  # noqa: E402
+from tussenstand.goals import Goal  # noqa: E402
 from tussenstand.nlformat import NBSP  # noqa: E402
-from tussenstand.periods import Period, parse_period  # noqa: E402
+from tussenstand.periods import parse_period  # noqa: E402
+from tussenstand.progress import GoalAssessment, Status  # noqa: E402
 
 PEILDATUM = "2026-03-12"
 
@@ -236,41 +237,32 @@ def test_chart_data_without_source_is_refused(wmo):
 
 
 # ----- goal chart -------------------------------------------------------------------------------
-@dataclass
-class StandInAssessment:
-    """The fields of tussenstand.progress.GoalAssessment that the chart reads."""
-
-    baseline_value: float
-    baseline_period: Period
-    target_value: float
-    target_period: Period
-    expected_value: float
-    latest_value: float
-    latest_period: Period
-    projection: float
-    status: str
+def _assessment(**figures) -> GoalAssessment:
+    """A real GoalAssessment with figures chosen by hand: the chart draws what it is given."""
+    fields = {
+        "goal_id": "doel", "report_period": parse_period("2026-H1"), "kind": "level",
+        "comparison": "at_most", "unit": "per 10.000 inwoners", "target_value": None,
+        "target_period": parse_period("2027"), "baseline_value": None, "baseline_period": None,
+        "baseline_source": None, "expected_value": None, "expected_at_latest": None,
+        "latest_value": None, "latest_period": None, "share_covered": None,
+        "status": Status.OP_KOERS, "projection": None, "projection_meets_target": None,
+    }
+    return GoalAssessment(**{**fields, **figures})
 
 
-def _op_koers():
-    """The real Status enum when tussenstand.progress is there (its ``.label`` is shown)."""
-    try:
-        from tussenstand.progress import Status
-    except ImportError:
-        return "op koers"
-    return Status("op koers")
+def _heemskerk_halves_from_2022(wmo) -> pd.DataFrame:
+    rate = _series(wmo, "wmo_clienten_per_10000")
+    return rate[(rate["gemeente_naam"] == "Heemskerk") & rate["periode"].str.contains("half")
+                & (rate["periode"].str[-4:].astype(int) >= 2022)].reset_index(drop=True)
 
 
 def test_goal_chart_draws_path_projection_and_markers(wmo, tmp_path):
-    heemskerk = _series(wmo, "wmo_clienten_per_10000")
-    heemskerk = heemskerk[(heemskerk["gemeente_naam"] == "Heemskerk")
-                          & heemskerk["periode"].str.contains("half")
-                          & (heemskerk["periode"].str[-4:].astype(int) >= 2022)]
+    heemskerk = _heemskerk_halves_from_2022(wmo)
     latest = heemskerk.iloc[-1]
-    assessment = StandInAssessment(
+    assessment = _assessment(
         baseline_value=float(heemskerk.iloc[0]["waarde"]), baseline_period=parse_period("2022-H1"),
-        target_value=650.0, target_period=parse_period("2027"), expected_value=701.3,
-        latest_value=float(latest["waarde"]), latest_period=parse_period("2024-H1"),
-        projection=655.5, status=_op_koers(),
+        target_value=650.0, expected_at_latest=701.3, latest_value=float(latest["waarde"]),
+        latest_period=parse_period("2024-H1"), projection=655.5,
     )
     result = charts.goal_chart(heemskerk, assessment, title="Wmo-gebruik daalt richting doel",
                                goal_label="Wmo-cliënten per 10.000 inwoners",
@@ -278,7 +270,8 @@ def test_goal_chart_draws_path_projection_and_markers(wmo, tmp_path):
     lines = {ln.get_label(): ln for ln in result.fig.axes[0].get_lines()}
     path = lines["verwacht pad (rechte lijn)"]
     assert path.get_linestyle() == "--"
-    assert list(path.get_xdata()) == [parse_period("2022-H1").decimal_year("end"), 2028.0]
+    # a period sits at its end: 1e halfjaar 2022 ends on 1 July 2022 (day 181 of 365), 2027 at 2028
+    assert list(path.get_xdata()) == [2022 + 181 / 365, 2028.0]
     assert list(path.get_ydata()) == [assessment.baseline_value, 650.0]
     proj = lines["projectie"]
     assert proj.get_linestyle() == ":" and list(proj.get_ydata()) == [latest["waarde"], 655.5]
@@ -296,15 +289,46 @@ def test_goal_chart_draws_path_projection_and_markers(wmo, tmp_path):
     assert list(csv["reeks"].unique()) == ["meting", "nulmeting", "streefwaarde", "verwacht pad",
                                            "projectie"]
     assert csv.loc[csv["reeks"] == "projectie", "waarde"].tolist() == [655.5]
+    assert csv.loc[csv["reeks"] == "verwacht pad", "periode"].tolist() == ["2024-H1"]
 
 
-def test_goal_chart_without_target_period_is_refused(wmo):
-    @dataclass
-    class NoPeriod:
-        target_value: float = 1.0
+def test_goal_chart_names_the_goal_and_expects_at_the_report_period(wmo):
+    """Without a value on the path at the latest measurement, the chart names the one at the end
+    of the report period; the framework goal names the indicator."""
+    heemskerk = _heemskerk_halves_from_2022(wmo)
+    goal = Goal(id="1.1", theme="Zorg", text="Minder Wmo-gebruik.", indicator="Wmo-gebruik",
+                unit="per 10.000 inwoners", target={"kind": "level", "value": 650},
+                target_period="2027", direction="down")
+    assessment = _assessment(baseline_value=700.0, baseline_period=parse_period("2022-H1"),
+                             target_value=650.0, expected_value=680.0,
+                             status=Status.ACHTER_OP_SCHEMA)
+    result = charts.goal_chart(heemskerk, assessment, goal, title="Achter op schema")
+    assert result.alt_text.startswith("Achter op schema. Doelgrafiek voor Wmo-gebruik. "
+                                      "Nulmeting 700 per 10.000 inwoners in 1e halfjaar 2022.")
+    assert "was in 1e halfjaar 2026 680 per 10.000 inwoners verwacht" in result.alt_text
+    assert "Status: achter op schema." in result.alt_text
+    # no latest measurement in the assessment: the latest measured row after the baseline
+    # (86050NED: 64 per 1.000 inwoners in Heemskerk in 1e halfjaar 2024, the last row)
+    assert heemskerk.iloc[-1][["periode", "waarde"]].tolist() == ["1e halfjaar 2024", 640.0]
+    assert "Laatste meting 640 per 10.000 inwoners in 1e halfjaar 2024." in result.alt_text
+    # no projection and no latest value: nothing is drawn for them
+    labels = [ln.get_label() for ln in result.fig.axes[0].get_lines()]
+    assert "projectie" not in labels and "verwacht pad (rechte lijn)" in labels
 
-    with pytest.raises(ValueError, match="periode van de streefwaarde ontbreekt"):
-        charts.goal_chart(_series(_years(wmo), "wmo_clienten_aantal"), NoPeriod(), title="x")
+
+def test_goal_chart_with_only_the_baseline_says_there_is_no_measurement_yet():
+    baseline = pd.DataFrame({"periode": ["2022"], "waarde": [38.0], "eenheid": "%",
+                             "bron": "Gemeente Heemskerk (registratie)"})
+    assessment = _assessment(unit="%", baseline_value=38.0, baseline_period=parse_period("2022"),
+                             target_value=45.0, status=Status.GEEN_METING)
+    result = charts.goal_chart(baseline, assessment, title="Nog geen meting", goal_label="deelname",
+                               target_period="2028")
+    assert "Nulmeting 38,0% in 2022. Streefwaarde 45,0% in 2028." in result.alt_text
+    assert "Na de nulmeting is er nog geen meting." in result.alt_text
+    # the target_period argument overrides the assessment's 2027: the star sits at the end of 2028
+    star = [ln for ln in result.fig.axes[0].get_lines() if ln.get_label() == "streefwaarde"]
+    assert [list(ln.get_xdata()) for ln in star] == [[2029.0]]
+    assert "2028" in charts.tick_labels(result, "x")
 
 
 def test_goal_per_district_is_a_bar_per_wijk_with_level_line():
@@ -315,17 +339,14 @@ def test_goal_per_district_is_a_bar_per_wijk_with_level_line():
         "bron": "Gemeente Heemskerk (registratie)", "tabel": "wijkmonitor.xlsx",
         "peildatum": "2026-07-01", "illustratief": True,
     })
-
-    @dataclass
-    class Level:
-        target_value: float = 60.0
-
-    result = charts.goal_chart(data, Level(), title="Twee van de drie wijken op niveau")
+    result = charts.goal_chart(data, _assessment(unit="%", target_value=60.0),
+                               title="Twee van de drie wijken op niveau")
     ax = result.fig.axes[0]
     widths = sorted(p.get_width() for p in ax.patches)
     assert 4.0 not in widths and widths[-3:] == [55.25, 62.5, 71.0]
     assert any(t.get_text() == "onderdrukt" for t in ax.texts)
     assert "55,3%" in [t.get_text() for t in ax.texts]
+    assert [ln.get_xdata()[0] for ln in ax.get_lines()] == [60.0]  # the level line
     assert "2 van de 3 wijken met een meting" in result.alt_text
     assert result.source_line.startswith("ILLUSTRATIEF – geen echte gegevens. Bron: Gemeente "
                                          "Heemskerk (registratie), bestand wijkmonitor.xlsx")
