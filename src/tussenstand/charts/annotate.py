@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from tussenstand.charts.prepare import as_flag, require_columns
 from tussenstand.charts.style import COLORS
 from tussenstand.charts.timeaxis import period_x
-from tussenstand.nlformat import fmt_date, fmt_list, fmt_period
+from tussenstand.nlformat import fmt_date, fmt_int, fmt_list, fmt_period
 
 WATERMARK_TEXT = "Illustratief"
 WATERMARK_GID = "watermerk"
@@ -93,7 +93,7 @@ def gap_notes(data: pd.DataFrame, value_col: str, label_col: str | None) -> list
             reason = key[-1]
             periods = sorted(set(rows["_period"]), key=period_x)
             when = (fmt_list(fmt_period(q) for q in periods) if len(periods) <= 3
-                    else f"{len(periods)} perioden ({fmt_period(periods[0])} tot en met "
+                    else f"{fmt_int(len(periods))} perioden ({fmt_period(periods[0])} tot en met "
                          f"{fmt_period(periods[-1])})")
             items.append(f"{who}{when}" + (f" ({reason})" if reason else ""))
         notes.append("Geen gegevens voor " + fmt_list(items) + ".")

@@ -22,7 +22,7 @@ from tussenstand.charts.style import (
     styled,
 )
 from tussenstand.charts.timeaxis import add_period_columns, as_period, period_x
-from tussenstand.nlformat import fmt_percent, fmt_period, fmt_value
+from tussenstand.nlformat import fmt_int, fmt_percent, fmt_period, fmt_value
 from tussenstand.periods import Period
 
 
@@ -84,8 +84,8 @@ def district_goal_chart(
     if level is not None:
         above = int((measured[value_col] >= level).sum())
         parts.append(f"{level_label.capitalize()} {fmt_value(level, unit, with_unit=True)}; "
-                     f"{above} van de {len(measured)} wijken met een meting zitten op of boven "
-                     "dat niveau.")
+                     f"{fmt_int(above)} van de {fmt_int(len(measured))} wijken met een meting "
+                     "zitten op of boven dat niveau.")
     notes = gap_notes(data, value_col, area_col)
     return finish(fig, data, title, " ".join(parts), notes, public_columns(data))
 
