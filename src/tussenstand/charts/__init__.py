@@ -21,8 +21,8 @@ Rules every chart follows:
 - Figures are created without pyplot (``matplotlib.figure.Figure`` with an Agg canvas): they are
   never auto-displayed twice in a notebook, never leak, and are safe in parallel runs.
 
-In a notebook, save first and then show: ``show_chart(save_chart(result, folder, name))`` (or
-``save_chart`` then ``show_chart(result)``). :func:`show_chart` then emits one Markdown output
+In a notebook, save first and then show: ``save_chart(result, folder, name)``, then
+``show_chart(result)``. :func:`show_chart` then emits one Markdown output
 ``![source line](figuren/name.png){fig-alt="..."}``: Quarto renders that as a figure with the alt
 text and the source line as caption, in HTML and in the typst PDF. Quarto ignores alt text in an
 image output's metadata and only knows ``fig-alt`` as a static cell option, which cannot carry

@@ -8,7 +8,6 @@ import base64
 import io
 import os
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +89,8 @@ def _csv_cell(v: Any) -> str:
 
 
 # ----- notebooks ----------------------------------------------------------------------------------
-def show_chart(result: ChartResult | Mapping[str, Path], *, relative_to: str | os.PathLike | None
-               = None, embed_png: bool = True) -> None:
+def show_chart(result: ChartResult, *, relative_to: str | os.PathLike | None = None,
+               embed_png: bool = True) -> None:
     """Show a chart in a notebook: the figure with its alt text and the source line as caption.
 
     After :func:`save_chart` this emits one output whose ``text/markdown`` is
