@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -257,7 +257,7 @@ def _plotted(data: pd.DataFrame, points: GoalPoints) -> pd.DataFrame:
     return plotted[["reeks", *[c for c in plotted.columns if c != "reeks"]]]
 
 
-def _reference_row(series: str, period: Period, value: float) -> dict[str, Any]:
+def _reference_row(series: str, period: Period, value: float) -> dict[str, str | float]:
     return {"reeks": series, "periode": period.code, "waarde": float(value)}
 
 
