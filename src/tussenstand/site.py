@@ -9,8 +9,9 @@ the pages that depend on which reports exist:
     categories, an HTML and a typst/PDF format, ``execute: enabled: false``), the papermill
     ``injected-parameters`` cell is removed, every code cell is tagged ``remove-input``, private
     metadata is scrubbed (papermill paths and parameters, absolute paths, user names, kernel and
-    widget state), stderr output (warnings) is dropped, and a closing Markdown cell lists the CSV
-    downloads and the build date. ``01_opschonen.ipynb`` becomes a 'Datakwaliteit' page (HTML only).
+    widget state; :mod:`tussenstand.scrub`), stderr output (warnings) is dropped, and a closing
+    Markdown cell lists the CSV downloads and the build date. ``01_opschonen.ipynb`` becomes a
+    'Datakwaliteit' page (HTML only).
 ``reports/<code>/index.qmd``
     One page per monitored municipality or region with its reports (``reports/`` is gitignored).
 ``_generated/overzicht.md``, ``statusregels.md``, ``bronnen.md``, ``illustratief.md``
@@ -26,7 +27,6 @@ link resolves.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import re
@@ -48,6 +48,7 @@ from babel.numbers import format_decimal
 from tussenstand.atomic import write_text_atomic
 from tussenstand.config import ProjectConfig
 from tussenstand.periods import PeriodError, parse_period, parse_report_period
+from tussenstand.scrub import NotebookError, Scrubber, read_notebook, strip_for_publication
 
 GENERATED_DIR = "_generated"
 SITE_DIR = "_site"
@@ -68,25 +69,6 @@ INSTALL_HINT_NL = (
 MARK_KEY = "tussenstand"
 MARK_FRONT_MATTER = "front-matter"
 MARK_CLOSING = "slot"
-
-#: Cell metadata kept in published notebooks; everything else (papermill, execution times,
-#: widget state, editor state) is dropped.
-_KEEP_CELL_METADATA = ("tags", MARK_KEY)
-_KEEP_KERNELSPEC = ("name", "display_name", "language")
-_KEEP_LANGUAGE_INFO = (
-    "name", "version", "mimetype", "file_extension", "codemirror_mode", "pygments_lexer",
-    "nbconvert_exporter",
-)
-#: Output mime types that are binary (base64): never rewritten.
-_BINARY_MIME_PREFIXES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
-#: Roots under which an absolute path names a machine or a person; used by the scrubber.
-_ABS_PATH_RE = re.compile(
-    r"(?<![\w.~/-])(?:/(?:home|Users|root|tmp|work|var|private|mnt|opt|srv|usr|media|data|scratch)"
-    r"(?:/[^\s'\"<>)\]},;:|]*)?"
-    r"|[A-Za-z]:\\\\?(?:[^\s'\"<>|]+))"
-)
-_HOME_USER_RE = re.compile(r"/(?:home|Users)/([A-Za-z0-9._-]+)|[A-Za-z]:\\\\?Users\\\\?([A-Za-z0-9._-]+)")
-_COMMON_NAMES = {"root", "user", "users", "home", "runner", "admin", "data", "work"}
 
 
 class SiteError(ValueError):
@@ -329,80 +311,7 @@ def _period_sort_key(code: str) -> tuple:
     return (date.min, date.min)
 
 
-# ----- scrubbing --------------------------------------------------------------------------------
-class _Scrubber:
-    """Rewrites absolute paths (to project-relative or shortened ones) and removes user names."""
-
-    def __init__(self, root: Path, extra: Mapping[str, str] | None = None):
-        pairs: list[tuple[str, str]] = []
-        for known, label in (extra or {}).items():
-            pairs.append((known.rstrip("/"), label))
-        resolved = str(root.resolve())
-        pairs.append((resolved + "/", ""))
-        pairs.append((resolved, "."))
-        if str(root) != resolved:
-            pairs.append((str(root).rstrip("/") + "/", ""))
-        home = str(Path.home())
-        if home not in ("/", ""):
-            pairs.append((home, "~"))
-        # longest first, so that a sub folder wins over its parent
-        self.pairs = sorted(pairs, key=lambda kv: len(kv[0]), reverse=True)
-        self.users: set[str] = set()
-        with contextlib.suppress(Exception):
-            self.add_user(getpass.getuser())
-
-    def add_user(self, name: str) -> None:
-        if name and len(name) >= 3 and name.lower() not in _COMMON_NAMES:
-            self.users.add(name)
-
-    def collect_users(self, text: str) -> None:
-        for m in _HOME_USER_RE.finditer(text):
-            self.add_user(m.group(1) or m.group(2) or "")
-
-    def __call__(self, text: str) -> str:
-        for known, label in self.pairs:
-            if known and known in text:
-                text = text.replace(known, label)
-        text = _ABS_PATH_RE.sub(_shorten_path, text)
-        for user in self.users:
-            text = re.sub(rf"(?<![\w]){re.escape(user)}(?![\w])", "<gebruiker>", text)
-        return text
-
-
-def _shorten_path(m: re.Match) -> str:
-    path = m.group(0).rstrip("/\\")
-    name = re.split(r"[/\\]", path)[-1] if path else ""
-    return f"…/{name}" if name else "…"
-
-
-def _walk_strings(obj: Any, fn, skip_binary: bool = False) -> Any:
-    if isinstance(obj, str):
-        return fn(obj)
-    if isinstance(obj, list):
-        return [_walk_strings(v, fn, skip_binary) for v in obj]
-    if isinstance(obj, dict):
-        out = {}
-        for k, v in obj.items():
-            if skip_binary and isinstance(k, str) and k.startswith(_BINARY_MIME_PREFIXES):
-                out[k] = v
-            else:
-                out[k] = _walk_strings(v, fn, skip_binary)
-        return out
-    return obj
-
-
-def _all_text(obj: Any) -> Iterable[str]:
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _all_text(v)
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            if not (isinstance(k, str) and k.startswith(_BINARY_MIME_PREFIXES)):
-                yield from _all_text(v)
-
-
+# ----- one notebook -----------------------------------------------------------------------------
 def _source(cell: Mapping) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else str(src)
@@ -416,46 +325,6 @@ def _is_ours(cell: Mapping) -> bool:
     return MARK_KEY in (cell.get("metadata") or {})
 
 
-def _scrub_notebook(nb: dict, scrubber: _Scrubber) -> dict:
-    # collect user names from every path first, so that a bare user name elsewhere is caught too
-    for text in _all_text(nb):
-        scrubber.collect_users(text)
-
-    meta = nb.get("metadata") or {}
-    clean_meta: dict[str, Any] = {}
-    if isinstance(meta.get("kernelspec"), Mapping):
-        clean_meta["kernelspec"] = {k: meta["kernelspec"][k] for k in _KEEP_KERNELSPEC if k in meta["kernelspec"]}
-    if isinstance(meta.get("language_info"), Mapping):
-        clean_meta["language_info"] = {
-            k: meta["language_info"][k] for k in _KEEP_LANGUAGE_INFO if k in meta["language_info"]
-        }
-    nb["metadata"] = _walk_strings(clean_meta, scrubber)
-
-    cells = []
-    for cell in nb.get("cells", []):
-        cmeta = cell.get("metadata") or {}
-        cell["metadata"] = {k: cmeta[k] for k in _KEEP_CELL_METADATA if k in cmeta}
-        if cell.get("cell_type") == "code":
-            outputs = []
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                    continue  # warnings and log lines: not for readers, and they carry paths
-                if isinstance(out.get("metadata"), dict):
-                    out["metadata"] = {
-                        k: v for k, v in out["metadata"].items() if not k.startswith("application/vnd.jupyter.widget")
-                    }
-                if isinstance(out.get("data"), dict):
-                    out["data"] = {
-                        k: v for k, v in out["data"].items() if not k.startswith("application/vnd.jupyter.widget")
-                    }
-                outputs.append(out)
-            cell["outputs"] = outputs
-        cells.append(_walk_strings(cell, scrubber, skip_binary=True))
-    nb["cells"] = cells
-    return nb
-
-
-# ----- one notebook -----------------------------------------------------------------------------
 def _front_matter_cell(front: Mapping) -> dict:
     text = "---\n" + yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=False) + "---\n"
     return {"cell_type": "raw", "id": _cell_id(MARK_FRONT_MATTER), "metadata": {MARK_KEY: MARK_FRONT_MATTER},
@@ -565,12 +434,9 @@ def closing_text(meta: ReportMeta, downloads: Sequence[str], cleaning: str | Non
 
 def _read_notebook(path: Path) -> dict:
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SiteError(f"{path.name}: geen geldig notebook (JSON-fout regel {exc.lineno}: {exc.msg})") from exc
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise SiteError(f"{path.name}: geen Jupyter-notebook (verwacht een object met 'cells')")
-    return nb
+        return read_notebook(path)
+    except NotebookError as exc:
+        raise SiteError(str(exc)) from None
 
 
 def _write_atomic(path: Path, text: str) -> bool:
@@ -579,19 +445,6 @@ def _write_atomic(path: Path, text: str) -> bool:
         return False
     write_text_atomic(path, text)
     return True
-
-
-def scrub_executed_notebook(path: Path, root: Path, extra_paths: Mapping[str, str] | None = None) -> None:
-    """Make an executed notebook safe to keep in ``reports/``: absolute paths (papermill's input
-    and output paths, the injected parameters, paths in outputs) become project-relative or
-    shortened, user names are removed. Everything else stays: the notebook remains the record of
-    the run (the site's :func:`prepare_report_notebook` strips further before publishing)."""
-    nb = _read_notebook(path)
-    scrubber = _Scrubber(root, extra_paths)
-    for text in _all_text(nb):
-        scrubber.collect_users(text)
-    nb = _walk_strings(nb, scrubber, skip_binary=True)
-    _write_atomic(path, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
 
 
 def _prepare_notebook(
@@ -625,7 +478,7 @@ def _prepare_notebook(
             cell.setdefault("metadata", {})["tags"] = new_tags
         cells.append(cell)
     nb["cells"] = cells
-    nb = _scrub_notebook(nb, _Scrubber(root, extra_paths))
+    nb = strip_for_publication(nb, Scrubber(root, extra_paths))
     nb["cells"].insert(0, _front_matter_cell(front))
     if closing:
         nb["cells"].append(_markdown_cell(closing, MARK_CLOSING))
