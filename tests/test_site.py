@@ -22,6 +22,7 @@ from tussenstand.buildinfo import build_info
 from tussenstand.config import load_config
 from tussenstand.frameworks import MonitoredUnit
 from tussenstand.handoff import ReportSummary, TableMeta
+from tussenstand.site.notebooks import report_front_matter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
@@ -254,7 +255,9 @@ def test_closing_cell_links_downloads_that_exist_and_dates_in_dutch(project: Pat
     closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
     assert "## Downloads" in closing
     assert "data/doelen.csv" in closing
-    assert "*Gebouwd op 23 november 2026 met gegevens met peildata 1 juli 2024 en 1 januari 2025.*" in closing
+    commit = ReportSummary.read(folder / "samenvatting.json").commit
+    assert (f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens met "
+            "peildata 1 juli 2024 en 1 januari 2025.*") in closing
     for link in md_links(closing):
         assert (folder / link).is_file(), link
     # a report without CSV files lists none
@@ -427,6 +430,23 @@ def test_quarto_renders_site_and_pdf(project: Path):
     assert "jdevries" not in html
 
 
+    # every page says which tussenstand made the site (the footer's build stamp)
+    for page in ("index.html", "rapporten.html", "methode.html", "data.html", "reports/GM0396/index.html",
+                 "reports/GM0396/2026-H2/02_rapport.html"):
+        footer = (out / page).read_text(encoding="utf-8").split('class="nav-footer-center"')[1][:400]
+        assert f"met tussenstand {VERSION} (commit " in footer, page
+        assert "?var" not in footer and "{{" not in footer, page
+    # the PDF's metadata: title, author and keywords with the version and commit of the report
+    pypdf = pytest.importorskip("pypdf", reason="pypdf niet geïnstalleerd (extra 'test')")
+    summary = ReportSummary.read(project / "reports/GM0396/2026-H2/samenvatting.json")
+    info = pypdf.PdfReader(out / "reports/GM0396/2026-H2/02_rapport.pdf").metadata
+    assert info["/Title"] == "Tussenstand sociaal domein Heemskerk, 2e halfjaar 2026"
+    assert info["/Author"] == "tussenstand"
+    keywords = info["/Keywords"].split(", ")
+    assert f"tussenstand {VERSION}" in keywords and f"commit {summary.commit}" in keywords
+    assert "Heemskerk" in keywords
+
+
 @pytest.mark.parametrize("printed, parsed", [
     ("1.8.25\n", (1, 8, 25)), ("1.7\n", (1, 7)), ("99.9.9", (99, 9, 9)), ("", None),
     ("quarto: command not found", None),
@@ -452,6 +472,22 @@ def test_old_quarto_is_named_and_a_failed_render_leaves_the_site_alone(project: 
 
 
 # ----- the hand-off files: written by one stage, read by the site ------------------------------------
+def test_summary_written_as_the_report_does_is_read_with_version_and_commit(tmp_path: Path):
+    root = make_project(tmp_path / "checkout", git=True)  # report summaries stamped with build_info
+    commit = git_head(root)
+    site.prepare_site(load_config(root), UNITS)
+    folder = root / "reports/GM0396/2026-H2"
+    closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
+    assert f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens" in closing
+    # the PDF's keywords carry them too
+    header = front_matter(read_nb(folder / "02_rapport.ipynb"))["format"]["typst"]["include-in-header"]
+    rule = next(h["text"] for h in header if "set document" in h["text"])
+    assert f'"tussenstand {VERSION}"' in rule and f'"commit {commit}"' in rule
+    # the site's own stamp (footer of every page): the version and commit that render it, today
+    stamp = yaml.safe_load((root / "_variables.yml").read_text(encoding="utf-8"))[site.STAMP_VARIABLE]
+    assert stamp == f"Website gemaakt op {dutch(date.today())} met tussenstand {VERSION} (commit {commit})"
+
+
 def test_summary_of_a_report_built_before_the_stamp(project: Path):
     # the keys report.py wrote before samenvatting.json had versie and commit
     folder = project / "reports/GM0396/2026-H2"
@@ -520,6 +556,27 @@ def test_sidecar_that_does_not_match_the_model_names_file_and_field(tmp_path: Pa
         json.dumps({"tabel": "86050NED", "download_datum": "22-04-2025"}), encoding="utf-8")
     with pytest.raises(site.SiteError, match=r"86050NED\.meta\.json: .*download_datum"):
         site.sources_text(tmp_path)
+
+
+# ----- the PDF's metadata, without Quarto ------------------------------------------------------------
+def test_pdf_metadata_rule_compiles_to_title_author_and_keywords(tmp_path: Path):
+    """The typst header of a report's front matter, compiled with typst (the engine Quarto uses):
+    the PDF carries title, author and keywords, also with quotes and backslashes in a name."""
+    typst = pytest.importorskip("typst", reason="typst niet geïnstalleerd (extra 'test')")
+    pypdf = pytest.importorskip("pypdf", reason="pypdf niet geïnstalleerd (extra 'test')")
+    summary = ReportSummary(gemeente="GM9999", gemeente_naam='Dorp "aan de Dijk" \\ Oost', periode="2026-H1",
+                            periode_label="1e halfjaar 2026", gebouwd_op=date(2026, 7, 1),
+                            versie="0.1.0", commit="1a2b3c4d5e6f-gewijzigd")
+    header = report_front_matter(summary)["format"]["typst"]["include-in-header"]
+    source = tmp_path / "doc.typ"
+    source.write_text("\n".join(h["text"] for h in header) + "\n\n= Samenvatting\n\nTekst.\n", encoding="utf-8")
+    typst.compile(str(source), output=str(tmp_path / "doc.pdf"))
+    info = pypdf.PdfReader(tmp_path / "doc.pdf").metadata
+    assert info["/Title"] == 'Tussenstand sociaal domein Dorp "aan de Dijk" \\ Oost, 1e halfjaar 2026'
+    assert info["/Author"] == "tussenstand"
+    assert info["/Keywords"].split(", ") == [
+        "sociaal domein", 'Dorp "aan de Dijk" \\ Oost', "GM9999", "1e halfjaar 2026",
+        "tussenstand 0.1.0", "commit 1a2b3c4d5e6f-gewijzigd"]
 
 
 # ----- units ---------------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ The website is a Quarto project (``_quarto.yml`` at the project root) over the e
 :mod:`.discovery`
     which executed reports are on disk, and their ``samenvatting.json`` (:class:`ReportEntry`)
 :mod:`.notebooks`
-    each executed notebook made ready for Quarto: front matter, hidden code, no private data, a
-    closing cell with downloads and the build date
+    each executed notebook made ready for Quarto: front matter (with the PDF's metadata), hidden
+    code, no private data, a closing cell with downloads and the build stamp
 :mod:`.pages`
     the generated pages: one per municipality or region, the home overview, the status rules, the
-    CBS tables with their download dates, the reports with illustrative data
+    CBS tables with their download dates, the reports with illustrative data, the build stamp
 :mod:`.map`
     the home page's map
 :mod:`.prepare`
@@ -37,13 +37,14 @@ from tussenstand.site.notebooks import (
     report_front_matter,
 )
 from tussenstand.site.pages import (
+    STAMP_VARIABLE,
     illustrative_text,
     overview_text,
     sources_text,
     status_rules_text,
     unit_page_text,
 )
-from tussenstand.site.prepare import GENERATED_DIR, SitePlan, prepare_site
+from tussenstand.site.prepare import GENERATED_DIR, VARIABLES_FILE, SitePlan, prepare_site
 from tussenstand.site.quarto import (
     MIN_QUARTO,
     SITE_DIR,
@@ -58,7 +59,9 @@ __all__ = [
     "MAP_SOURCE",
     "MIN_QUARTO",
     "SITE_DIR",
+    "STAMP_VARIABLE",
     "TYPST_BREAKABLE_FIGURES",
+    "VARIABLES_FILE",
     "BrokenLink",
     "ReportEntry",
     "SiteError",

@@ -4,12 +4,13 @@ Quarto renders the executed report notebooks as they are (it never executes them
 that, :func:`prepare_report_notebook`:
 
 - puts a raw cell with Quarto front matter first (title, subtitle, date, categories, an HTML and a
-  typst/PDF format, ``execute: enabled: false``);
+  typst/PDF format with the PDF's metadata, ``execute: enabled: false``);
 - removes papermill's ``injected-parameters`` cell and shows this run's municipality and period in
   the ``parameters`` cell instead of the template's defaults;
 - tags every code cell ``remove-input`` (the parameters cell ``remove-cell``);
 - strips private metadata, paths and user names (:func:`tussenstand.scrub.strip_for_publication`);
-- appends a closing Markdown cell: the CSV downloads and the build date.
+- appends a closing Markdown cell: the CSV downloads, the build date and the tussenstand that
+  built the report.
 
 :func:`prepare_cleaning_notebook` makes ``01_opschonen.ipynb`` a 'Datakwaliteit' page (HTML only).
 The cells added here carry a mark in their metadata, so that preparing again replaces them.
@@ -25,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from tussenstand.buildinfo import BuildInfo
 from tussenstand.handoff import ReportSummary
 from tussenstand.markdown import escape
 from tussenstand.nlformat import fmt_date, fmt_int, fmt_list
@@ -38,6 +40,8 @@ MARK_CLOSING = "slot"
 
 #: typst show rule that lets a long table (in its figure) continue on the next page
 TYPST_BREAKABLE_FIGURES = "#show figure: set block(breakable: true)"
+#: the PDF's author (document metadata)
+PDF_AUTHOR = "tussenstand"
 
 
 # ----- what a report says about itself --------------------------------------------------------------
@@ -47,8 +51,44 @@ def status_text_nl(summary: ReportSummary) -> str:
     return fmt_list(parts) if parts else "geen meetbare doelen in het kader: zie de indicatoren"
 
 
+def built_with(summary: ReportSummary) -> str | None:
+    """``tussenstand 0.1.0 (commit 1a2b3c4d5e6f)``; None for a report built before the summary
+    said which tussenstand built it."""
+    if not summary.versie:
+        return None
+    if not summary.commit:
+        return f"tussenstand {summary.versie}"
+    return BuildInfo(summary.versie, summary.commit).text_nl
+
 
 # ----- front matter -------------------------------------------------------------------------------
+def _typst_string(text: str) -> str:
+    """``text`` as a typst string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def pdf_keywords(summary: ReportSummary) -> list[str]:
+    """Keywords of the report's PDF: subject, municipality, period and the tussenstand that built it."""
+    keywords = ["sociaal domein", summary.gemeente_naam, summary.gemeente, summary.periode_label]
+    if summary.versie:
+        keywords.append(f"tussenstand {summary.versie}")
+    if summary.commit:
+        keywords.append(f"commit {summary.commit}")
+    return keywords
+
+
+def typst_document_metadata(summary: ReportSummary) -> str:
+    """A typst ``set document`` rule: the PDF's title, author and keywords.
+
+    Quarto 1.8's typst template (``formats/typst/pandoc/quarto/typst-template.typ``) never calls
+    ``set document``, whatever the front matter says (``author``, ``keywords`` only reach Pandoc's
+    own typst template, which Quarto does not use), so the report sets it in the header
+    (``include-in-header``, placed before the template's ``#show``)."""
+    keywords = ", ".join(_typst_string(k) for k in pdf_keywords(summary))
+    return (f"#set document(title: {_typst_string(f'{summary.title}, {summary.periode_label}')}, "
+            f"author: {_typst_string(PDF_AUTHOR)}, keywords: ({keywords},))")
+
+
 def _typst_format(summary: ReportSummary) -> dict:
     # Options of Quarto's typst format (docs/reference/formats/typst, docs/output-formats/typst).
     # The default typst template prints title, subtitle and date as the title block; fonts are the
@@ -68,7 +108,7 @@ def _typst_format(summary: ReportSummary) -> dict:
         "fig-format": "png",
         # Pandoc puts every table in a typst figure, and a figure does not break across pages: the
         # rows of a long table (all goals on one page) would pile up at the page foot.
-        "include-in-header": [{"text": TYPST_BREAKABLE_FIGURES}],
+        "include-in-header": [{"text": TYPST_BREAKABLE_FIGURES}, {"text": typst_document_metadata(summary)}],
     }
 
 
@@ -116,8 +156,8 @@ def cleaning_front_matter(summary: ReportSummary) -> dict:
 
 # ----- the closing cell ---------------------------------------------------------------------------
 def closing_text(summary: ReportSummary, downloads: Sequence[str], cleaning: str | None) -> str:
-    """The report's last section: CSV downloads, a link to the data-quality page, and when and
-    with which data the report was built."""
+    """The report's last section: CSV downloads, a link to the data-quality page, and when, with
+    which data and with which tussenstand the report was built."""
     lines = ["## Downloads", ""]
     if downloads:
         lines.append("De cijfers achter de grafieken van dit rapport, als CSV (puntkomma als scheidingsteken):")
@@ -128,10 +168,14 @@ def closing_text(summary: ReportSummary, downloads: Sequence[str], cleaning: str
     if cleaning:
         lines += ["", f"Hoe de gegevens zijn opgeschoond en gecontroleerd: [Datakwaliteit]({cleaning})."]
     built = f"Gebouwd op {fmt_date(summary.gebouwd_op)}"
+    stamp = built_with(summary)
+    if stamp:
+        built += f" met {escape(stamp)}"
     peildata = sorted(set(summary.peildata))
     if peildata:
         word = "peildatum" if len(peildata) == 1 else "peildata"
-        built += f" met gegevens met {word} {fmt_list(fmt_date(d) for d in peildata)}"
+        data = f"gegevens met {word} {fmt_list(fmt_date(d) for d in peildata)}"
+        built += f", uit {data}" if stamp else f" met {data}"
     lines += ["", f"*{built}.*"]
     if summary.illustratief:
         lines += ["", "*Dit rapport bevat illustratieve (niet echte) gegevens; zie de pagina Data.*"]

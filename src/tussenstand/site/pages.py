@@ -6,15 +6,20 @@
 ``_generated/overzicht.md``, ``statusregels.md``, ``bronnen.md``, ``illustratief.md``
     Fragments included by ``index.qmd`` (home overview and map), ``methode.qmd`` (status rules)
     and ``data.qmd`` (CBS tables with their download dates, reports with illustrative data).
+``_variables.yml``
+    The build stamp: which tussenstand made the site (:func:`build_stamp_variables`), shown in the
+    footer of every page (``page-footer`` in ``_quarto.yml`` reads it with ``{{< var stempel >}}``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 import yaml
 
+from tussenstand.buildinfo import BuildInfo
 from tussenstand.frameworks import MonitoredUnit
 from tussenstand.handoff import TABLE_META_SUFFIX, HandoffError, TableMeta
 from tussenstand.markdown import attribute, escape
@@ -24,6 +29,9 @@ from tussenstand.site.discovery import ReportEntry, period_sort_key
 from tussenstand.site.files import SiteError
 from tussenstand.site.map import MAP_SOURCE
 from tussenstand.site.notebooks import status_text_nl
+
+#: the Quarto variable (``_variables.yml``) with the build stamp
+STAMP_VARIABLE = "stempel"
 
 
 def _latest_per_unit(reports: Sequence[ReportEntry]) -> dict[str, ReportEntry]:
@@ -165,3 +173,16 @@ def illustrative_text(reports: Sequence[ReportEntry]) -> str:
     lines += [f"- [{escape(r.summary.gemeente_naam)}, {escape(r.summary.periode_label)}]({r.notebook.as_posix()})"
               for r in flagged]
     return "\n".join(lines) + "\n"
+
+
+def build_stamp_text(info: BuildInfo, on: date) -> str:
+    """``Website gemaakt op 30 november 2026 met tussenstand 0.1.0 (commit 1a2b3c4d5e6f)``."""
+    return f"Website gemaakt op {fmt_date(on)} met {info.text_nl}"
+
+
+def build_stamp_variables(info: BuildInfo, on: date) -> str:
+    """``_variables.yml``: the build stamp as a Quarto variable (Markdown)."""
+    header = ("# Written by `tussenstand render` (tussenstand.site); do not edit: the next render\n"
+              "# replaces it. Shown in the footer of every page (_quarto.yml, page-footer).\n")
+    return header + yaml.safe_dump({STAMP_VARIABLE: escape(build_stamp_text(info, on))},
+                                   allow_unicode=True, sort_keys=False)

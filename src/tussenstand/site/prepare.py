@@ -1,7 +1,7 @@
 """Everything Quarto needs before it renders: :func:`prepare_site`.
 
 Finds the executed reports (:mod:`.discovery`), prepares their notebooks (:mod:`.notebooks`),
-draws the map (:mod:`.map`) and writes the generated pages (:mod:`.pages`).
+draws the map (:mod:`.map`) and writes the generated pages and the build stamp (:mod:`.pages`).
 Idempotent: preparing twice gives the same files.
 """
 
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from tussenstand.buildinfo import build_info
 from tussenstand.config import ProjectConfig
 from tussenstand.frameworks import MonitoredUnit
 from tussenstand.handoff import SUMMARY_FILE
@@ -19,6 +21,7 @@ from tussenstand.site.files import write_if_changed
 from tussenstand.site.map import GEO_FILE, MAP_FILE, draw_map
 from tussenstand.site.notebooks import prepare_cleaning_notebook, prepare_report_notebook
 from tussenstand.site.pages import (
+    build_stamp_variables,
     illustrative_text,
     overview_text,
     sources_text,
@@ -28,6 +31,8 @@ from tussenstand.site.pages import (
 
 #: fragments included by the hand-written pages (a folder starting with '_' is never rendered)
 GENERATED_DIR = "_generated"
+#: Quarto's project variables (docs/authoring/variables): the build stamp
+VARIABLES_FILE = "_variables.yml"
 
 
 @dataclass
@@ -129,4 +134,5 @@ def prepare_site(config: ProjectConfig, units: Iterable[MonitoredUnit]) -> SiteP
     for name, text in fragments.items():
         write_if_changed(gen / name, text)
         plan.fragments.append(Path(GENERATED_DIR) / name)
+    write_if_changed(root / VARIABLES_FILE, build_stamp_variables(build_info(root), date.today()))
     return plan
