@@ -59,7 +59,7 @@ def test_site_preparation_publishes_nothing_private(built_project, cbs_dir, monk
     monkeypatch.setenv("TUSSENSTAND_PROJECT_ROOT", str(built_project))
     config = load_config(built_project, cbs_dir=cbs_dir)
     plan = site.prepare_site(config, monitored_units(config.frameworks_dir))
-    assert any(r.meta.gemeente == "GM0405" for r in plan.reports)
+    assert any(r.summary.gemeente == "GM0405" for r in plan.reports)
     path = built_project / "reports" / "GM0405" / "2024-H1" / "02_rapport.ipynb"
     text = path.read_text(encoding="utf-8")
     for private in (str(built_project), str(cbs_dir), "/tmp/", "/home/", "/root/"):

@@ -3,21 +3,39 @@ plus one real `quarto render` when quarto is on PATH."""
 
 from __future__ import annotations
 
+import base64
+import functools
+import io
 import json
 import re
 import shutil
 import subprocess
+from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tussenstand import site
+from tussenstand.buildinfo import build_info
 from tussenstand.config import load_config
+from tussenstand.frameworks import MonitoredUnit
+from tussenstand.handoff import ReportSummary, TableMeta
+from tussenstand.site.notebooks import report_front_matter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
-FAKE_HOME = "/home/jdevries"  # example of a user's home folder that site.py must scrub
+FAKE_HOME = "/home/jdevries"  # example of a user's home folder that the site must scrub
+#: Dutch month names, written out here so that dates are checked against an independent spelling
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+             "oktober", "november", "december"]
+#: the installed package's version, from its metadata (not from tussenstand.__version__)
+VERSION = version("tussenstand")
+
+
+def dutch(d: date) -> str:
+    return f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}"
 
 CONFIG = """\
 periodes:
@@ -30,9 +48,21 @@ cbs_dir: cbs
 """
 
 
-class Unit:
-    def __init__(self, code: str, name: str, members: list[str] | None = None):
-        self.code, self.name, self.members = code, name, members or []
+@functools.cache
+def small_png() -> str:
+    """A real PNG (a tiny bar chart), base64 as in a notebook output: typst must be able to decode it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1.5), dpi=40)
+    ax.bar([1, 2], [3, 1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _cell(kind: str, source: str, **extra) -> dict:
@@ -78,19 +108,25 @@ def executed_notebook(root: Path, code: str, periode: str) -> dict:
                        "data": {"text/plain": ["  doel  status\n0  A  bereikt"],
                                 "text/html": ["<table><tr><td>A</td><td>bereikt</td></tr></table>"]}},
                       {"output_type": "display_data", "metadata": {},
-                       "data": {"image/png": "iVBORw0KGgo=", "text/plain": ["<Figure size 640x480>"]}},
+                       "data": {"image/png": small_png(), "text/plain": ["<Figure size 640x480>"]}},
                   ]),
         ],
     }
 
 
-def summary(code: str, naam: str, periode: str, label: str, illustratief: bool = False) -> dict:
-    return {
+def summary(root: Path, code: str, naam: str, periode: str, label: str, illustratief: bool = False,
+            **fields) -> ReportSummary:
+    """``samenvatting.json`` as the report writes it: the shared model, stamped with build_info."""
+    info = build_info(root)
+    values = {
         "gemeente": code, "gemeente_naam": naam, "periode": periode, "periode_label": label,
+        "kader": "kader-x",
         "status_counts": {"bereikt": 3, "op koers": 2, "achter op schema": 1, "geen meting": 0},
-        "aantal_doelen": 6, "peildata": ["2025-01-01", "2024-07-01"], "gebouwd_op": "2026-11-23",
-        "illustratief": illustratief,
+        "aantal_doelen": 6, "peildata": [date(2025, 1, 1), date(2024, 7, 1)],
+        "gebouwd_op": date(2026, 11, 23), "illustratief": illustratief,
+        "versie": info.version, "commit": info.commit,
     }
+    return ReportSummary(**{**values, **fields})
 
 
 def write_report(root: Path, code: str, naam: str, periode: str, label: str, csvs=("doelen.csv",),
@@ -102,26 +138,28 @@ def write_report(root: Path, code: str, naam: str, periode: str, label: str, csv
         (folder / "01_opschonen.ipynb").write_text(
             json.dumps(executed_notebook(root, code, periode)), encoding="utf-8")
     if with_summary:
-        (folder / "samenvatting.json").write_text(
-            json.dumps(summary(code, naam, periode, label, illustratief)), encoding="utf-8")
+        summary(root, code, naam, periode, label, illustratief).write(folder / "samenvatting.json")
     for name in csvs:
         (folder / "data" / name).write_text("periode;waarde\n2024;1,5\n", encoding="utf-8")
     return folder
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
+def make_project(root: Path, git: bool = False) -> Path:
+    """A project with the site's files, a CBS folder with one table and three executed reports.
+
+    ``git``: the project is a git checkout with one commit before the reports are built (what
+    build_info stamps then is that commit)."""
     root.mkdir()
     for name in SITE_FILES:
         shutil.copy(PROJECT_ROOT / name, root / name)
     (root / "tussenstand.yml").write_text(CONFIG, encoding="utf-8")
+    if git:
+        commit_all(root)
     cbs = root / "cbs"
     cbs.mkdir()
     (cbs / "86050NED.csv").write_text("a;b\n", encoding="utf-8")
-    (cbs / "86050NED.meta.json").write_text(
-        json.dumps({"table_id": "86050NED", "title": "Wmo-cliënten; gemeenten", "downloaded": "2026-10-01"}),
-        encoding="utf-8")
+    TableMeta(tabel="86050NED", titel="Wmo-cliënten; gemeenten",
+              download_datum=date(2026, 10, 1)).write(cbs / "86050NED.meta.json")
     write_report(root, "GM0396", "Heemskerk", "2026-H2", "2e halfjaar 2026")
     write_report(root, "GM0396", "Heemskerk", "2024-H1", "1e halfjaar 2024", csvs=())
     write_report(root, "KNH", "Kop van Noord-Holland", "2026-H2", "2e halfjaar 2026",
@@ -129,8 +167,29 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-UNITS = [Unit("GM0396", "Heemskerk"), Unit("GM0405", "Hoorn"),
-         Unit("KNH", "Kop van Noord-Holland", ["GM0400", "GM1911", "GM0441", "GM0448"])]
+def commit_all(root: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git staat niet op PATH")
+    git = ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "begin"], check=True)
+
+
+def git_head(root: Path) -> str:
+    """The short commit as git itself names it (12 characters, as the stamp promises)."""
+    return subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "proj")
+
+
+UNITS = [MonitoredUnit("GM0396", "Heemskerk", "gemeente", "heemskerk", ("GM0396",)),
+         MonitoredUnit("GM0405", "Hoorn", "gemeente", "hoorn", ("GM0405",)),
+         MonitoredUnit("KNH", "Kop van Noord-Holland", "regio", "knh", ("GM0400", "GM1911", "GM0441", "GM0448"))]
 
 
 def read_nb(path: Path) -> dict:
@@ -186,7 +245,7 @@ def test_prepared_report_has_front_matter_and_no_private_data(project: Path):
     assert not any(o.get("name") == "stderr" for o in outputs)
     stdout = "".join(next(o for o in outputs if o.get("name") == "stdout")["text"])
     assert "data/processed/GM0396/2026-H2/metingen.parquet" in stdout  # made project-relative
-    assert any(o.get("data", {}).get("image/png") == "iVBORw0KGgo=" for o in outputs)  # image untouched
+    assert any(o.get("data", {}).get("image/png") == small_png() for o in outputs)  # image untouched
     assert all(set(c["metadata"]) <= {"tags", "tussenstand"} for c in cells)
 
 
@@ -196,7 +255,9 @@ def test_closing_cell_links_downloads_that_exist_and_dates_in_dutch(project: Pat
     closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
     assert "## Downloads" in closing
     assert "data/doelen.csv" in closing
-    assert "Gebouwd op 23 november 2026 met gegevens met peildata 1 juli 2024 en 1 januari 2025" in closing
+    commit = ReportSummary.read(folder / "samenvatting.json").commit
+    assert (f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens met "
+            "peildata 1 juli 2024 en 1 januari 2025.*") in closing
     for link in md_links(closing):
         assert (folder / link).is_file(), link
     # a report without CSV files lists none
@@ -276,7 +337,8 @@ def test_missing_reports_and_data_page(project: Path):
     assert ("GM0405", "2026-H2") in plan.missing and ("KNH", "2024-H1") in plan.missing
     assert ("GM0396", "2026-H2") not in plan.missing
     bronnen = (project / "_generated/bronnen.md").read_text(encoding="utf-8")
-    assert "86050NED" in bronnen and "1 oktober 2026" in bronnen and "Wmo-cliënten" in bronnen
+    row = next(line for line in bronnen.splitlines() if "86050NED" in line)
+    assert "Wmo-cliënten; gemeenten" in row and row.endswith("| gedownload op 1 oktober 2026 |")
     assert "Bron: CBS, CC BY 4.0" in bronnen
     rules = (project / "_generated/statusregels.md").read_text(encoding="utf-8")
     assert "bereikt" in rules.lower()
@@ -368,20 +430,161 @@ def test_quarto_renders_site_and_pdf(project: Path):
     assert "jdevries" not in html
 
 
-def test_quarto_version_parsing(tmp_path: Path):
-    fake = tmp_path / "quarto"
-    fake.write_text("#!/bin/sh\necho 1.8.25\n")
+    # every page says which tussenstand made the site (the footer's build stamp)
+    for page in ("index.html", "rapporten.html", "methode.html", "data.html", "reports/GM0396/index.html",
+                 "reports/GM0396/2026-H2/02_rapport.html"):
+        footer = (out / page).read_text(encoding="utf-8").split('class="nav-footer-center"')[1][:400]
+        assert f"met tussenstand {VERSION} (commit " in footer, page
+        assert "?var" not in footer and "{{" not in footer, page
+    # the PDF's metadata: title, author and keywords with the version and commit of the report
+    pypdf = pytest.importorskip("pypdf", reason="pypdf niet geïnstalleerd (extra 'test')")
+    summary = ReportSummary.read(project / "reports/GM0396/2026-H2/samenvatting.json")
+    info = pypdf.PdfReader(out / "reports/GM0396/2026-H2/02_rapport.pdf").metadata
+    assert info["/Title"] == "Tussenstand sociaal domein Heemskerk, 2e halfjaar 2026"
+    assert info["/Author"] == "tussenstand"
+    keywords = info["/Keywords"].split(", ")
+    assert f"tussenstand {VERSION}" in keywords and f"commit {summary.commit}" in keywords
+    assert "Heemskerk" in keywords
+
+
+@pytest.mark.parametrize("printed, parsed", [
+    ("1.8.25\n", (1, 8, 25)), ("1.7\n", (1, 7)), ("99.9.9", (99, 9, 9)), ("", None),
+    ("quarto: command not found", None),
+])
+def test_quarto_version_text(printed: str, parsed):
+    assert site.parse_quarto_version(printed) == parsed
+
+
+def test_old_quarto_is_named_and_a_failed_render_leaves_the_site_alone(project: Path, capsys):
+    old_site = project / "_site" / "index.html"
+    old_site.parent.mkdir()
+    old_site.write_text("de vorige site", encoding="utf-8")
+    fake = project / "quarto"  # prints an old version; its render writes half a site, then fails
+    fake.write_text('#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.7.33; exit 0; fi\n'
+                    'mkdir -p "$3" && echo half > "$3/index.html"; exit 3\n')
     fake.chmod(0o755)
-    assert site.quarto_version(str(fake)) == (1, 8, 25)
-    assert subprocess.run([str(fake)], capture_output=True, check=True).stdout.strip() == b"1.8.25"
+    assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1
+    err = capsys.readouterr().err
+    assert "Quarto 1.7.33 gevonden" in err and "Quarto 1.8 of nieuwer" in err
+    assert "Quarto is mislukt (code 3)" in err
+    assert old_site.read_text(encoding="utf-8") == "de vorige site"
+    assert not (project / "_site.nieuw").exists()
 
 
-def test_unit_info_of_framework_units():
-    frameworks = pytest.importorskip("tussenstand.frameworks")
-    gemeente = frameworks.MonitoredUnit(code="GM0396", name="Heemskerk", kind="gemeente",
-                                        framework_id="heemskerk", members=("GM0396",))
-    regio = frameworks.MonitoredUnit(code="KNH", name="Kop van Noord-Holland", kind="regio",
-                                     framework_id="knh", members=("GM0400", "GM1911"))
-    assert site.unit_info(gemeente) == site.UnitInfo("GM0396", "Heemskerk", ())
-    assert site.unit_info(regio) == site.UnitInfo("KNH", "Kop van Noord-Holland", ("GM0400", "GM1911"))
-    assert site.unit_info("GM0405") == site.UnitInfo("GM0405", "GM0405", ())
+# ----- the hand-off files: written by one stage, read by the site ------------------------------------
+def test_summary_written_as_the_report_does_is_read_with_version_and_commit(tmp_path: Path):
+    root = make_project(tmp_path / "checkout", git=True)  # report summaries stamped with build_info
+    commit = git_head(root)
+    site.prepare_site(load_config(root), UNITS)
+    folder = root / "reports/GM0396/2026-H2"
+    closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
+    assert f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens" in closing
+    # the PDF's keywords carry them too
+    header = front_matter(read_nb(folder / "02_rapport.ipynb"))["format"]["typst"]["include-in-header"]
+    rule = next(h["text"] for h in header if "set document" in h["text"])
+    assert f'"tussenstand {VERSION}"' in rule and f'"commit {commit}"' in rule
+    # the site's own stamp (footer of every page): the version and commit that render it, today
+    stamp = yaml.safe_load((root / "_variables.yml").read_text(encoding="utf-8"))[site.STAMP_VARIABLE]
+    assert stamp == f"Website gemaakt op {dutch(date.today())} met tussenstand {VERSION} (commit {commit})"
+
+
+def test_summary_of_a_report_built_before_the_stamp(project: Path):
+    # the keys report.py wrote before samenvatting.json had versie and commit
+    folder = project / "reports/GM0396/2026-H2"
+    (folder / "samenvatting.json").write_text(json.dumps({
+        "gemeente": "GM0396", "gemeente_naam": "Heemskerk", "periode": "2026-H2",
+        "periode_label": "2e halfjaar 2026", "kader": "heemskerk-2024",
+        "status_counts": {"bereikt": 1, "op koers": 0}, "aantal_doelen": 1,
+        "peildata": ["2025-04-22"], "gebouwd_op": "2026-11-30", "illustratief": False,
+    }), encoding="utf-8")
+    site.prepare_site(load_config(project), UNITS)
+    closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
+    assert "*Gebouwd op 30 november 2026 met gegevens met peildatum 22 april 2025.*" in closing
+    assert "commit" not in closing
+    overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
+    assert "| 1 | 1 bereikt |" in next(line for line in overview.splitlines() if "[Heemskerk]" in line)
+
+
+def test_summary_that_does_not_match_the_model_names_file_and_field(project: Path):
+    path = project / "reports/GM0396/2024-H1/samenvatting.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["status_counts"]["bereikt"] = -1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(site.SiteError, match=r"^reports/GM0396/2024-H1/samenvatting\.json: .*status_counts\.bereikt"):
+        site.prepare_site(load_config(project), UNITS)
+
+
+class OneTableCBS:
+    """cbsodata's shape for one small table (what `tussenstand fetch` calls)."""
+
+    def get_data(self, table_id):
+        return [{"Perioden": "2024", "Regio's": "Heemskerk", "WmoClienten_1": 1234.0}]
+
+    def get_meta(self, table_id, name):
+        return [{"Title": "Wmo-cliënten; gemeenten", "Period": "2024"}]
+
+
+def test_data_page_shows_the_download_date_that_fetch_writes(tmp_path: Path):
+    from tussenstand.sources.cbs_fetch import fetch_table
+
+    before = date.today()
+    fetch_table("86050NED", tmp_path, client=OneTableCBS())
+    after = date.today()
+    row = next(line for line in site.sources_text(tmp_path).splitlines() if "86050NED" in line)
+    assert "Wmo-cliënten; gemeenten" in row
+    assert row.endswith((f"| gedownload op {dutch(before)} |", f"| gedownload op {dutch(after)} |")), row
+
+
+def test_table_without_download_date_says_so_and_never_shows_the_file_date(tmp_path: Path):
+    import os
+    from datetime import datetime
+
+    csv = tmp_path / "85099NED.csv"  # no sidecar at all
+    csv.write_text("a;b\n", encoding="utf-8")
+    stamp = datetime(2024, 3, 5, 12, 0).timestamp()
+    os.utime(csv, (stamp, stamp))
+    TableMeta(tabel="86050NED", titel="Wmo-cliënten").write(tmp_path / "86050NED.meta.json")  # no date
+    text = site.sources_text(tmp_path)
+    rows = [line for line in text.splitlines() if "NED](" in line]
+    assert len(rows) == 2 and all(r.endswith("| downloaddatum onbekend |") for r in rows)
+    assert "5 maart 2024" not in text
+
+
+def test_sidecar_that_does_not_match_the_model_names_file_and_field(tmp_path: Path):
+    (tmp_path / "86050NED.csv").write_text("a;b\n", encoding="utf-8")
+    (tmp_path / "86050NED.meta.json").write_text(
+        json.dumps({"tabel": "86050NED", "download_datum": "22-04-2025"}), encoding="utf-8")
+    with pytest.raises(site.SiteError, match=r"86050NED\.meta\.json: .*download_datum"):
+        site.sources_text(tmp_path)
+
+
+# ----- the PDF's metadata, without Quarto ------------------------------------------------------------
+def test_pdf_metadata_rule_compiles_to_title_author_and_keywords(tmp_path: Path):
+    """The typst header of a report's front matter, compiled with typst (the engine Quarto uses):
+    the PDF carries title, author and keywords, also with quotes and backslashes in a name."""
+    typst = pytest.importorskip("typst", reason="typst niet geïnstalleerd (extra 'test')")
+    pypdf = pytest.importorskip("pypdf", reason="pypdf niet geïnstalleerd (extra 'test')")
+    summary = ReportSummary(gemeente="GM9999", gemeente_naam='Dorp "aan de Dijk" \\ Oost', periode="2026-H1",
+                            periode_label="1e halfjaar 2026", gebouwd_op=date(2026, 7, 1),
+                            versie="0.1.0", commit="1a2b3c4d5e6f-gewijzigd")
+    header = report_front_matter(summary)["format"]["typst"]["include-in-header"]
+    source = tmp_path / "doc.typ"
+    source.write_text("\n".join(h["text"] for h in header) + "\n\n= Samenvatting\n\nTekst.\n", encoding="utf-8")
+    typst.compile(str(source), output=str(tmp_path / "doc.pdf"))
+    info = pypdf.PdfReader(tmp_path / "doc.pdf").metadata
+    assert info["/Title"] == 'Tussenstand sociaal domein Dorp "aan de Dijk" \\ Oost, 1e halfjaar 2026'
+    assert info["/Author"] == "tussenstand"
+    assert info["/Keywords"].split(", ") == [
+        "sociaal domein", 'Dorp "aan de Dijk" \\ Oost', "GM9999", "1e halfjaar 2026",
+        "tussenstand 0.1.0", "commit 1a2b3c4d5e6f-gewijzigd"]
+
+
+# ----- units ---------------------------------------------------------------------------------------
+def test_report_of_a_unit_no_framework_mentions_still_gets_a_page(project: Path):
+    plan = site.prepare_site(load_config(project), UNITS[:2])  # KNH's framework is gone
+    assert "KNH" in {u.code for u in plan.units}
+    page = (project / "reports/KNH/index.qmd").read_text(encoding="utf-8")
+    assert yaml.safe_load(page.split("---")[1])["title"] == "Kop van Noord-Holland"
+    assert "2026-H2/02_rapport.ipynb" in page and "Regio van de gemeenten" not in page
+    overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
+    assert "[Kop van Noord-Holland](reports/KNH/index.qmd)" in overview

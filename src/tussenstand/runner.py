@@ -265,7 +265,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
 def _finish_report_folder(config: ProjectConfig, folder: Path, target: Path, spec: RunSpec) -> None:
     """Before the executed report moves into place: no machine paths or user names in its
     notebooks (papermill records them), and the usual file modes (mkdtemp makes folders private)."""
-    from tussenstand.site import scrub_executed_notebook
+    from tussenstand.scrub import scrub_executed_notebook
 
     for name in spec.notebooks:
         scrub_executed_notebook(folder / name, config.root,

@@ -1,0 +1,85 @@
+"""What Quarto needs to publish the reports, and the render itself.
+
+The website is a Quarto project (``_quarto.yml`` at the project root) over the executed reports in
+``reports/``. ``tussenstand render`` calls :func:`render_site`. The package, in the order of a render:
+
+:mod:`.discovery`
+    which executed reports are on disk, and their ``samenvatting.json`` (:class:`ReportEntry`)
+:mod:`.notebooks`
+    each executed notebook made ready for Quarto: front matter (with the PDF's metadata), hidden
+    code, no private data, a closing cell with downloads and the build stamp
+:mod:`.pages`
+    the generated pages: one per municipality or region, the home overview, the status rules, the
+    CBS tables with their download dates, the reports with illustrative data, the build stamp
+:mod:`.map`
+    the home page's map
+:mod:`.prepare`
+    :func:`prepare_site`: all of the above, idempotent
+:mod:`.quarto`
+    :func:`render_site`: ``quarto render`` into a staging folder, swapped into ``_site/`` only when
+    Quarto succeeded and :mod:`.links` finds no broken internal link
+:mod:`.files`
+    :class:`SiteError` and writing a file only when its content changed
+
+Removing machine paths and user names from notebooks is :mod:`tussenstand.scrub` (the runner uses
+it too).
+"""
+
+from tussenstand.site.discovery import ReportEntry, find_reports
+from tussenstand.site.files import SiteError
+from tussenstand.site.links import BrokenLink, check_site_links
+from tussenstand.site.map import MAP_FILE, MAP_SOURCE, draw_map
+from tussenstand.site.notebooks import (
+    TYPST_BREAKABLE_FIGURES,
+    closing_text,
+    prepare_cleaning_notebook,
+    prepare_report_notebook,
+    report_front_matter,
+)
+from tussenstand.site.pages import (
+    STAMP_VARIABLE,
+    illustrative_text,
+    overview_text,
+    sources_text,
+    status_rules_text,
+    unit_page_text,
+)
+from tussenstand.site.prepare import GENERATED_DIR, VARIABLES_FILE, SitePlan, prepare_site
+from tussenstand.site.quarto import (
+    MIN_QUARTO,
+    SITE_DIR,
+    parse_quarto_version,
+    quarto_version,
+    render_site,
+)
+
+__all__ = [
+    "GENERATED_DIR",
+    "MAP_FILE",
+    "MAP_SOURCE",
+    "MIN_QUARTO",
+    "SITE_DIR",
+    "STAMP_VARIABLE",
+    "TYPST_BREAKABLE_FIGURES",
+    "VARIABLES_FILE",
+    "BrokenLink",
+    "ReportEntry",
+    "SiteError",
+    "SitePlan",
+    "check_site_links",
+    "closing_text",
+    "draw_map",
+    "find_reports",
+    "illustrative_text",
+    "overview_text",
+    "parse_quarto_version",
+    "prepare_cleaning_notebook",
+    "prepare_report_notebook",
+    "prepare_site",
+    "quarto_version",
+    "render_site",
+    "report_front_matter",
+    "sources_text",
+    "status_rules_text",
+    "unit_page_text",
+]
