@@ -10,11 +10,12 @@ import pytest
 
 from tussenstand import report as rapport
 from tussenstand.cleaning import clean
+from tussenstand.handoff import SUMMARY_FILE
 
 
 def run_all_chapters(report) -> str:
     texts: list[str] = []
-    with mock.patch("tussenstand.report._display", side_effect=lambda *objs: texts.extend(map(str, objs))), \
+    with mock.patch("tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)), \
             mock.patch("tussenstand.charts.show_chart"):
         for name in ("show_introduction", "show_summary", "show_demography", "show_finances",
                      "show_themes", "show_bbv_indicators", "show_region", "show_accountability"):
@@ -96,7 +97,7 @@ def test_small_counts_are_never_published(built):
 def test_summary_json_for_the_site(built):
     report, _ = built("GM0396")
     assert rapport.write_summary(report) is None
-    data = json.loads((report.output_dir / rapport.SUMMARY_FILE).read_text(encoding="utf-8"))
+    data = json.loads((report.output_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
     assert data["gemeente"] == "GM0396" and data["periode"] == "2026-H1"
     assert data["periode_label"] == "1e halfjaar 2026"
     assert sum(data["status_counts"].values()) == data["aantal_doelen"] == 28
@@ -119,21 +120,6 @@ def test_one_frequency_keeps_the_most_recent_kind(built):
     assert kinds == {1}  # half-years only: they reach 2024-H1, the years stop at 2023
     assert "Nederland" in set(frame["gemeente_naam"])
     assert any(name.startswith("Regio IJmond") for name in frame["gemeente_naam"])
-
-
-def test_markdown_table_escapes_pipes():
-    table = rapport.markdown_table(pd.DataFrame({"a": ["x|y"], "b": [1]}), "lr")
-    assert table.splitlines() == ["| a | b |", "|:---------|----:|", "| x\\|y | 1 |"]
-
-
-def test_markdown_table_gives_long_columns_more_room():
-    """Pandoc sizes wide pipe tables by the dashes under the header (HTML and typst alike)."""
-    df = pd.DataFrame({"Nr.": ["VW-1"], "Indicator": ["Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"],
-                       "Status": ["op koers"]})
-    rule = rapport.markdown_table(df, "llr").splitlines()[1].strip("|").split("|")
-    # a number column: its longest cell or header word + 2; the text columns share the rest
-    assert [len(r) for r in rule] == [10, 45, 10]
-    assert rule[0].startswith(":") and rule[2].endswith(":")
 
 
 # ----- every figure labelled, small numbers suppressed where they are shown --------------------------

@@ -1,0 +1,161 @@
+"""The summary: for a plan with goals, the statuses and every goal on a row; for a plan without,
+the latest value of every indicator beside Nederland."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tussenstand import markdown
+from tussenstand.frameworks import Indicator
+from tussenstand.nlformat import fmt_int, fmt_list
+from tussenstand.progress import Status
+from tussenstand.report.context import (
+    NATIONAL,
+    Report,
+    latest_is_suppressed,
+    latest_values,
+    series_rows,
+    status_counts,
+)
+from tussenstand.report.output import show
+from tussenstand.report.text import (
+    baseline_missing,
+    direction_text,
+    is_count,
+    period_label,
+    provisional,
+    target_text,
+    value_text,
+    with_period,
+)
+
+
+def goals_table(report: Report) -> pd.DataFrame:
+    """All goals by theme: baseline, target, latest value and status (published values)."""
+    rows = []
+    for theme in report.framework.themes:
+        for goal in report.framework.goals_by_theme().get(theme.id, []):
+            a = report.assessments[goal.id]
+            latest_suppressed = latest_is_suppressed(report, goal, a)
+            rows.append({
+                "Thema": theme.name,
+                # one column for number and indicator: seven columns do not fit an A4 page
+                "Doel": f"{goal.id}: {goal.indicator}",
+                "Nulmeting": with_period(value_text(report, a.baseline_value, goal.unit), a.baseline_period)
+                + (" ²" if a.baseline_source == "first_measurement" else "")
+                if a.baseline_value is not None else baseline_missing(goal),
+                "Streefwaarde": f"{target_text(goal, a)} ({a.target_period.label_nl})",
+                "Laatste meting": with_period(
+                    value_text(report, a.latest_value, goal.unit, latest_suppressed), a.latest_period)
+                if a.latest_period else "geen meting",
+                "Status": a.status.label + (" (illustratief)" if a.illustrative else ""),
+            })
+    return pd.DataFrame(rows)
+
+
+def _open_statuses(counts: dict[str, int]) -> str:
+    judged = {Status.BEREIKT.label, Status.OP_KOERS.label, Status.ACHTER_OP_SCHEMA.label,
+              Status.VERKEERDE_RICHTING.label}
+    phrases = {
+        Status.NULMETING_ONTBREEKT.label: "bij {n} ontbreekt de nulmeting",
+        Status.GEEN_METING.label: "bij {n} is er nog geen meting",
+        Status.NOG_NIET_TE_BEOORDELEN.label: "bij {n} is er pas één meting",
+    }
+    return fmt_list(phrases.get(label, "{n} " + label).format(n=n)
+                    for label, n in counts.items() if label not in judged)
+
+
+def show_summary(report: Report) -> None:
+    fw = report.framework
+    if report.unit.is_region or not fw.goals:
+        show(_summary_without_goals(report))
+        overview = indicator_overview(report)
+        show(markdown.table(overview, "llllrrl"))
+        notes = []
+        if overview["Indicator"].str.endswith(" ¹").any():
+            notes.append("¹ Indicator gekozen door de onderzoeker, niet door het plan.")
+        if overview[report.name].str.contains("(voorlopig)", regex=False).any():
+            notes.append("'(voorlopig)': een voorlopig CBS-cijfer.")
+        if notes:
+            show(" ".join(notes))
+        return
+    counts = status_counts(report)
+    total = sum(counts.values())
+    good = counts.get(Status.BEREIKT.label, 0) + counts.get(Status.OP_KOERS.label, 0)
+    behind = counts.get(Status.ACHTER_OP_SCHEMA.label, 0)
+    wrong = counts.get(Status.VERKEERDE_RICHTING.label, 0)
+    open_ = total - good - behind - wrong
+    sentence = (
+        f"Van de {total} doelen in het plan zijn er {good} bereikt of op koers, liggen er {behind} "
+        f"achter op schema en gaan er {wrong} de verkeerde kant op"
+        + (f"; over {open_} is nog geen oordeel mogelijk: {_open_statuses(counts)}." if open_ else ".")
+    )
+    if report.illustrative:
+        sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
+    show(sentence)
+    table = pd.DataFrame({"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]})
+    show(markdown.table(table, "lr"))
+    show("**Alle doelen op een rij**")
+    table = goals_table(report)
+    # one table per theme: five columns fit an A4 page, and the theme reads as a heading
+    for theme, part in table.groupby("Thema", sort=False):
+        show(f"*{theme}*")
+        show(markdown.table(part.drop(columns="Thema"), "lllll"))
+    if table["Nulmeting"].str.endswith(" ²").any():
+        show("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
+
+
+def _summary_without_goals(report: Report) -> str:
+    fw = report.framework
+    return (
+        f"Het beleidskader *{fw.title}* stelt geen meetbare doelen met een nulmeting en streefwaarde. "
+        f"Per {'ambitie' if fw.is_regional else 'thema'} volgt dit rapport daarom de indicatoren die de "
+        "ontwikkeling meten: BBV-indicatoren en CBS-cijfers. Waar de keuze van de indicator niet uit het "
+        "plan komt maar van de onderzoeker, staat dat erbij. Zonder streefwaarde geeft het rapport geen "
+        "status, wel de richting en de vergelijking met Nederland."
+    )
+
+
+def indicator_overview(report: Report) -> pd.DataFrame:
+    """Per theme and indicator with data: the latest value for the unit, Nederland in the same
+    period (never another one) and the direction since the previous measurement."""
+    rows = []
+    for theme in report.framework.themes:
+        for ind in report.framework.indicators_by_theme().get(theme.id, []):
+            if not ind.series:
+                continue
+            latest = latest_values(report, ind.series)
+            own = latest[latest["gemeente"].isin(report.members)]
+            if own.empty:
+                continue
+            period = own.sort_values("periode_eind")["periode"].iloc[-1]
+            rows.append({
+                "Thema": theme.name,
+                "Indicator": ind.name + ("" if ind.chosen_by == "plan" else " ¹"),
+                "Eenheid": ind.unit,
+                "Periode": period_label(period),
+                report.name: _own_value_text(report, own, ind, period),
+                "Nederland": _national_text(report, ind, period),
+                "Richting": direction_text(report, ind.series, ind.unit),
+            })
+    return pd.DataFrame(rows)
+
+
+def _national_text(report: Report, ind: Indicator, period: str) -> str:
+    if is_count(ind.unit):
+        return "n.v.t."
+    nl = series_rows(report, ind.series, (NATIONAL,))
+    nl = nl[nl["periode"] == period]
+    return value_text(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else "–"
+
+
+def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator, period: str) -> str:
+    def one(r: Any) -> str:
+        text = value_text(report, r.waarde, ind.unit, bool(r.onderdrukt)) + provisional(r.voorlopig)
+        return text if r.periode == period else f"{text} ({period_label(r.periode)})"
+
+    if len(own) == 1:
+        return one(next(own.itertuples()))
+    return "; ".join(f"{report.member_name(r.gemeente)} {one(r)}" for r in own.itertuples())
