@@ -42,8 +42,9 @@ def show_accountability(report: Report) -> None:
         show(ILLUSTRATIVE_BANNER + " Nulmetingen en streefwaarden komen altijd uit het plan.")
     show("### Kleine aantallen")
     suppressed = int(report.measurements["onderdrukt"].sum())
-    show(f"Aantallen personen onder de {report.config.disclosure_threshold} worden niet gepubliceerd "
-         f"(weergegeven als '< {report.config.disclosure_threshold}'), en ook niet de percentages of "
+    threshold = fmt_int(report.config.disclosure_threshold)
+    show(f"Aantallen personen onder de {threshold} worden niet gepubliceerd "
+         f"(weergegeven als '< {threshold}'), en ook niet de percentages of "
          "ratio's die daaruit volgen. "
          + (f"In de gegevens van dit rapport gaat het om {fmt_int(suppressed)} onderdrukte waarden. "
             if suppressed else "In de gegevens van dit rapport hoefde niets onderdrukt te worden. ")
@@ -51,7 +52,7 @@ def show_accountability(report: Report) -> None:
     if report.comparison_codes and not report.framework.comparison and not report.unit.is_region:
         show("### Vergelijkingsgroep")
         names = sorted(report.member_name(c) for c in report.comparison_codes)
-        show(f"Gemeenten van dezelfde grootteklasse ({len(names)}): {fmt_list(names)}.")
+        show(f"Gemeenten van dezelfde grootteklasse ({fmt_int(len(names))}): {fmt_list(names)}.")
     if report.assessments:
         show("### Hoe de status van een doel wordt bepaald")
         show(_demote_headings(STATUS_RULES_NL))

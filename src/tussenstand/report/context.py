@@ -23,9 +23,8 @@ from tussenstand.frameworks import Framework, MonitoredUnit, find_unit, load_fra
 from tussenstand.goals import Goal
 from tussenstand.periods import Period, parse_period, parse_report_period
 from tussenstand.progress import GoalAssessment, Status, assess_goal
-from tussenstand.schema import MEASUREMENTS_FILE, NATIONAL_CODE, read_measurements
+from tussenstand.schema import MEASUREMENTS_FILE, NATIONAL_CODE, NATIONAL_NAME, read_measurements
 
-NATIONAL = NATIONAL_CODE
 FIGURES_FOLDER = "data"
 COMPARISON_LABEL = "Vergelijkingsgroep (mediaan)"
 
@@ -136,6 +135,7 @@ def _comparison_codes(config: ProjectConfig, measurements: pd.DataFrame, unit: M
 
 # ----- goals --------------------------------------------------------------------------------------
 def goal_measurements(report: Report, goal: Goal, *, published: bool = False) -> pd.DataFrame:
+    """The members' rows of the goal's series: internal values, or the published ones."""
     data = report.published if published else report.measurements
     return data[(data["indicator"] == goal.series) & data["gemeente"].isin(report.members)]
 
@@ -173,7 +173,8 @@ def latest_values(report: Report, series: str) -> pd.DataFrame:
 
 
 def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -> pd.DataFrame:
-    """Members, Nederland, the comparison median and the members' regions for one series."""
+    """Members, Nederland (labelled :data:`~tussenstand.schema.NATIONAL_NAME`), the comparison
+    median and the members' regions for one series, published values."""
     data = report.published[(report.published["indicator"] == series)
                             & (report.published["gebied"].fillna("") == "")]
     parts = [data[data["gemeente"].isin(report.members)]]
@@ -181,9 +182,9 @@ def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -
     if units and units <= {"aantal"}:
         # Absolute counts: Nederland or a group is on another scale; only the members compare.
         return one_frequency(parts[0], report.members)
-    nl = data[data["gemeente"] == NATIONAL]
+    nl = data[data["gemeente"] == NATIONAL_CODE]
     if len(nl):
-        parts.append(nl.assign(gemeente_naam="Nederland"))
+        parts.append(nl.assign(gemeente_naam=NATIONAL_NAME))
     group = data[data["gemeente"].isin(report.comparison_codes)]
     if len(group) and not report.unit.is_region:
         parts.append(charts.comparison_median(group, COMPARISON_LABEL))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from tussenstand import charts, markdown
-from tussenstand.nlformat import fmt_int, fmt_list, fmt_percent
-from tussenstand.report.context import NATIONAL, Report
+from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_percent
+from tussenstand.report.context import Report
 from tussenstand.report.output import show, show_chart
+from tussenstand.schema import NATIONAL_CODE
 from tussenstand.sources import plan_figures
 from tussenstand.sources.geo import AGE_BANDS
 
@@ -89,7 +90,7 @@ def national_age_shares(report: Report) -> pd.DataFrame:
     geo files (the cleaning stage adds them to the national series)."""
     data = report.published
     bands = [f"aandeel_{b}" for b in AGE_BANDS]
-    return data[data["indicator"].isin(bands) & (data["gemeente"] == NATIONAL)]
+    return data[data["indicator"].isin(bands) & (data["gemeente"] == NATIONAL_CODE)]
 
 
 def _plan_age_table(report: Report) -> pd.DataFrame | None:
@@ -158,7 +159,7 @@ def _show_households(report: Report) -> None:
             s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")["waarde"]
             row = {"Gemeente": report.member_name(code), "Huishoudens": label}
             for y in pick:
-                row[y] = fmt_int(s.get(y)) if y in s.index else "–"
+                row[y] = fmt_int(s[y]) if y in s.index else MISSING
             rows.append(row)
     table = pd.DataFrame(rows)
     if len(report.members) == 1:

@@ -19,7 +19,7 @@ def show_finances(report: Report) -> None:
             "waarde": [b.amount for _, b in budgets],
             "eenheid": "euro",
             "bron": fw.source.document,
-            "tabel": f"begroting {budgets[0][1].year or fw.years.start}",
+            "tabel": f"begroting {budgets[0][1].year}",
             "peildatum": "",
             "illustratief": False,
             "onderdrukt": False,
@@ -36,7 +36,7 @@ def show_finances(report: Report) -> None:
             "Budget": [fmt_euro(v) for v in df["waarde"]],
             "Aandeel": [fmt_percent(v / total * 100, 1) for v in df["waarde"]],
         })
-        table.loc[len(table)] = ["**Totaal**", f"**{fmt_euro(total)}**", "**100,0%**"]
+        table.loc[len(table)] = ["**Totaal**", f"**{fmt_euro(total)}**", f"**{fmt_percent(100, 1)}**"]
         show(markdown.table(table, "lrr"))
         if fw.budget and fw.budget.total is not None and abs(fw.budget.euro(fw.budget.total) - total) > 1:
             show(f"Let op: het plan noemt als totaal {fmt_euro(fw.budget.euro(fw.budget.total))}.")

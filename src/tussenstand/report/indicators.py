@@ -7,10 +7,11 @@ import pandas as pd
 
 from tussenstand import charts, markdown
 from tussenstand.frameworks import Indicator
-from tussenstand.nlformat import fmt_list
+from tussenstand.nlformat import fmt_int, fmt_list, fmt_period
 from tussenstand.report.context import Report, indicator_frame
 from tussenstand.report.output import show, show_chart, slug
-from tussenstand.report.text import direction_text, is_count, period_label, rank_text, value_text
+from tussenstand.report.text import direction_text, is_count, rank_text, value_text
+from tussenstand.schema import NATIONAL_NAME
 
 
 def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) -> None:
@@ -45,21 +46,19 @@ def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
     never for absolute counts."""
     latest = _latest_by_label(frame)
     own = latest[latest["gemeente"].isin(report.members)]
-    national = frame[(frame["gemeente_naam"] == "Nederland") & frame["waarde"].notna()]
+    national = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & frame["waarde"].notna()]
     if len(report.members) > 1:
         return f"{ind.name} per gemeente in {report.name}" + ("" if national.empty else ", naast Nederland")
     nl = national[national["periode"] == own["periode"].iloc[0]] if len(own) else national.iloc[:0]
     if own.empty or nl.empty or is_count(ind.unit):
-        change = direction_text(report, ind.series, ind.unit)
-        return f"{ind.name} in {report.name}: " + (
-            change if change == "één meting" else f"{change}")
+        return f"{ind.name} in {report.name}: {direction_text(report, ind.series, ind.unit)}"
     o, n = own["waarde"].iloc[0], nl["waarde"].iloc[0]
     close = abs(o - n) <= 0.05 * abs(n)  # within 5% of Nederland's value, also for percentages
     if close:
         rel = "ongeveer gelijk aan"
     else:
         rel = "hoger dan" if o > n else "lager dan"
-    return f"{ind.name} in {report.name} {rel} Nederland ({period_label(own['periode'].iloc[0])})"
+    return f"{ind.name} in {report.name} {rel} Nederland ({fmt_period(own['periode'].iloc[0])})"
 
 
 def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
@@ -71,14 +70,14 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
             continue
         r = row.iloc[0]
         texts.append(f"{report.member_name(code)} {value_text(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
-                     f" ({period_label(r['periode'])}{', voorlopig' if bool(r.get('voorlopig', False)) else ''})")
-    national = frame[(frame["gemeente_naam"] == "Nederland") & frame["waarde"].notna()]
+                     f" ({fmt_period(r['periode'])}{', voorlopig' if bool(r['voorlopig']) else ''})")
+    national = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & frame["waarde"].notna()]
     own = latest[latest["gemeente"].isin(report.members)]
     same = national[national["periode"].isin(own["periode"])]
     nl = (same if len(same) else national).sort_values("periode_eind").tail(1)
     sentence = "Laatste meting: " + fmt_list(texts)
     if len(nl) and not is_count(ind.unit):
-        sentence += f"; Nederland {value_text(report, nl['waarde'].iloc[0], ind.unit)} ({period_label(nl['periode'].iloc[0])})"
+        sentence += f"; Nederland {value_text(report, nl['waarde'].iloc[0], ind.unit)} ({fmt_period(nl['periode'].iloc[0])})"
     rank = rank_text(report, ind)
     return sentence + "." + (f" {rank}" if rank else "")
 
@@ -89,12 +88,12 @@ def show_bbv_indicators(report: Report) -> None:
     bbv = [i for i in fw.indicators if i.bbv]
     names = [report.member_name(c) for c in report.comparison_codes]
     if report.unit.is_region:
-        show(f"In dit regiorapport staan de {len(report.members)} gemeenten naast elkaar en naast Nederland.")
+        show(f"In dit regiorapport staan de {fmt_int(len(report.members))} gemeenten naast elkaar en naast Nederland.")
     elif fw.comparison:
         show(f"De vergelijkingsgroep is *{fw.comparison.label}*: {fmt_list(names)}. "
              + (fw.comparison.note or ""))
     elif names:
-        show(f"De vergelijkingsgroep bestaat uit de {len(names)} gemeenten van dezelfde "
+        show(f"De vergelijkingsgroep bestaat uit de {fmt_int(len(names))} gemeenten van dezelfde "
              "grootteklasse (CBS Gebieden in Nederland); in de grafieken staat hun mediaan. "
              "De leden staan in de verantwoording.")
     if not bbv:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from tussenstand import markdown
-from tussenstand.report.context import NATIONAL, Report, series_rows
+from tussenstand.nlformat import MISSING, fmt_int, fmt_period
+from tussenstand.report.context import Report, series_rows
 from tussenstand.report.output import show
-from tussenstand.report.text import is_count, period_label, provisional, value_text
+from tussenstand.report.text import is_count, provisional, value_text
+from tussenstand.schema import NATIONAL_CODE
 
 
 def show_region(report: Report) -> None:
@@ -17,32 +19,32 @@ def show_region(report: Report) -> None:
         return
     region = fw.region
     show(f"## {region.name}: de gemeenten naast elkaar")
-    show(f"De {len(fw.municipalities)} gemeenten van {region.name} delen dit beleidskader. "
+    show(f"De {fmt_int(len(fw.municipalities))} gemeenten van {region.name} delen dit beleidskader. "
          "Per ambitie staat hieronder de laatste meting van elke gemeente naast Nederland.")
     for number, theme in enumerate(fw.themes, start=1):
-        inds = [i for i in fw.indicators_by_theme().get(theme.id, []) if i.series]
+        inds = [i for i in fw.indicators_by_theme()[theme.id] if i.series]
         if not inds:
             continue
         rows = []
         for ind in inds:
             codes = tuple(m.code for m in fw.municipalities)
-            sub = series_rows(report, ind.series, (*codes, NATIONAL))
+            sub = series_rows(report, ind.series, (*codes, NATIONAL_CODE))
             own = sub[sub["gemeente"].isin(codes)]
             period = own["periode"].iloc[-1] if len(own) else None
             row = {"Indicator (eenheid)": f"{ind.name} ({ind.unit})"}
             for m in fw.municipalities:
                 s = sub[sub["gemeente"] == m.code]
                 if s.empty:
-                    row[m.name] = "–"
+                    row[m.name] = MISSING
                     continue
                 last = s.iloc[-1]
-                text = value_text(report, last["waarde"], ind.unit, bool(last["onderdrukt"])) + provisional(last["voorlopig"])
+                text = value_text(report, last["waarde"], ind.unit, bool(last["onderdrukt"])) + provisional(bool(last["voorlopig"]))
                 # A municipality whose latest figure is older says so in its own cell.
-                row[m.name] = text if last["periode"] == period else f"{text} ({period_label(last['periode'])})"
-            nl = sub[(sub["gemeente"] == NATIONAL) & (sub["periode"] == period)]
+                row[m.name] = text if last["periode"] == period else f"{text} ({fmt_period(last['periode'])})"
+            nl = sub[(sub["gemeente"] == NATIONAL_CODE) & (sub["periode"] == period)]
             row["Nederland"] = ("n.v.t." if is_count(ind.unit)
-                                else value_text(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else "–")
-            row["Periode"] = period_label(period) if period else "–"
+                                else value_text(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else MISSING)
+            row["Periode"] = fmt_period(period)
             rows.append(row)
         show(f"**Ambitie {number}: {theme.name}**")
         table = pd.DataFrame(rows)

@@ -3,53 +3,45 @@ the latest value of every indicator beside Nederland."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from tussenstand import markdown
 from tussenstand.frameworks import Indicator
-from tussenstand.nlformat import fmt_int, fmt_list
+from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_period
 from tussenstand.progress import Status
-from tussenstand.report.context import (
-    NATIONAL,
-    Report,
-    latest_is_suppressed,
-    latest_values,
-    series_rows,
-    status_counts,
-)
+from tussenstand.report.context import Report, latest_values, series_rows, status_counts
 from tussenstand.report.output import show
 from tussenstand.report.text import (
-    baseline_missing,
+    baseline_text,
     direction_text,
     is_count,
-    period_label,
+    latest_text,
     provisional,
-    target_text,
+    target_with_period,
     value_text,
-    with_period,
 )
+from tussenstand.schema import NATIONAL_CODE
+
+#: behind a baseline that is the first measurement (the plan names none), explained below the table
+FIRST_MEASUREMENT_MARK = " ²"
 
 
 def goals_table(report: Report) -> pd.DataFrame:
     """All goals by theme: baseline, target, latest value and status (published values)."""
     rows = []
     for theme in report.framework.themes:
-        for goal in report.framework.goals_by_theme().get(theme.id, []):
+        for goal in report.framework.goals_by_theme()[theme.id]:
             a = report.assessments[goal.id]
-            latest_suppressed = latest_is_suppressed(report, goal, a)
+            baseline = baseline_text(report, goal, a)
+            if a.baseline_value is not None and a.baseline_source == "first_measurement":
+                baseline += FIRST_MEASUREMENT_MARK
             rows.append({
                 "Thema": theme.name,
                 # one column for number and indicator: seven columns do not fit an A4 page
                 "Doel": f"{goal.id}: {goal.indicator}",
-                "Nulmeting": with_period(value_text(report, a.baseline_value, goal.unit), a.baseline_period)
-                + (" ²" if a.baseline_source == "first_measurement" else "")
-                if a.baseline_value is not None else baseline_missing(goal),
-                "Streefwaarde": f"{target_text(goal, a)} ({a.target_period.label_nl})",
-                "Laatste meting": with_period(
-                    value_text(report, a.latest_value, goal.unit, latest_suppressed), a.latest_period)
-                if a.latest_period else "geen meting",
+                "Nulmeting": baseline,
+                "Streefwaarde": target_with_period(goal, a),
+                "Laatste meting": latest_text(report, goal, a),
                 "Status": a.status.label + (" (illustratief)" if a.illustrative else ""),
             })
     return pd.DataFrame(rows)
@@ -63,7 +55,7 @@ def _open_statuses(counts: dict[str, int]) -> str:
         Status.GEEN_METING.label: "bij {n} is er nog geen meting",
         Status.NOG_NIET_TE_BEOORDELEN.label: "bij {n} is er pas één meting",
     }
-    return fmt_list(phrases.get(label, "{n} " + label).format(n=n)
+    return fmt_list(phrases.get(label, "{n} " + label).format(n=fmt_int(n))
                     for label, n in counts.items() if label not in judged)
 
 
@@ -88,9 +80,9 @@ def show_summary(report: Report) -> None:
     wrong = counts.get(Status.VERKEERDE_RICHTING.label, 0)
     open_ = total - good - behind - wrong
     sentence = (
-        f"Van de {total} doelen in het plan zijn er {good} bereikt of op koers, liggen er {behind} "
-        f"achter op schema en gaan er {wrong} de verkeerde kant op"
-        + (f"; over {open_} is nog geen oordeel mogelijk: {_open_statuses(counts)}." if open_ else ".")
+        f"Van de {fmt_int(total)} doelen in het plan zijn er {fmt_int(good)} bereikt of op koers, liggen er "
+        f"{fmt_int(behind)} achter op schema en gaan er {fmt_int(wrong)} de verkeerde kant op"
+        + (f"; over {fmt_int(open_)} is nog geen oordeel mogelijk: {_open_statuses(counts)}." if open_ else ".")
     )
     if report.illustrative:
         sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
@@ -103,7 +95,7 @@ def show_summary(report: Report) -> None:
     for theme, part in table.groupby("Thema", sort=False):
         show(f"*{theme}*")
         show(markdown.table(part.drop(columns="Thema"), "lllll"))
-    if table["Nulmeting"].str.endswith(" ²").any():
+    if table["Nulmeting"].str.endswith(FIRST_MEASUREMENT_MARK).any():
         show("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
 
 
@@ -123,7 +115,7 @@ def indicator_overview(report: Report) -> pd.DataFrame:
     period (never another one) and the direction since the previous measurement."""
     rows = []
     for theme in report.framework.themes:
-        for ind in report.framework.indicators_by_theme().get(theme.id, []):
+        for ind in report.framework.indicators_by_theme()[theme.id]:
             if not ind.series:
                 continue
             latest = latest_values(report, ind.series)
@@ -135,7 +127,7 @@ def indicator_overview(report: Report) -> pd.DataFrame:
                 "Thema": theme.name,
                 "Indicator": ind.name + ("" if ind.chosen_by == "plan" else " ¹"),
                 "Eenheid": ind.unit,
-                "Periode": period_label(period),
+                "Periode": fmt_period(period),
                 report.name: _own_value_text(report, own, ind, period),
                 "Nederland": _national_text(report, ind, period),
                 "Richting": direction_text(report, ind.series, ind.unit),
@@ -146,16 +138,18 @@ def indicator_overview(report: Report) -> pd.DataFrame:
 def _national_text(report: Report, ind: Indicator, period: str) -> str:
     if is_count(ind.unit):
         return "n.v.t."
-    nl = series_rows(report, ind.series, (NATIONAL,))
+    nl = series_rows(report, ind.series, (NATIONAL_CODE,))
     nl = nl[nl["periode"] == period]
-    return value_text(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else "–"
+    return value_text(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else MISSING
 
 
 def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator, period: str) -> str:
-    def one(r: Any) -> str:
-        text = value_text(report, r.waarde, ind.unit, bool(r.onderdrukt)) + provisional(r.voorlopig)
-        return text if r.periode == period else f"{text} ({period_label(r.periode)})"
-
-    if len(own) == 1:
-        return one(next(own.itertuples()))
-    return "; ".join(f"{report.member_name(r.gemeente)} {one(r)}" for r in own.itertuples())
+    """The latest value of each member; a member whose latest period is older names it."""
+    texts = []
+    for code, value, suppressed, provisional_, member_period in zip(
+            own["gemeente"], own["waarde"], own["onderdrukt"], own["voorlopig"], own["periode"], strict=True):
+        text = value_text(report, value, ind.unit, bool(suppressed)) + provisional(bool(provisional_))
+        texts.append((code, text if member_period == period else f"{text} ({fmt_period(member_period)})"))
+    if len(texts) == 1:
+        return texts[0][1]
+    return "; ".join(f"{report.member_name(code)} {text}" for code, text in texts)

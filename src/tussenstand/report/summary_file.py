@@ -10,6 +10,7 @@ from datetime import date
 
 from tussenstand.buildinfo import build_info
 from tussenstand.handoff import SUMMARY_FILE, ReportSummary
+from tussenstand.nlformat import fmt_period
 from tussenstand.report.context import Report, status_counts
 
 
@@ -21,7 +22,7 @@ def summary_record(report: Report, built_on: date | None = None) -> ReportSummar
         gemeente=report.unit.code,
         gemeente_naam=report.unit.name,
         periode=report.period.code,
-        periode_label=report.period.label_nl,
+        periode_label=fmt_period(report.period),
         kader=report.framework.id,
         status_counts=status_counts(report),
         aantal_doelen=len(report.assessments),

@@ -6,17 +6,21 @@ same in the summary table, under a goal and in a chart title.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
-
 from tussenstand.disclosure import format_published_value
 from tussenstand.frameworks import Indicator
 from tussenstand.goals import Goal
-from tussenstand.nlformat import fmt_change, fmt_number, fmt_value
-from tussenstand.periods import Period, parse_period
+from tussenstand.nlformat import (
+    MISSING,
+    MISSING_TEXT,
+    fmt_change,
+    fmt_int,
+    fmt_number,
+    fmt_period,
+    fmt_value,
+)
+from tussenstand.periods import Period
 from tussenstand.progress import GoalAssessment
-from tussenstand.report.context import Report, series_rows
+from tussenstand.report.context import Report, latest_is_suppressed, series_rows
 
 ILLUSTRATIVE_BANNER = (
     "**Let op: illustratieve gegevens.** Een deel van de cijfers in dit rapport komt uit "
@@ -27,27 +31,19 @@ ILLUSTRATIVE_BANNER = (
 
 
 # ----- values and periods -------------------------------------------------------------------------
-def value_text(report: Report, value: Any, unit: str, suppressed: bool = False) -> str:
+def value_text(report: Report, value: float | None, unit: str, suppressed: bool = False) -> str:
+    """A published value: ``< 10`` when suppressed, else as :func:`tussenstand.nlformat.fmt_value`."""
     return format_published_value(value, unit, suppressed, report.config.disclosure_threshold)
 
 
-def period_label(code: Any) -> str:
-    if code is None or (isinstance(code, float) and pd.isna(code)) or code == "":
-        return "–"
-    if isinstance(code, Period):
-        return code.label_nl
-    try:
-        return parse_period(str(code)).label_nl
-    except ValueError:
-        return str(code)
-
-
 def with_period(value: str, period: Period | None) -> str:
-    return f"{value} ({period.label_nl})" if period else value
+    """``244 (2023)``; the value alone without a period."""
+    return f"{value} ({fmt_period(period)})" if period else value
 
 
-def provisional(flag: Any) -> str:
-    return " (voorlopig)" if bool(flag) else ""
+def provisional(flag: bool) -> str:
+    """What a provisional CBS figure gets behind its value."""
+    return " (voorlopig)" if flag else ""
 
 
 def is_count(unit: str | None) -> bool:
@@ -86,7 +82,7 @@ def direction_text(report: Report, series: str, unit: str | None = None) -> str:
         if len(s) < 2:
             continue
         text = change_text(float(s["waarde"].iloc[-2]), float(s["waarde"].iloc[-1]), unit,
-                           period_label(s["periode"].iloc[-2]))
+                           fmt_period(s["periode"].iloc[-2]))
         parts.append(text if len(report.members) == 1 else f"{report.member_name(code)} {text}")
     return "; ".join(parts) if parts else "één meting"
 
@@ -108,23 +104,44 @@ def rank_text(report: Report, ind: Indicator) -> str:
         return ""
     ordered = group.sort_values("waarde", kind="stable").reset_index(drop=True)
     place = int(ordered.index[ordered["gemeente"] == report.members[0]][0]) + 1
-    return (f"In {period_label(period)} staat {report.name} op plaats {place} van {len(group)} "
-            f"({report.name} en de {len(group) - 1} gemeenten van de vergelijkingsgroep met een cijfer; "
+    return (f"In {fmt_period(period)} staat {report.name} op plaats {fmt_int(place)} van {fmt_int(len(group))} "
+            f"({report.name} en de {fmt_int(len(group) - 1)} gemeenten van de vergelijkingsgroep met een cijfer; "
             "1 = laagste waarde).")
 
 
-# ----- goals: baseline and target -----------------------------------------------------------------
+# ----- goals: baseline, target, latest measurement ---------------------------------------------------
+def baseline_text(report: Report, goal: Goal, a: GoalAssessment) -> str:
+    """The starting point with its period (``244 (2023)``), or why there is none."""
+    if a.baseline_value is None:
+        return baseline_missing(goal)
+    return with_period(value_text(report, a.baseline_value, goal.unit), a.baseline_period)
+
+
+def target_with_period(goal: Goal, a: GoalAssessment) -> str:
+    """``hoogstens 195,2 (2027)``."""
+    return f"{target_text(goal, a)} ({fmt_period(a.target_period)})"
+
+
+def latest_text(report: Report, goal: Goal, a: GoalAssessment) -> str:
+    """The latest measurement with its period (``< 10`` when small), or ``geen meting``."""
+    if not a.latest_period:
+        return MISSING_TEXT
+    suppressed = latest_is_suppressed(report, goal, a)
+    return with_period(value_text(report, a.latest_value, goal.unit, suppressed), a.latest_period)
+
+
 def baseline_label(a: GoalAssessment) -> str:
     """'Nulmeting' for the plan's baseline; a first measurement standing in is called what it is."""
     return "Startpunt (eerste meting)" if a.baseline_source == "first_measurement" else "Nulmeting"
 
 
 def baseline_missing(goal: Goal) -> str:
-    status = goal.baseline.status if goal.baseline else "none"
-    return "nog te meten (x*)" if status == "pending" else "geen nulmeting"
+    """What stands where a goal has no baseline: the plan's 'x*' (still to be measured) or none."""
+    return "nog te meten (x*)" if goal.baseline_status == "pending" else "geen nulmeting"
 
 
 def target_text(goal: Goal, a: GoalAssessment) -> str:
+    """The target in words: ``hoogstens 195,2``, ``in elke wijk minstens 1``, ``groei van ...``."""
     word = {"at_least": "minstens", "at_most": "hoogstens", "equal": "gelijk aan"}[a.comparison]
     if goal.target.kind == "every_district":
         return f"in elke wijk {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
@@ -137,5 +154,5 @@ def target_text(goal: Goal, a: GoalAssessment) -> str:
     if a.target_value is None:
         if t.percent is not None:
             return fmt_change(t.percent, 0 if float(t.percent).is_integer() else 1, suffix="% t.o.v. nulmeting")
-        return "–"
+        return MISSING
     return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"

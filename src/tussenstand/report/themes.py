@@ -7,17 +7,16 @@ import pandas as pd
 
 from tussenstand import charts, markdown
 from tussenstand.goals import Goal
-from tussenstand.nlformat import fmt_euro, fmt_list, fmt_value
-from tussenstand.report.context import Report, goal_measurements, latest_is_suppressed
+from tussenstand.nlformat import MISSING, fmt_euro, fmt_int, fmt_list, fmt_period, fmt_value
+from tussenstand.report.context import Report, goal_measurements
 from tussenstand.report.indicators import show_indicator
 from tussenstand.report.output import show, show_chart, slug
 from tussenstand.report.text import (
     baseline_label,
-    baseline_missing,
-    period_label,
-    target_text,
+    baseline_text,
+    latest_text,
+    target_with_period,
     value_text,
-    with_period,
 )
 
 
@@ -32,16 +31,16 @@ def show_themes(report: Report) -> None:
         if theme.description:
             show(theme.description)
         if theme.budget is not None:
-            show(f"Budget {theme.budget.year or ''}: {fmt_euro(theme.budget.amount)}.".replace("  ", " "))
+            show(f"Budget {theme.budget.year}: {fmt_euro(theme.budget.amount)}.")
         if not report.unit.is_region:
-            for goal in goals.get(theme.id, []):
+            for goal in goals[theme.id]:
                 show_goal(report, goal)
-        shown = [i for i in indicators.get(theme.id, []) if i.series and not i.bbv]
+        shown = [i for i in indicators[theme.id] if i.series and not i.bbv]
         for ind in shown:
             show_indicator(report, ind, heading_level=3)
-        if not goals.get(theme.id) and not [i for i in indicators.get(theme.id, []) if i.series]:
+        if not goals[theme.id] and not [i for i in indicators[theme.id] if i.series]:
             show("Voor dit thema is nog geen indicator met open gegevens gekoppeld.")
-        bbv = [i.name for i in indicators.get(theme.id, []) if i.bbv]
+        bbv = [i.name for i in indicators[theme.id] if i.bbv]
         if bbv:
             show(f"BBV-indicatoren bij dit thema: {fmt_list(bbv)} (zie het hoofdstuk BBV-indicatoren).")
 
@@ -53,12 +52,10 @@ def show_goal(report: Report, goal: Goal) -> None:
     facts = pd.DataFrame({
         "": [baseline_label(a), "Doel", "Laatste meting", "Verwacht op het rechte pad", "Status"],
         "Waarde": [
-            with_period(value_text(report, a.baseline_value, goal.unit), a.baseline_period)
-            if a.baseline_value is not None else baseline_missing(goal),
-            f"{target_text(goal, a)} ({a.target_period.label_nl})",
-            with_period(value_text(report, a.latest_value, goal.unit, latest_is_suppressed(report, goal, a)),
-                        a.latest_period) if a.latest_period else "geen meting",
-            fmt_value(a.expected_at_latest, goal.unit) if a.expected_at_latest is not None else "–",
+            baseline_text(report, goal, a),
+            target_with_period(goal, a),
+            latest_text(report, goal, a),
+            fmt_value(a.expected_at_latest, goal.unit),
             f"**{a.status.label}**" + (" (illustratieve gegevens)" if a.illustrative else ""),
         ],
     })
@@ -115,15 +112,15 @@ def district_breakdown(report: Report, series: str, unit: str,
             if len(shown):
                 texts[shown.sort_values("waarde", kind="stable")["gebied"].iloc[0]] = "x"
                 secondary = True
-        columns[period_label(period)] = texts
+        columns[fmt_period(period)] = texts
     areas = sorted(set(data["gebied"]))
-    table = pd.DataFrame({"Wijk": areas, **{label: [texts.get(a, "–") for a in areas]
+    table = pd.DataFrame({"Wijk": areas, **{label: [texts.get(a, MISSING) for a in areas]
                                             for label, texts in columns.items()}})
     files = sorted(set(data["tabel"]))
     threshold = report.config.disclosure_threshold
     caption = (f"**Per wijk** (bron: {fmt_list(files)}"
                + (", illustratieve gegevens" if data["illustratief"].any() else "")
-               + f"). Aantallen onder de {threshold} staan als '< {threshold}'."
+               + f"). Aantallen onder de {fmt_int(threshold)} staan als '< {fmt_int(threshold)}'."
                + (" 'x': niet gepubliceerd, omdat het onderdrukte aantal anders uit het totaal terug te "
                   "rekenen is." if secondary else ""))
     return table, caption
