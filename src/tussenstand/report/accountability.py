@@ -16,6 +16,7 @@ from tussenstand.report.text import ILLUSTRATIVE_BANNER
 
 
 def sources_table(report: Report) -> pd.DataFrame:
+    """Per source and table of the members' measurements: series, rows, peildatum, illustrative."""
     own = report.measurements[report.measurements["gemeente"].isin(report.members)]
     grouped = own.groupby(["bron", "tabel"], dropna=False).agg(
         reeksen=("indicator", "nunique"), rijen=("indicator", "size"),
@@ -41,14 +42,7 @@ def show_accountability(report: Report) -> None:
         show("### Illustratieve gegevens")
         show(ILLUSTRATIVE_BANNER + " Nulmetingen en streefwaarden komen altijd uit het plan.")
     show("### Kleine aantallen")
-    suppressed = int(report.measurements["onderdrukt"].sum())
-    threshold = fmt_int(report.config.disclosure_threshold)
-    show(f"Aantallen personen onder de {threshold} worden niet gepubliceerd "
-         f"(weergegeven als '< {threshold}'), en ook niet de percentages of "
-         "ratio's die daaruit volgen. "
-         + (f"In de gegevens van dit rapport gaat het om {fmt_int(suppressed)} onderdrukte waarden. "
-            if suppressed else "In de gegevens van dit rapport hoefde niets onderdrukt te worden. ")
-         + "CBS-cijfers staan zoals het CBS ze afrondde.")
+    show(_small_numbers_text(report))
     if report.comparison_codes and not report.framework.comparison and not report.unit.is_region:
         show("### Vergelijkingsgroep")
         names = sorted(report.member_name(c) for c in report.comparison_codes)
@@ -64,5 +58,17 @@ def show_accountability(report: Report) -> None:
              "periode, en absolute aantallen worden niet met Nederland vergeleken.")
 
 
+def _small_numbers_text(report: Report) -> str:
+    threshold = fmt_int(report.config.disclosure_threshold)
+    suppressed = int(report.measurements["onderdrukt"].sum())
+    return (f"Aantallen personen onder de {threshold} worden niet gepubliceerd "
+            f"(weergegeven als '< {threshold}'), en ook niet de percentages of "
+            "ratio's die daaruit volgen. "
+            + (f"In de gegevens van dit rapport gaat het om {fmt_int(suppressed)} onderdrukte waarden. "
+               if suppressed else "In de gegevens van dit rapport hoefde niets onderdrukt te worden. ")
+            + "CBS-cijfers staan zoals het CBS ze afrondde.")
+
+
 def _demote_headings(text: str) -> str:
+    """STATUS_RULES_NL's headings two levels down, under the report's level-3 heading."""
     return re.sub(r"^(#{1,4}) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", text, flags=re.M)

@@ -136,16 +136,21 @@ def _plan_age_sentence(report: Report, plan: pd.DataFrame) -> str:
     return ("Volgens de tabel in het beleidsplan is het aandeel 65-plussers " + fmt_list(parts) + ".")
 
 
+#: household series (CBS 71486ned; the geo files give the total only) -> label in the table
+HOUSEHOLD_TYPES = {
+    "huishoudens_eenpersoons": "eenpersoons",
+    "huishoudens_paar_zonder_kinderen": "paar zonder kinderen",
+    "huishoudens_paar_met_kinderen": "paar met kinderen",
+    "huishoudens_eenouder": "eenoudergezin",
+    "huishoudens_totaal": "totaal",
+}
+
+
 def _show_households(report: Report) -> None:
+    """Households by composition in 2018 and the latest year, the share of one-person households,
+    and what is missing where the CBS extracts give only a total."""
     data = report.published
-    types = {
-        "huishoudens_eenpersoons": "eenpersoons",
-        "huishoudens_paar_zonder_kinderen": "paar zonder kinderen",
-        "huishoudens_paar_met_kinderen": "paar met kinderen",
-        "huishoudens_eenouder": "eenoudergezin",
-        "huishoudens_totaal": "totaal",
-    }
-    hh = data[data["indicator"].isin(types) & data["gemeente"].isin(report.members)
+    hh = data[data["indicator"].isin(HOUSEHOLD_TYPES) & data["gemeente"].isin(report.members)
               & data["waarde"].notna()]
     if hh.empty:
         show("De huishoudenstabel van het CBS (71486ned) heeft geen cijfers voor "
@@ -153,30 +158,51 @@ def _show_households(report: Report) -> None:
         return
     years = sorted(set(hh["periode"]))
     pick = [y for y in ("2018", years[-1]) if y in years]
-    rows = []
-    for code in report.members:
-        for key, label in types.items():
-            s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")["waarde"]
-            row = {"Gemeente": report.member_name(code), "Huishoudens": label}
-            for y in pick:
-                row[y] = fmt_int(s[y]) if y in s.index else MISSING
-            rows.append(row)
-    table = pd.DataFrame(rows)
-    if len(report.members) == 1:
-        table = table.drop(columns="Gemeente")
     shown = hh[hh["periode"].isin(pick)]
     tables = sorted(set(shown["tabel"]), key=lambda t: (t.startswith("geo/"), t))
     show(f"**Huishoudens naar samenstelling** (CBS, {'tabel' if len(tables) == 1 else 'bronnen'} "
          f"{fmt_list(tables)}; {fmt_list(pick)})")
+    table = _household_table(report, hh, pick)
     show(markdown.table(table, "l" * (table.shape[1] - len(pick)) + "r" * len(pick)))
     for y in pick:
         year = shown[(shown["periode"] == y) & shown["gemeente"].isin(report.members)]
-        only_total = set(year["indicator"]) == {"huishoudens_totaal"}
-        if only_total:
-            source = fmt_list(sorted(set(year["tabel"])))
-            show(f"Voor {y} staat in de gebruikte CBS-bestanden alleen het totaal aantal huishoudens ({source}"
-                 + (", de gemeentecijfers bij de wijk- en buurtkaart" if source.startswith("geo/") else "")
-                 + "); de samenstelling ontbreekt daar.")
+        if set(year["indicator"]) == {"huishoudens_totaal"}:
+            show(_only_total_note(y, year))
+    shares = _one_person_shares(report, hh)
+    if shares:
+        show(f"Het aandeel eenpersoonshuishoudens was {fmt_list(shares)}.")
+    with_breakdown = set(hh.loc[hh["indicator"] != "huishoudens_totaal", "gemeente"])
+    missing = [report.member_name(c) for c in report.members if c not in with_breakdown]
+    if missing and len(report.members) > 1:
+        show(f"Voor {fmt_list(missing)} ontbreekt de samenstelling van de huishoudens in de gebruikte "
+             "CBS-bestanden (het extract van tabel 71486ned is afgekapt); waar een totaal staat, komt "
+             "dat uit de gemeentecijfers bij de wijk- en buurtkaart.")
+
+
+def _household_table(report: Report, hh: pd.DataFrame, years: list[str]) -> pd.DataFrame:
+    """One row per member and household type, one column per year; the member column only in a
+    report of more than one gemeente."""
+    rows = []
+    for code in report.members:
+        for key, label in HOUSEHOLD_TYPES.items():
+            s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")["waarde"]
+            row = {"Gemeente": report.member_name(code), "Huishoudens": label}
+            for y in years:
+                row[y] = fmt_int(s[y]) if y in s.index else MISSING
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    return table.drop(columns="Gemeente") if len(report.members) == 1 else table
+
+
+def _only_total_note(year: str, rows: pd.DataFrame) -> str:
+    source = fmt_list(sorted(set(rows["tabel"])))
+    return (f"Voor {year} staat in de gebruikte CBS-bestanden alleen het totaal aantal huishoudens ({source}"
+            + (", de gemeentecijfers bij de wijk- en buurtkaart" if source.startswith("geo/") else "")
+            + "); de samenstelling ontbreekt daar.")
+
+
+def _one_person_shares(report: Report, hh: pd.DataFrame) -> list[str]:
+    """Per member: one-person households as a share of all, in the latest year that has both."""
     shares = []
     for code in report.members:
         one = hh[(hh["indicator"] == "huishoudens_eenpersoons") & (hh["gemeente"] == code)]
@@ -186,11 +212,4 @@ def _show_households(report: Report) -> None:
             last = merged.sort_values("periode_eind").iloc[-1]
             shares.append(f"{fmt_percent(last['waarde'] / last['waarde_totaal'] * 100, 1)} in "
                           f"{report.member_name(code)} ({last['periode']})")
-    if shares:
-        show(f"Het aandeel eenpersoonshuishoudens was {fmt_list(shares)}.")
-    with_breakdown = set(hh.loc[hh["indicator"] != "huishoudens_totaal", "gemeente"])
-    missing = [report.member_name(c) for c in report.members if c not in with_breakdown]
-    if missing and len(report.members) > 1:
-        show(f"Voor {fmt_list(missing)} ontbreekt de samenstelling van de huishoudens in de gebruikte "
-             "CBS-bestanden (het extract van tabel 71486ned is afgekapt); waar een totaal staat, komt "
-             "dat uit de gemeentecijfers bij de wijk- en buurtkaart.")
+    return shares

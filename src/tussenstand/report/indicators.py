@@ -15,6 +15,7 @@ from tussenstand.schema import NATIONAL_NAME
 
 
 def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) -> None:
+    """A heading, who chose the indicator, its chart and the sentence under it."""
     frame = indicator_frame(report, ind.series)
     own = frame[frame["gemeente"].isin(report.members) & frame["waarde"].notna()]
     show(f"{'#' * heading_level} {ind.name}")
@@ -62,6 +63,7 @@ def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
 
 
 def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
+    """'Laatste meting: Heemskerk 23,7% (2024); Nederland 20,5% (2024).' and the rank."""
     latest = _latest_by_label(frame)
     texts = []
     for code in report.members:
@@ -84,6 +86,7 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
 
 # ----- BBV ----------------------------------------------------------------------------------------
 def show_bbv_indicators(report: Report) -> None:
+    """Who the report is compared with, then every BBV indicator of the framework."""
     fw = report.framework
     bbv = [i for i in fw.indicators if i.bbv]
     names = [report.member_name(c) for c in report.comparison_codes]

@@ -11,6 +11,8 @@ from tussenstand.report.text import ILLUSTRATIVE_BANNER
 
 
 def show_introduction(report: Report) -> None:
+    """What the report covers; how old its newest CBS figures are when that is half a year or
+    more; a warning when the report period lies outside the plan's years."""
     fw = report.framework
     period = fmt_period(report.period)
     kind = "regio" if report.unit.is_region else "gemeente"
@@ -26,21 +28,33 @@ def show_introduction(report: Report) -> None:
         + f". Alleen metingen over perioden die uiterlijk aan het eind van {period} "
         "afgelopen zijn, tellen mee."
     )
-    cbs = report.measurements[report.measurements["gemeente"].isin(report.members)
-                              & report.measurements["bron"].str.startswith("CBS")
-                              & report.measurements["waarde"].notna()]
-    if len(cbs):
-        newest = cbs.sort_values("periode_eind").iloc[-1]
-        months_old = ((pd.Timestamp(report.period.end) - newest["periode_eind"]).days) // 30
-        if months_old >= 6:
-            text += (f" De recentste CBS-cijfers in dit rapport gaan over {fmt_period(newest['periode'])}"
-                     f" (peildatum {fmt_date(newest['peildatum'])}); CBS publiceert met enige vertraging.")
-    if report.period.end.year < fw.years.start:
-        text += (f" Let op: {period} ligt vóór de start van het plan ({fw.years.start}); "
-                 "dit rapport toont dus de uitgangssituatie, niet de voortgang.")
-    elif report.period.start.year > fw.years.end:
-        text += (f" Let op: {period} ligt na het einde van het plan ({fw.years.end}); "
-                 "het rapport volgt de thema's van het plan met de cijfers van nu.")
-    show(text)
+    show(text + _cbs_delay_note(report) + _plan_years_note(report))
     if report.illustrative:
         show(f"::: {{.callout-warning}}\n{ILLUSTRATIVE_BANNER}\n:::")
+
+
+def _cbs_delay_note(report: Report) -> str:
+    """The period of the newest CBS figure when it ended half a year or more before the report's."""
+    data = report.measurements
+    cbs = data[data["gemeente"].isin(report.members) & data["bron"].str.startswith("CBS")
+               & data["waarde"].notna()]
+    if not len(cbs):
+        return ""
+    newest = cbs.sort_values("periode_eind").iloc[-1]
+    months_old = ((pd.Timestamp(report.period.end) - newest["periode_eind"]).days) // 30
+    if months_old < 6:
+        return ""
+    return (f" De recentste CBS-cijfers in dit rapport gaan over {fmt_period(newest['periode'])}"
+            f" (peildatum {fmt_date(newest['peildatum'])}); CBS publiceert met enige vertraging.")
+
+
+def _plan_years_note(report: Report) -> str:
+    fw = report.framework
+    period = fmt_period(report.period)
+    if report.period.end.year < fw.years.start:
+        return (f" Let op: {period} ligt vóór de start van het plan ({fw.years.start}); "
+                "dit rapport toont dus de uitgangssituatie, niet de voortgang.")
+    if report.period.start.year > fw.years.end:
+        return (f" Let op: {period} ligt na het einde van het plan ({fw.years.end}); "
+                "het rapport volgt de thema's van het plan met de cijfers van nu.")
+    return ""

@@ -24,6 +24,8 @@ from tussenstand.schema import NATIONAL_CODE
 
 #: behind a baseline that is the first measurement (the plan names none), explained below the table
 FIRST_MEASUREMENT_MARK = " ²"
+#: behind an indicator the researcher chose (not the plan), explained below the table
+RESEARCHER_MARK = " ¹"
 
 
 def goals_table(report: Report) -> pd.DataFrame:
@@ -60,20 +62,31 @@ def _open_statuses(counts: dict[str, int]) -> str:
 
 
 def show_summary(report: Report) -> None:
-    fw = report.framework
-    if report.unit.is_region or not fw.goals:
-        show(_summary_without_goals(report))
-        overview = indicator_overview(report)
-        show(markdown.table(overview, "llllrrl"))
-        notes = []
-        if overview["Indicator"].str.endswith(" ¹").any():
-            notes.append("¹ Indicator gekozen door de onderzoeker, niet door het plan.")
-        if overview[report.name].str.contains("(voorlopig)", regex=False).any():
-            notes.append("'(voorlopig)': een voorlopig CBS-cijfer.")
-        if notes:
-            show(" ".join(notes))
-        return
+    """Goals judged: the statuses and every goal on a row. Without goals (a qualitative plan, a
+    region): the latest value of every indicator beside Nederland."""
+    if report.unit.is_region or not report.framework.goals:
+        _show_indicator_summary(report)
+    else:
+        _show_goal_summary(report)
+
+
+def _show_goal_summary(report: Report) -> None:
     counts = status_counts(report)
+    show(_status_sentence(report, counts))
+    table = pd.DataFrame({"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]})
+    show(markdown.table(table, "lr"))
+    show("**Alle doelen op een rij**")
+    table = goals_table(report)
+    # one table per theme: five columns fit an A4 page, and the theme reads as a heading
+    for theme, part in table.groupby("Thema", sort=False):
+        show(f"*{theme}*")
+        show(markdown.table(part.drop(columns="Thema"), "lllll"))
+    if table["Nulmeting"].str.endswith(FIRST_MEASUREMENT_MARK).any():
+        show("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
+
+
+def _status_sentence(report: Report, counts: dict[str, int]) -> str:
+    """'Van de 28 doelen in het plan zijn er 13 bereikt of op koers, ...'."""
     total = sum(counts.values())
     good = counts.get(Status.BEREIKT.label, 0) + counts.get(Status.OP_KOERS.label, 0)
     behind = counts.get(Status.ACHTER_OP_SCHEMA.label, 0)
@@ -86,17 +99,20 @@ def show_summary(report: Report) -> None:
     )
     if report.illustrative:
         sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
-    show(sentence)
-    table = pd.DataFrame({"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]})
-    show(markdown.table(table, "lr"))
-    show("**Alle doelen op een rij**")
-    table = goals_table(report)
-    # one table per theme: five columns fit an A4 page, and the theme reads as a heading
-    for theme, part in table.groupby("Thema", sort=False):
-        show(f"*{theme}*")
-        show(markdown.table(part.drop(columns="Thema"), "lllll"))
-    if table["Nulmeting"].str.endswith(FIRST_MEASUREMENT_MARK).any():
-        show("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
+    return sentence
+
+
+def _show_indicator_summary(report: Report) -> None:
+    show(_summary_without_goals(report))
+    overview = indicator_overview(report)
+    show(markdown.table(overview, "llllrrl"))
+    notes = []
+    if overview["Indicator"].str.endswith(RESEARCHER_MARK).any():
+        notes.append("¹ Indicator gekozen door de onderzoeker, niet door het plan.")
+    if overview[report.name].str.contains("(voorlopig)", regex=False).any():
+        notes.append("'(voorlopig)': een voorlopig CBS-cijfer.")
+    if notes:
+        show(" ".join(notes))
 
 
 def _summary_without_goals(report: Report) -> str:
@@ -125,7 +141,7 @@ def indicator_overview(report: Report) -> pd.DataFrame:
             period = own.sort_values("periode_eind")["periode"].iloc[-1]
             rows.append({
                 "Thema": theme.name,
-                "Indicator": ind.name + ("" if ind.chosen_by == "plan" else " ¹"),
+                "Indicator": ind.name + ("" if ind.chosen_by == "plan" else RESEARCHER_MARK),
                 "Eenheid": ind.unit,
                 "Periode": fmt_period(period),
                 report.name: _own_value_text(report, own, ind, period),
