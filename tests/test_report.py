@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
+import subprocess
+from importlib.metadata import version
 from unittest import mock
 
 import pandas as pd
@@ -10,11 +14,12 @@ import pytest
 
 from tussenstand import report as rapport
 from tussenstand.cleaning import clean
+from tussenstand.handoff import SUMMARY_FILE
 
 
 def run_all_chapters(report) -> str:
     texts: list[str] = []
-    with mock.patch("tussenstand.report._display", side_effect=lambda *objs: texts.extend(map(str, objs))), \
+    with mock.patch("tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)), \
             mock.patch("tussenstand.charts.show_chart"):
         for name in ("show_introduction", "show_summary", "show_demography", "show_finances",
                      "show_themes", "show_bbv_indicators", "show_region", "show_accountability"):
@@ -39,8 +44,6 @@ def built(project_root, cbs_dir, tmp_path_factory):
 
 
 def test_report_without_cleaning_says_what_to_run(project_root, cbs_dir, tmp_path):
-    import shutil
-
     copy = tmp_path / "project"
     shutil.copytree(project_root, copy, ignore=shutil.ignore_patterns(".venv*", "reports", "processed", ".git"))
     with pytest.raises(rapport.ReportError, match="01_opschonen.ipynb"):
@@ -72,8 +75,15 @@ def test_heemskerk_report_labels_illustrative_data_everywhere(built):
     report, text = built("GM0396")
     assert report.illustrative
     assert "illustratieve gegevens" in text.lower()
-    goal_csv = (report.figures_dir / "doel-zw-1.csv").read_text(encoding="utf-8-sig")
-    assert "ja" in goal_csv.splitlines()[1] or "illustratief" in goal_csv.splitlines()[0]
+    # every one of the plan's 28 goals is measured by the illustrative registration: each goal
+    # chart's CSV marks every measured row (the rows with a gemeente; the path, target and
+    # projection rows have none) as illustratief
+    goal_csvs = sorted(report.figures_dir.glob("doel-*.csv"))
+    assert len(goal_csvs) == 28
+    for path in goal_csvs:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            measured = [row for row in csv.DictReader(f, delimiter=";") if row["gemeente"]]
+        assert measured and {row["illustratief"] for row in measured} == {"ja"}, path.name
     table = rapport.goals_table(report)
     measured = table[table["Laatste meting"] != "geen meting"]
     assert len(measured) > 20
@@ -86,30 +96,52 @@ def test_small_counts_are_never_published(built):
     assert len(internal) > 0 and internal["waarde"].notna().all()  # kept for judging
     published = report.published[report.published["onderdrukt"]]
     assert published["waarde"].isna().all()
-    for csv in report.figures_dir.glob("*.csv"):
-        frame = pd.read_csv(csv, sep=";", decimal=",", encoding="utf-8-sig")
-        if "onderdrukt" in frame.columns:
-            flagged = frame[frame["onderdrukt"].isin(["ja", True])]
-            assert flagged["waarde"].isna().all(), csv.name
+    # no CSV beside a chart holds the value of a suppressed measurement, whatever its own flags say
+    small = set(zip(internal["gemeente"], internal["indicator"], internal["periode"], internal["gebied"],
+                    strict=True))
+    for path in report.figures_dir.glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter=";"))
+        leaked = [row for row in rows if row.get("waarde")
+                  and (row.get("gemeente"), row.get("indicator"), row.get("periode"), row.get("gebied")) in small]
+        assert leaked == [], path.name
 
 
 def test_summary_json_for_the_site(built):
     report, _ = built("GM0396")
     assert rapport.write_summary(report) is None
-    data = json.loads((report.output_dir / rapport.SUMMARY_FILE).read_text(encoding="utf-8"))
+    data = json.loads((report.output_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
     assert data["gemeente"] == "GM0396" and data["periode"] == "2026-H1"
     assert data["periode_label"] == "1e halfjaar 2026"
     assert sum(data["status_counts"].values()) == data["aantal_doelen"] == 28
     assert data["illustratief"] is True
+    # stamped with what built it: the installed package and the checkout's commit
+    assert data["versie"] == version("tussenstand")
+    head = subprocess.run(["git", "-C", str(report.config.root), "rev-parse", "--short=12", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    expected = head.stdout.strip() if head.returncode == 0 else "onbekend"
+    assert data["commit"] in (expected, expected + "-gewijzigd")
 
 
-def test_comparison_group_and_rank(built):
+def test_comparison_group_and_rank(built, cbs_dir):
     report, _ = built("GM0396")
-    assert set(report.comparison_codes) == {"GM0375", "GM0383", "GM0373", "GM0397", "GM0399", "GM0377"}
+    group = {"GM0375": "Beverwijk", "GM0383": "Castricum", "GM0373": "Bergen (NH.)", "GM0397": "Heemstede",
+             "GM0399": "Heiloo", "GM0377": "Bloemendaal"}
+    assert set(report.comparison_codes) == set(group)
+    # Wmo clients per 1.000 inhabitants in 1e halfjaar 2024, read from CBS 86050NED by hand
+    # (Castricum 54, Heiloo 56, Beverwijk 60, Bloemendaal 61, Heemstede 63, Heemskerk 64, Bergen 67)
+    with (cbs_dir / "86050NED.csv").open(encoding="utf-8-sig", newline="") as f:
+        per_1000 = {row["RegioS"].strip(): float(row["WmoClientenPer1000Inwoners_2"])
+                    for row in csv.DictReader(f, delimiter=";")
+                    if row["Perioden"].strip() == "1e halfjaar 2024" and row["TypeMaatwerkvoorziening"].strip() == "Totaal"
+                    and row["RegioS"].strip() in {"Heemskerk", *group.values()}}
+    assert len(per_1000) == 7
+    place = sorted(per_1000.values()).index(per_1000["Heemskerk"]) + 1
+    assert place == 6
     ind = report.framework.indicator("bbv-wmo-clienten")
-    text = rapport.rank_text(report, ind)
-    assert text.startswith("In 1e halfjaar 2024 staat Heemskerk op plaats ")
-    assert "van 7 (Heemskerk en de 6 gemeenten van de vergelijkingsgroep met een cijfer" in text
+    assert rapport.rank_text(report, ind) == (
+        "In 1e halfjaar 2024 staat Heemskerk op plaats 6 van 7 (Heemskerk en de 6 gemeenten van de "
+        "vergelijkingsgroep met een cijfer; 1 = laagste waarde).")
 
 
 def test_one_frequency_keeps_the_most_recent_kind(built):
@@ -119,21 +151,6 @@ def test_one_frequency_keeps_the_most_recent_kind(built):
     assert kinds == {1}  # half-years only: they reach 2024-H1, the years stop at 2023
     assert "Nederland" in set(frame["gemeente_naam"])
     assert any(name.startswith("Regio IJmond") for name in frame["gemeente_naam"])
-
-
-def test_markdown_table_escapes_pipes():
-    table = rapport.markdown_table(pd.DataFrame({"a": ["x|y"], "b": [1]}), "lr")
-    assert table.splitlines() == ["| a | b |", "|:---------|----:|", "| x\\|y | 1 |"]
-
-
-def test_markdown_table_gives_long_columns_more_room():
-    """Pandoc sizes wide pipe tables by the dashes under the header (HTML and typst alike)."""
-    df = pd.DataFrame({"Nr.": ["VW-1"], "Indicator": ["Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"],
-                       "Status": ["op koers"]})
-    rule = rapport.markdown_table(df, "llr").splitlines()[1].strip("|").split("|")
-    # a number column: its longest cell or header word + 2; the text columns share the rest
-    assert [len(r) for r in rule] == [10, 45, 10]
-    assert rule[0].startswith(":") and rule[2].endswith(":")
 
 
 # ----- every figure labelled, small numbers suppressed where they are shown --------------------------
@@ -177,7 +194,7 @@ def fmt(value: float) -> str:
 
 
 # ----- like with like: one period per comparison -----------------------------------------------------
-def test_nederland_is_compared_in_the_same_year(built):
+def test_nederland_is_compared_in_the_same_year(built, cbs_dir):
     report, text = built("GM0396")
     latest = rapport.latest_values(report, "aandeel_65plus")
     own = latest[latest["gemeente"] == "GM0396"].iloc[0]
@@ -188,6 +205,13 @@ def test_nederland_is_compared_in_the_same_year(built):
     frame = rapport.indicator_frame(report, "aandeel_65plus")
     title = rapport.sentence_title(report, ind, frame)
     assert title.endswith("hoger dan Nederland (2024)")
+    # Nederland in 2024: the gemeenten's whole-percent shares in the 2024 geo file, weighted by
+    # their inhabitants (GM0998, 'buitenland', has none): 20,496...%, shown as 20,5%
+    features = json.loads((cbs_dir / "geo" / "gemeenten_2024.geojson").read_text(encoding="utf-8"))["features"]
+    weighted = [(p["aantal_inwoners"], p["65plus"]) for p in (f["properties"] for f in features)
+                if p["gemeentecode"] != "GM0998" and (p["aantal_inwoners"] or 0) > 0 and p["65plus"] is not None]
+    share = sum(n * pct for n, pct in weighted) / sum(n for n, _ in weighted)
+    assert 20.45 <= share < 20.55
     assert "Nederland 20,5% (2024)" in text
 
 

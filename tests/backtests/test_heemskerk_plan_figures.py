@@ -36,7 +36,7 @@ def heemskerk(project_root, cbs_dir, tmp_path_factory):
 def shown_text(function, report) -> str:
     """Everything a chapter function displays as text (charts are saved but not displayed)."""
     texts: list[str] = []
-    with mock.patch("tussenstand.report._display", side_effect=lambda *objs: texts.extend(map(str, objs))), \
+    with mock.patch("tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)), \
             mock.patch("tussenstand.charts.show_chart"):
         function(report)
     return "\n".join(texts)

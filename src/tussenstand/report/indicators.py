@@ -1,0 +1,113 @@
+"""Indicators: one chart and sentence per indicator (members, Nederland, the comparison group and
+the region), and the chapter of BBV indicators."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tussenstand import charts, markdown
+from tussenstand.frameworks import Indicator
+from tussenstand.nlformat import fmt_int, fmt_list, fmt_period
+from tussenstand.report.context import Report, indicator_frame
+from tussenstand.report.output import show, show_chart, slug
+from tussenstand.report.text import direction_text, is_count, rank_text, value_text
+from tussenstand.schema import NATIONAL_NAME
+
+
+def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) -> None:
+    """A heading, who chose the indicator, its chart and the sentence under it."""
+    frame = indicator_frame(report, ind.series)
+    own = frame[frame["gemeente"].isin(report.members) & frame["waarde"].notna()]
+    show(f"{'#' * heading_level} {ind.name}")
+    chosen = ("Indicator uit het plan." if ind.chosen_by == "plan"
+              else "Indicator gekozen door de onderzoeker, niet door het plan.")
+    show(f"{chosen} {ind.note or ''} Eenheid: {ind.unit}.".strip())
+    if own.empty:
+        show(f"Geen cijfers voor {report.name} in de gebruikte CBS-bestanden ({ind.cbs_table or ind.source}).")
+        return
+    sentence = indicator_sentence(report, ind, frame)
+    # A long monthly series would crowd the chart: show the last 24 months.
+    periods = frame["periode"].astype(str)
+    if periods.str.fullmatch(r"\d{4}-\d{2}").all():
+        keep = sorted(set(periods))[-24:]
+        frame = frame[periods.isin(keep)]
+    result = charts.trend_chart(frame, title=sentence_title(report, ind, frame), unit=ind.unit,
+                                indicator_label=ind.name)
+    show_chart(report, result, f"indicator-{slug(ind.id)}")
+    show(sentence)
+
+
+def _latest_by_label(frame: pd.DataFrame) -> pd.DataFrame:
+    data = frame[frame["waarde"].notna()].sort_values("periode_eind")
+    return data.groupby("gemeente_naam", as_index=False).tail(1)
+
+
+def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
+    """A chart title that states the finding; Nederland is compared only in the same period and
+    never for absolute counts."""
+    latest = _latest_by_label(frame)
+    own = latest[latest["gemeente"].isin(report.members)]
+    national = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & frame["waarde"].notna()]
+    if len(report.members) > 1:
+        return f"{ind.name} per gemeente in {report.name}" + ("" if national.empty else ", naast Nederland")
+    nl = national[national["periode"] == own["periode"].iloc[0]] if len(own) else national.iloc[:0]
+    if own.empty or nl.empty or is_count(ind.unit):
+        return f"{ind.name} in {report.name}: {direction_text(report, ind.series, ind.unit)}"
+    o, n = own["waarde"].iloc[0], nl["waarde"].iloc[0]
+    close = abs(o - n) <= 0.05 * abs(n)  # within 5% of Nederland's value, also for percentages
+    if close:
+        rel = "ongeveer gelijk aan"
+    else:
+        rel = "hoger dan" if o > n else "lager dan"
+    return f"{ind.name} in {report.name} {rel} Nederland ({fmt_period(own['periode'].iloc[0])})"
+
+
+def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
+    """'Laatste meting: Heemskerk 23,7% (2024); Nederland 20,5% (2024).' and the rank."""
+    latest = _latest_by_label(frame)
+    texts = []
+    for code in report.members:
+        row = latest[latest["gemeente"] == code]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        texts.append(f"{report.member_name(code)} {value_text(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
+                     f" ({fmt_period(r['periode'])}{', voorlopig' if bool(r['voorlopig']) else ''})")
+    national = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & frame["waarde"].notna()]
+    own = latest[latest["gemeente"].isin(report.members)]
+    same = national[national["periode"].isin(own["periode"])]
+    nl = (same if len(same) else national).sort_values("periode_eind").tail(1)
+    sentence = "Laatste meting: " + fmt_list(texts)
+    if len(nl) and not is_count(ind.unit):
+        sentence += f"; Nederland {value_text(report, nl['waarde'].iloc[0], ind.unit)} ({fmt_period(nl['periode'].iloc[0])})"
+    rank = rank_text(report, ind)
+    return sentence + "." + (f" {rank}" if rank else "")
+
+
+# ----- BBV ----------------------------------------------------------------------------------------
+def show_bbv_indicators(report: Report) -> None:
+    """Who the report is compared with, then every BBV indicator of the framework."""
+    fw = report.framework
+    bbv = [i for i in fw.indicators if i.bbv]
+    names = [report.member_name(c) for c in report.comparison_codes]
+    if report.unit.is_region:
+        show(f"In dit regiorapport staan de {fmt_int(len(report.members))} gemeenten naast elkaar en naast Nederland.")
+    elif fw.comparison:
+        show(f"De vergelijkingsgroep is *{fw.comparison.label}*: {fmt_list(names)}. "
+             + (fw.comparison.note or ""))
+    elif names:
+        show(f"De vergelijkingsgroep bestaat uit de {fmt_int(len(names))} gemeenten van dezelfde "
+             "grootteklasse (CBS Gebieden in Nederland); in de grafieken staat hun mediaan. "
+             "De leden staan in de verantwoording.")
+    if not bbv:
+        show("Dit beleidskader koppelt geen BBV-indicatoren.")
+        return
+    for ind in bbv:
+        if ind.series:
+            show_indicator(report, ind, heading_level=3)
+    without = [i for i in bbv if not i.series]
+    if without:
+        show("**BBV-indicatoren zonder open bron in deze monitor**")
+        table = pd.DataFrame({"Indicator": [i.name for i in without], "Eenheid": [i.unit for i in without],
+                              "Bron": [i.source for i in without]})
+        show(markdown.table(table, "lll"))

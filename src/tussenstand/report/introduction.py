@@ -1,0 +1,60 @@
+"""The introduction: what the report covers, how old its CBS figures are, and where the plan stands."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tussenstand.nlformat import fmt_date, fmt_list, fmt_period
+from tussenstand.report.context import Report
+from tussenstand.report.output import show
+from tussenstand.report.text import ILLUSTRATIVE_BANNER
+
+
+def show_introduction(report: Report) -> None:
+    """What the report covers; how old its newest CBS figures are when that is half a year or
+    more; a warning when the report period lies outside the plan's years."""
+    fw = report.framework
+    period = fmt_period(report.period)
+    kind = "regio" if report.unit.is_region else "gemeente"
+    members = ""
+    if report.unit.is_region:
+        members = f" De regio bestaat uit {fmt_list(report.member_name(c) for c in report.members)}."
+    text = (
+        f"Dit rapport beschrijft de tussenstand van *{fw.title}* voor de {kind} "
+        f"**{report.name}** over de periode **{period}**.{members} "
+        + (f"Het plan gaat over {fw.years.start}" if fw.years.start == fw.years.end
+           else f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}")
+        + (f"; de tussentijdse evaluatie is in {fw.evaluation_year}" if fw.evaluation_year else "")
+        + f". Alleen metingen over perioden die uiterlijk aan het eind van {period} "
+        "afgelopen zijn, tellen mee."
+    )
+    show(text + _cbs_delay_note(report) + _plan_years_note(report))
+    if report.illustrative:
+        show(f"::: {{.callout-warning}}\n{ILLUSTRATIVE_BANNER}\n:::")
+
+
+def _cbs_delay_note(report: Report) -> str:
+    """The period of the newest CBS figure when it ended half a year or more before the report's."""
+    data = report.measurements
+    cbs = data[data["gemeente"].isin(report.members) & data["bron"].str.startswith("CBS")
+               & data["waarde"].notna()]
+    if not len(cbs):
+        return ""
+    newest = cbs.sort_values("periode_eind").iloc[-1]
+    months_old = ((pd.Timestamp(report.period.end) - newest["periode_eind"]).days) // 30
+    if months_old < 6:
+        return ""
+    return (f" De recentste CBS-cijfers in dit rapport gaan over {fmt_period(newest['periode'])}"
+            f" (peildatum {fmt_date(newest['peildatum'])}); CBS publiceert met enige vertraging.")
+
+
+def _plan_years_note(report: Report) -> str:
+    fw = report.framework
+    period = fmt_period(report.period)
+    if report.period.end.year < fw.years.start:
+        return (f" Let op: {period} ligt vóór de start van het plan ({fw.years.start}); "
+                "dit rapport toont dus de uitgangssituatie, niet de voortgang.")
+    if report.period.start.year > fw.years.end:
+        return (f" Let op: {period} ligt na het einde van het plan ({fw.years.end}); "
+                "het rapport volgt de thema's van het plan met de cijfers van nu.")
+    return ""

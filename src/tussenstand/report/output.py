@@ -1,0 +1,34 @@
+"""How a chapter puts something on the page: Markdown into the notebook, a chart saved and linked.
+
+Quarto renders the notebook's Markdown outputs in HTML and in the typst PDF. Tests read what a
+chapter shows by replacing :func:`IPython.display.display` in this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+from IPython.display import Markdown, display
+
+from tussenstand import charts
+from tussenstand.report.context import Report
+
+
+def show(*texts: str) -> None:
+    """Show each text as Markdown below the running cell."""
+    for text in texts:
+        display(Markdown(text))
+
+
+def show_chart(report: Report, result: charts.ChartResult, name: str) -> None:
+    """Save a chart with the CSV behind it in the report's figures folder, and show it."""
+    report.chart_count += 1
+    charts.save_chart(result, report.figures_dir, name)
+    # The image is linked, not embedded: Quarto and Jupyter show it from the file beside the
+    # report, and the stored notebooks stay small.
+    charts.show_chart(result, relative_to=report.relative_to, embed_png=False)
+
+
+def slug(text: str) -> str:
+    """A file name part: ``ZW-1`` -> ``zw-1``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "grafiek"

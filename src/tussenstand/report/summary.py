@@ -1,0 +1,171 @@
+"""The summary: for a plan with goals, the statuses and every goal on a row; for a plan without,
+the latest value of every indicator beside Nederland."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tussenstand import markdown
+from tussenstand.frameworks import Indicator
+from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_period
+from tussenstand.progress import Status
+from tussenstand.report.context import Report, latest_values, series_rows, status_counts
+from tussenstand.report.output import show
+from tussenstand.report.text import (
+    baseline_text,
+    direction_text,
+    is_count,
+    latest_text,
+    provisional,
+    target_with_period,
+    value_text,
+)
+from tussenstand.schema import NATIONAL_CODE
+
+#: behind a baseline that is the first measurement (the plan names none), explained below the table
+FIRST_MEASUREMENT_MARK = " ²"
+#: behind an indicator the researcher chose (not the plan), explained below the table
+RESEARCHER_MARK = " ¹"
+
+
+def goals_table(report: Report) -> pd.DataFrame:
+    """All goals by theme: baseline, target, latest value and status (published values)."""
+    rows = []
+    for theme in report.framework.themes:
+        for goal in report.framework.goals_by_theme()[theme.id]:
+            a = report.assessments[goal.id]
+            baseline = baseline_text(report, goal, a)
+            if a.baseline_value is not None and a.baseline_source == "first_measurement":
+                baseline += FIRST_MEASUREMENT_MARK
+            rows.append({
+                "Thema": theme.name,
+                # one column for number and indicator: seven columns do not fit an A4 page
+                "Doel": f"{goal.id}: {goal.indicator}",
+                "Nulmeting": baseline,
+                "Streefwaarde": target_with_period(goal, a),
+                "Laatste meting": latest_text(report, goal, a),
+                "Status": a.status.label + (" (illustratief)" if a.illustrative else ""),
+            })
+    return pd.DataFrame(rows)
+
+
+def _open_statuses(counts: dict[str, int]) -> str:
+    judged = {Status.BEREIKT.label, Status.OP_KOERS.label, Status.ACHTER_OP_SCHEMA.label,
+              Status.VERKEERDE_RICHTING.label}
+    phrases = {
+        Status.NULMETING_ONTBREEKT.label: "bij {n} ontbreekt de nulmeting",
+        Status.GEEN_METING.label: "bij {n} is er nog geen meting",
+        Status.NOG_NIET_TE_BEOORDELEN.label: "bij {n} is er pas één meting",
+    }
+    return fmt_list(phrases.get(label, "{n} " + label).format(n=fmt_int(n))
+                    for label, n in counts.items() if label not in judged)
+
+
+def show_summary(report: Report) -> None:
+    """Goals judged: the statuses and every goal on a row. Without goals (a qualitative plan, a
+    region): the latest value of every indicator beside Nederland."""
+    if report.unit.is_region or not report.framework.goals:
+        _show_indicator_summary(report)
+    else:
+        _show_goal_summary(report)
+
+
+def _show_goal_summary(report: Report) -> None:
+    counts = status_counts(report)
+    show(_status_sentence(report, counts))
+    table = pd.DataFrame({"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]})
+    show(markdown.table(table, "lr"))
+    show("**Alle doelen op een rij**")
+    table = goals_table(report)
+    # one table per theme: five columns fit an A4 page, and the theme reads as a heading
+    for theme, part in table.groupby("Thema", sort=False):
+        show(f"*{theme}*")
+        show(markdown.table(part.drop(columns="Thema"), "lllll"))
+    if table["Nulmeting"].str.endswith(FIRST_MEASUREMENT_MARK).any():
+        show("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
+
+
+def _status_sentence(report: Report, counts: dict[str, int]) -> str:
+    """'Van de 28 doelen in het plan zijn er 13 bereikt of op koers, ...'."""
+    total = sum(counts.values())
+    good = counts.get(Status.BEREIKT.label, 0) + counts.get(Status.OP_KOERS.label, 0)
+    behind = counts.get(Status.ACHTER_OP_SCHEMA.label, 0)
+    wrong = counts.get(Status.VERKEERDE_RICHTING.label, 0)
+    open_ = total - good - behind - wrong
+    sentence = (
+        f"Van de {fmt_int(total)} doelen in het plan zijn er {fmt_int(good)} bereikt of op koers, liggen er "
+        f"{fmt_int(behind)} achter op schema en gaan er {fmt_int(wrong)} de verkeerde kant op"
+        + (f"; over {fmt_int(open_)} is nog geen oordeel mogelijk: {_open_statuses(counts)}." if open_ else ".")
+    )
+    if report.illustrative:
+        sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
+    return sentence
+
+
+def _show_indicator_summary(report: Report) -> None:
+    show(_summary_without_goals(report))
+    overview = indicator_overview(report)
+    show(markdown.table(overview, "llllrrl"))
+    notes = []
+    if overview["Indicator"].str.endswith(RESEARCHER_MARK).any():
+        notes.append("¹ Indicator gekozen door de onderzoeker, niet door het plan.")
+    if overview[report.name].str.contains("(voorlopig)", regex=False).any():
+        notes.append("'(voorlopig)': een voorlopig CBS-cijfer.")
+    if notes:
+        show(" ".join(notes))
+
+
+def _summary_without_goals(report: Report) -> str:
+    fw = report.framework
+    return (
+        f"Het beleidskader *{fw.title}* stelt geen meetbare doelen met een nulmeting en streefwaarde. "
+        f"Per {'ambitie' if fw.is_regional else 'thema'} volgt dit rapport daarom de indicatoren die de "
+        "ontwikkeling meten: BBV-indicatoren en CBS-cijfers. Waar de keuze van de indicator niet uit het "
+        "plan komt maar van de onderzoeker, staat dat erbij. Zonder streefwaarde geeft het rapport geen "
+        "status, wel de richting en de vergelijking met Nederland."
+    )
+
+
+def indicator_overview(report: Report) -> pd.DataFrame:
+    """Per theme and indicator with data: the latest value for the unit, Nederland in the same
+    period (never another one) and the direction since the previous measurement."""
+    rows = []
+    for theme in report.framework.themes:
+        for ind in report.framework.indicators_by_theme()[theme.id]:
+            if not ind.series:
+                continue
+            latest = latest_values(report, ind.series)
+            own = latest[latest["gemeente"].isin(report.members)]
+            if own.empty:
+                continue
+            period = own.sort_values("periode_eind")["periode"].iloc[-1]
+            rows.append({
+                "Thema": theme.name,
+                "Indicator": ind.name + ("" if ind.chosen_by == "plan" else RESEARCHER_MARK),
+                "Eenheid": ind.unit,
+                "Periode": fmt_period(period),
+                report.name: _own_value_text(report, own, ind, period),
+                "Nederland": _national_text(report, ind, period),
+                "Richting": direction_text(report, ind.series, ind.unit),
+            })
+    return pd.DataFrame(rows)
+
+
+def _national_text(report: Report, ind: Indicator, period: str) -> str:
+    if is_count(ind.unit):
+        return "n.v.t."
+    nl = series_rows(report, ind.series, (NATIONAL_CODE,))
+    nl = nl[nl["periode"] == period]
+    return value_text(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else MISSING
+
+
+def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator, period: str) -> str:
+    """The latest value of each member; a member whose latest period is older names it."""
+    texts = []
+    for code, value, suppressed, provisional_, member_period in zip(
+            own["gemeente"], own["waarde"], own["onderdrukt"], own["voorlopig"], own["periode"], strict=True):
+        text = value_text(report, value, ind.unit, bool(suppressed)) + provisional(bool(provisional_))
+        texts.append((code, text if member_period == period else f"{text} ({fmt_period(member_period)})"))
+    if len(texts) == 1:
+        return texts[0][1]
+    return "; ".join(f"{report.member_name(code)} {text}" for code, text in texts)

@@ -1,0 +1,158 @@
+"""How the report words things: published values, periods, changes, ranks, targets and baselines.
+
+Every phrase a chapter builds from data lives here, so that a value, a change or a target reads the
+same in the summary table, under a goal and in a chart title.
+"""
+
+from __future__ import annotations
+
+from tussenstand.disclosure import format_published_value
+from tussenstand.frameworks import Indicator
+from tussenstand.goals import Goal
+from tussenstand.nlformat import (
+    MISSING,
+    MISSING_TEXT,
+    fmt_change,
+    fmt_int,
+    fmt_number,
+    fmt_period,
+    fmt_value,
+)
+from tussenstand.periods import Period
+from tussenstand.progress import GoalAssessment
+from tussenstand.report.context import Report, latest_is_suppressed, series_rows
+
+ILLUSTRATIVE_BANNER = (
+    "**Let op: illustratieve gegevens.** Een deel van de cijfers in dit rapport komt uit "
+    "*illustratieve* registraties: geen echte gegevens van de gemeente, maar voorbeeldreeksen die laten "
+    "zien hoe het rapport werkt zolang de echte registraties er niet zijn. Ze zijn overal gemarkeerd "
+    "met 'illustratief'."
+)
+
+
+# ----- values and periods -------------------------------------------------------------------------
+def value_text(report: Report, value: float | None, unit: str, suppressed: bool = False) -> str:
+    """A published value: ``< 10`` when suppressed, else as :func:`tussenstand.nlformat.fmt_value`."""
+    return format_published_value(value, unit, suppressed, report.config.disclosure_threshold)
+
+
+def with_period(value: str, period: Period | None) -> str:
+    """``244 (2023)``; the value alone without a period."""
+    return f"{value} ({fmt_period(period)})" if period else value
+
+
+def provisional(flag: bool) -> str:
+    """What a provisional CBS figure gets behind its value."""
+    return " (voorlopig)" if flag else ""
+
+
+def is_count(unit: str | None) -> bool:
+    """Absolute numbers (persons, places): not comparable with Nederland or other gemeenten."""
+    return (unit or "").strip() in ("aantal", "aantal per wijk")
+
+
+def is_percentage(unit: str | None) -> bool:
+    return (unit or "").strip().startswith("%")
+
+
+# ----- change and rank ----------------------------------------------------------------------------
+def change_text(previous: float, last: float, unit: str | None, since: str | None = None) -> str:
+    """'stijgt (+1,2 procentpunt sinds 2022)': percentage points for percentages, else the relative
+    change; 'gelijk' within 0,1 procentpunt or 1%."""
+    if is_percentage(unit):
+        change, suffix, same = last - previous, " procentpunt", 0.1
+    elif previous == 0:
+        return "gelijk" if last == 0 else ("stijgt" if last > 0 else "daalt")
+    else:
+        change, suffix, same = (last - previous) / abs(previous) * 100, "%", 1
+    if abs(change) < same:
+        return "gelijk" + (f" sinds {since}" if since else "")
+    word = "stijgt" if change > 0 else "daalt"
+    return f"{word} ({fmt_change(change, 1, suffix=suffix)}" + (f" sinds {since})" if since else ")")
+
+
+def direction_text(report: Report, series: str, unit: str | None = None) -> str:
+    """Per member: the change between its two latest measurements of the same kind of period."""
+    data = series_rows(report, series, report.members)
+    data = data[data["waarde"].notna()]
+    unit = unit or (str(data["eenheid"].iloc[0]) if len(data) else None)
+    parts = []
+    for code in report.members:
+        s = data[data["gemeente"] == code]
+        if len(s) < 2:
+            continue
+        text = change_text(float(s["waarde"].iloc[-2]), float(s["waarde"].iloc[-1]), unit,
+                           fmt_period(s["periode"].iloc[-2]))
+        parts.append(text if len(report.members) == 1 else f"{report.member_name(code)} {text}")
+    return "; ".join(parts) if parts else "één meting"
+
+
+def rank_text(report: Report, ind: Indicator) -> str:
+    """Where the (first) member stands in its comparison group at the latest common period."""
+    if report.unit.is_region or not report.comparison_codes or is_count(ind.unit):
+        return ""
+    data = report.published[(report.published["indicator"] == ind.series)
+                            & (report.published["gebied"].fillna("") == "")
+                            & report.published["waarde"].notna()]
+    own = data[data["gemeente"] == report.members[0]].sort_values("periode_eind")
+    if own.empty:
+        return ""
+    period = own["periode"].iloc[-1]
+    group = data[(data["periode"] == period)
+                 & data["gemeente"].isin((*report.comparison_codes, report.members[0]))]
+    if len(group) < 3:
+        return ""
+    ordered = group.sort_values("waarde", kind="stable").reset_index(drop=True)
+    place = int(ordered.index[ordered["gemeente"] == report.members[0]][0]) + 1
+    return (f"In {fmt_period(period)} staat {report.name} op plaats {fmt_int(place)} van {fmt_int(len(group))} "
+            f"({report.name} en de {fmt_int(len(group) - 1)} gemeenten van de vergelijkingsgroep met een cijfer; "
+            "1 = laagste waarde).")
+
+
+# ----- goals: baseline, target, latest measurement ---------------------------------------------------
+def baseline_text(report: Report, goal: Goal, a: GoalAssessment) -> str:
+    """The starting point with its period (``244 (2023)``), or why there is none."""
+    if a.baseline_value is None:
+        return baseline_missing(goal)
+    return with_period(value_text(report, a.baseline_value, goal.unit), a.baseline_period)
+
+
+def target_with_period(goal: Goal, a: GoalAssessment) -> str:
+    """``hoogstens 195,2 (2027)``."""
+    return f"{target_text(goal, a)} ({fmt_period(a.target_period)})"
+
+
+def latest_text(report: Report, goal: Goal, a: GoalAssessment) -> str:
+    """The latest measurement with its period (``< 10`` when small), or ``geen meting``."""
+    if not a.latest_period:
+        return MISSING_TEXT
+    suppressed = latest_is_suppressed(report, goal, a)
+    return with_period(value_text(report, a.latest_value, goal.unit, suppressed), a.latest_period)
+
+
+def baseline_label(a: GoalAssessment) -> str:
+    """'Nulmeting' for the plan's baseline; a first measurement standing in is called what it is."""
+    return "Startpunt (eerste meting)" if a.baseline_source == "first_measurement" else "Nulmeting"
+
+
+def baseline_missing(goal: Goal) -> str:
+    """What stands where a goal has no baseline: the plan's 'x*' (still to be measured) or none."""
+    return "nog te meten (x*)" if goal.baseline_status == "pending" else "geen nulmeting"
+
+
+def target_text(goal: Goal, a: GoalAssessment) -> str:
+    """The target in words: ``hoogstens 195,2``, ``in elke wijk minstens 1``, ``groei van ...``."""
+    word = {"at_least": "minstens", "at_most": "hoogstens", "equal": "gelijk aan"}[a.comparison]
+    if goal.target.kind == "every_district":
+        return f"in elke wijk {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+    t = goal.target
+    if t.kind == "growth_per_year":
+        how = (f"{fmt_number(t.percent)}% per jaar (relatief)" if t.percent is not None
+               else f"{fmt_value(t.amount, goal.unit, with_unit=True)} per jaar")
+        level = f": {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}" if a.target_value is not None else ""
+        return f"groei van {how}{level}"
+    if a.target_value is None:
+        if t.percent is not None:
+            return fmt_change(t.percent, 0 if float(t.percent).is_integer() else 1, suffix="% t.o.v. nulmeting")
+        return MISSING
+    return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"

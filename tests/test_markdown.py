@@ -1,0 +1,26 @@
+"""The one Markdown helper: pipe tables that Quarto renders in HTML and typst, and escaping."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tussenstand import markdown
+
+
+def test_table_escapes_pipes():
+    table = markdown.table(pd.DataFrame({"a": ["x|y"], "b": [1]}), "lr")
+    # 'a' is a text column: its longest text (the escaped 'x\|y', 4) is raised to the minimum of
+    # 10 dashes; 'b' is a number column: its longest cell or header word (1) raised to 3, plus 2
+    assert table.splitlines() == ["| a | b |", "|:---------|----:|", "| x\\|y | 1 |"]
+
+
+def test_table_gives_long_columns_more_room():
+    """Pandoc sizes wide pipe tables by the dashes under the header (HTML and typst alike)."""
+    df = pd.DataFrame({"Nr.": ["VW-1"], "Indicator": ["Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"],
+                       "Status": ["op koers"]})
+    rule = markdown.table(df, "llr").splitlines()[1].strip("|").split("|")
+    # 'Status' is a number column: its longest cell or header word + 2 ('op koers': 8 + 2 = 10);
+    # the text columns get their longest text within 10..45 ('Nr.' and 'VW-1': 10; the indicator,
+    # 59 characters: 45); 10 + 45 + 10 fits a line of 85, so nothing is scaled down
+    assert [len(r) for r in rule] == [10, 45, 10]
+    assert rule[0].startswith(":") and rule[2].endswith(":")
