@@ -29,7 +29,7 @@ help:
 	@echo "make site   - rapporten uitvoeren (tussenstand build) en de website maken (tussenstand render)"
 	@echo "make test   - alle tests: unit tests en de notebooks (nbval)"
 	@echo "make notebooks - de opgeslagen uitvoer van notebooks/ verversen (voor nbval)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff: lint en opmaak controleren (zoals CI)"
 	@echo "make clean  - verwijder uitgevoerde rapporten, tussenbestanden en de website"
 
 venv: $(STAMP)
@@ -65,6 +65,7 @@ notebooks: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 
 clean:
 	rm -rf _site .quarto _generated

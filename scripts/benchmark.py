@@ -56,10 +56,17 @@ def _fmt(seconds: float) -> str:
 
 def _demo_notebook(path: Path, seconds: float) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     params = nbformat.v4.new_code_cell(DEMO_PARAMETERS)
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(DEMO_WORK.format(seconds=seconds, name=path.stem))]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(DEMO_WORK.format(seconds=seconds, name=path.stem)),
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
 
@@ -83,13 +90,16 @@ def make_real_copy(root: Path) -> tuple[Path, list[str], Path]:
     source = load_config(root=PROJECT_ROOT)
     missing = [n for n in source.notebooks if not (source.notebooks_dir / n).is_file()]
     if missing:
-        sys.exit(f"notebooks ontbreken in notebooks/: {missing}; gebruik --demo zolang ze er niet zijn")
+        sys.exit(
+            f"notebooks ontbreken in notebooks/: {missing}; gebruik --demo zolang ze er niet zijn"
+        )
     root.mkdir(parents=True)
     shutil.copy2(source.root / CONFIG_FILE, root / CONFIG_FILE)
     shutil.copytree(source.notebooks_dir, root / "notebooks", ignore=shutil.ignore_patterns(".*"))
     cbs_inside = source.cbs_dir.is_relative_to(source.raw_dir)
     shutil.copytree(
-        source.raw_dir, root / "data" / "raw",
+        source.raw_dir,
+        root / "data" / "raw",
         ignore=shutil.ignore_patterns(".*") if not cbs_inside else _ignore_folder(source.cbs_dir),
     )
     from tussenstand.frameworks import monitored_units
@@ -100,7 +110,11 @@ def make_real_copy(root: Path) -> tuple[Path, list[str], Path]:
 
 def _ignore_folder(folder: Path):
     def ignore(directory: str, names: list[str]) -> list[str]:
-        return [n for n in names if n.startswith(".") or Path(directory, n).resolve() == folder.resolve()]
+        return [
+            n
+            for n in names
+            if n.startswith(".") or Path(directory, n).resolve() == folder.resolve()
+        ]
 
     return ignore
 
@@ -133,16 +147,28 @@ def noop_in_fresh_process(root: Path, units: list[str], cbs_dir: Path | None, re
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        sys.exit(f"no-op-build in een nieuw proces faalde ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        sys.exit(
+            f"no-op-build in een nieuw proces faalde ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
     return elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--demo", action="store_true", help="kleine CPU-notebooks in plaats van de echte")
-    parser.add_argument("--units", type=int, default=None,
-                        help="aantal eenheden: demo standaard 4; echt standaard alle uit de kaders")
-    parser.add_argument("--work", type=float, default=1.0, help="rekentijd per demo-rapportnotebook in s")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="kleine CPU-notebooks in plaats van de echte"
+    )
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=None,
+        help="aantal eenheden: demo standaard 4; echt standaard alle uit de kaders",
+    )
+    parser.add_argument(
+        "--work", type=float, default=1.0, help="rekentijd per demo-rapportnotebook in s"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="runs tegelijk in de parallelle meting")
     parser.add_argument("--keep", action="store_true", help="bewaar de tijdelijke projectkopie")
     args = parser.parse_args(argv)
@@ -158,8 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[PROJECT_ROOT_ENV] = str(root)  # notebooks that call load_config() find the copy
         config = load_config(root=root, cbs_dir=cbs_dir)
         pairs = len(units) * len(config.periods)
-        print(f"{pairs} runs ({len(units)} eenheden x {len(config.periods)} periodes), "
-              f"{len(config.notebooks)} notebooks per run, {os.cpu_count()} kernen")
+        print(
+            f"{pairs} runs ({len(units)} eenheden x {len(config.periods)} periodes), "
+            f"{len(config.notebooks)} notebooks per run, {os.cpu_count()} kernen"
+        )
         prepare = None if args.demo else "default"
         if not args.demo:
             runner.prepare_shared_inputs(config)  # the national CBS cache, outside the timings
@@ -181,7 +209,10 @@ def main(argv: list[str] | None = None) -> int:
 
         ratio = serial / parallel
         print(f"versnelling serieel/parallel: {ratio:.2f}x".replace(".", ","))
-        goals = [("no-op-build < 2 s", fresh < 2.0), (f"versnelling >= 1,7x met {args.jobs} runs", ratio >= 1.7)]
+        goals = [
+            ("no-op-build < 2 s", fresh < 2.0),
+            (f"versnelling >= 1,7x met {args.jobs} runs", ratio >= 1.7),
+        ]
         for text, met in goals:
             print(f"  doel {text}: {'gehaald' if met else 'NIET gehaald'}")
         if args.keep:

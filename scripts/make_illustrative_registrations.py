@@ -50,32 +50,43 @@ EXPORT_DATE = "2026-10-15"
 FIRST_YEAR_WITHOUT_BASELINE = 2024
 SEED = 20241001
 DISTRICTS = ["Wijk 1", "Wijk 2", "Wijk 3", "Wijk 4", "Wijk 5"]
-COLUMNS = ["gemeente", "doel", "reeks", "periode", "gebied", "waarde", "eenheid", "bron",
-           "opmerking", "illustratief", "peildatum"]
+COLUMNS = [
+    "gemeente",
+    "doel",
+    "reeks",
+    "periode",
+    "gebied",
+    "waarde",
+    "eenheid",
+    "bron",
+    "opmerking",
+    "illustratief",
+    "peildatum",
+]
 
 # Value at the last measurement up to 2026-H1, per goal (the outcome it illustrates).
 # For goals without a baseline: (first value, last value).
 END_VALUES: dict[str, float] = {
-    "VW-1": 58.6,    # on course
-    "VW-2": 236,     # on course (ahead)
-    "VW-3": 89.0,    # wrong direction
-    "VW-4": 50.2,    # behind
-    "VW-5": 47.0,    # on course
-    "ZW-1": 205,     # on course
-    "ZW-2": 136,     # behind
-    "ZW-3": 51.0,    # reached
+    "VW-1": 58.6,  # on course
+    "VW-2": 236,  # on course (ahead)
+    "VW-3": 89.0,  # wrong direction
+    "VW-4": 50.2,  # behind
+    "VW-5": 47.0,  # on course
+    "ZW-1": 205,  # on course
+    "ZW-2": 136,  # behind
+    "ZW-3": 51.0,  # reached
     "ZW-4": 3290.0,  # wrong direction (costs above the ceiling)
-    "ZW-5": 80.6,    # stable within tolerance
-    "OZ-1": 57.0,    # behind
-    "OZ-3": 149,     # wrong direction
+    "ZW-5": 80.6,  # stable within tolerance
+    "OZ-1": 57.0,  # behind
+    "OZ-3": 149,  # wrong direction
     "OZ-4": 14090.0,  # outside the tolerance
-    "FF-1": 5960,    # reached
-    "FF-2": 1062,    # on course
-    "FF-3": 1252,    # wrong direction
-    "FF-4": 61,      # on course
-    "FF-5": 14.9,    # behind
-    "OO-1": 19.1,    # wrong direction
-    "OO-6": 1935,    # on course
+    "FF-1": 5960,  # reached
+    "FF-2": 1062,  # on course
+    "FF-3": 1252,  # wrong direction
+    "FF-4": 61,  # on course
+    "FF-5": 14.9,  # behind
+    "OO-1": 19.1,  # wrong direction
+    "OO-6": 1935,  # on course
 }
 NO_BASELINE: dict[str, tuple[float, float]] = {
     "OZ-2": (61.0, 71.0),
@@ -86,12 +97,28 @@ NO_BASELINE: dict[str, tuple[float, float]] = {
 }
 # Per-district goals: value per district at each measurement (first ... last).
 DISTRICT_VALUES: dict[str, dict[str, list[float]]] = {
-    "OO-2": {"Wijk 1": [1, 1, 2], "Wijk 2": [0, 1, 1], "Wijk 3": [1, 1, 1],
-             "Wijk 4": [0, 0, 0], "Wijk 5": [1, 2, 2]},
-    "OO-3": {"Wijk 1": [3, 5, 6], "Wijk 2": [2, 3, 5], "Wijk 3": [4, 6, 8],
-             "Wijk 4": [1, 2, 2], "Wijk 5": [2, 4, 4]},
-    "OO-5": {"Wijk 1": [43.9], "Wijk 2": [46.8], "Wijk 3": [41.2], "Wijk 4": [49.5],
-             "Wijk 5": [44.0], "": [45.1]},
+    "OO-2": {
+        "Wijk 1": [1, 1, 2],
+        "Wijk 2": [0, 1, 1],
+        "Wijk 3": [1, 1, 1],
+        "Wijk 4": [0, 0, 0],
+        "Wijk 5": [1, 2, 2],
+    },
+    "OO-3": {
+        "Wijk 1": [3, 5, 6],
+        "Wijk 2": [2, 3, 5],
+        "Wijk 3": [4, 6, 8],
+        "Wijk 4": [1, 2, 2],
+        "Wijk 5": [2, 4, 4],
+    },
+    "OO-5": {
+        "Wijk 1": [43.9],
+        "Wijk 2": [46.8],
+        "Wijk 3": [41.2],
+        "Wijk 4": [49.5],
+        "Wijk 5": [44.0],
+        "": [45.1],
+    },
 }
 # Measurements not (yet) delivered: (goal, period) -> reason.
 MISSING = {("FF-5", "2025"): "Divosa-benchmark over 2025 nog niet gepubliceerd"}
@@ -115,10 +142,12 @@ def measurement_periods(start: Period, months: int, last: Period = LAST) -> list
     elif months >= 12:
         step = lambda p: Period.of_year(p.year + months // 12)  # noqa: E731
     else:
+
         def step(p: Period) -> Period:
             if p.kind == "year":  # a yearly baseline, then half-years
                 return Period.of_half(p.year + 1, 1)
             return Period.of_half(p.year, 2) if p.part == 1 else Period.of_half(p.year + 1, 1)
+
     out = [start]
     while (nxt := step(out[-1])).end <= last.end:
         out.append(nxt)
@@ -141,7 +170,9 @@ def decimals(unit: str) -> int:
     return 0
 
 
-def path_values(start: float, end: float, n: int, rng: np.random.Generator, unit: str) -> list[float]:
+def path_values(
+    start: float, end: float, n: int, rng: np.random.Generator, unit: str
+) -> list[float]:
     """``n`` values from ``start`` to ``end``: linear with a small jitter between the end points."""
     if n == 1:
         return [end]
@@ -160,7 +191,9 @@ def split_counts(total: int, weights: list[float]) -> list[int]:
     """Split a count over districts so that the parts add up to ``total`` (largest remainder)."""
     raw = [total * w for w in weights]
     parts = [int(x) for x in raw]
-    for i in sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)[: total - sum(parts)]:
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)[
+        : total - sum(parts)
+    ]:
         parts[i] += 1
     return parts
 
@@ -169,21 +202,30 @@ def build_rows(goals: list[Goal]) -> list[dict[str, str]]:
     rng = np.random.default_rng(SEED)
     rows: list[dict[str, str]] = []
 
-    def add(goal_id: str, reeks: str, period: Period, value: float | None, unit: str,
-            gebied: str = "", note: str = "") -> None:
-        rows.append({
-            "gemeente": GEMEENTE,
-            "doel": goal_id,
-            "reeks": reeks,
-            "periode": period.code,
-            "gebied": gebied,
-            "waarde": "" if value is None else dutch(value, unit),
-            "eenheid": unit,
-            "bron": BRON,
-            "opmerking": note,
-            "illustratief": "ja",
-            "peildatum": EXPORT_DATE,
-        })
+    def add(
+        goal_id: str,
+        reeks: str,
+        period: Period,
+        value: float | None,
+        unit: str,
+        gebied: str = "",
+        note: str = "",
+    ) -> None:
+        rows.append(
+            {
+                "gemeente": GEMEENTE,
+                "doel": goal_id,
+                "reeks": reeks,
+                "periode": period.code,
+                "gebied": gebied,
+                "waarde": "" if value is None else dutch(value, unit),
+                "eenheid": unit,
+                "bron": BRON,
+                "opmerking": note,
+                "illustratief": "ja",
+                "peildatum": EXPORT_DATE,
+            }
+        )
 
     for goal in goals:
         if not goal.series.startswith("reg_"):
@@ -196,8 +238,14 @@ def build_rows(goals: list[Goal]) -> list[dict[str, str]]:
         if goal.id in DISTRICT_VALUES:
             per_district = DISTRICT_VALUES[goal.id]
             if known:  # the plan's one baseline value is for the whole municipality
-                add(goal.id, "", periods[0], goal.baseline.value, unit,
-                    note="nulmeting uit het beleidsplan (hele gemeente)")
+                add(
+                    goal.id,
+                    "",
+                    periods[0],
+                    goal.baseline.value,
+                    unit,
+                    note="nulmeting uit het beleidsplan (hele gemeente)",
+                )
                 periods = periods[1:]
             for district, values in per_district.items():
                 if not periods:  # no measurement after the baseline has ended yet
@@ -205,7 +253,9 @@ def build_rows(goals: list[Goal]) -> list[dict[str, str]]:
                 if len(values) > len(periods):  # keep the end value as the latest measurement
                     values = values[: len(periods) - 1] + values[-1:]
                 if len(values) != len(periods):
-                    raise SystemExit(f"{goal.id}: {len(values)} waarden voor {len(periods)} perioden")
+                    raise SystemExit(
+                        f"{goal.id}: {len(values)} waarden voor {len(periods)} perioden"
+                    )
                 for period, value in zip(periods, values, strict=True):
                     add(goal.id, "", period, value, unit, gebied=district)
             continue
@@ -222,10 +272,18 @@ def build_rows(goals: list[Goal]) -> list[dict[str, str]]:
             add(goal.id, "", period, None if reason else value, unit, note=reason or note)
         if goal.id == "FF-4":
             for period, value in zip(periods, values, strict=True):
-                for district, part in zip(DISTRICTS, split_counts(int(value), FF4_DISTRICT_WEIGHTS),
-                                          strict=True):
-                    add("", "reg_FF-4_per_wijk", period, part, "aantal", gebied=district,
-                        note="detail van doel FF-4 per wijk")
+                for district, part in zip(
+                    DISTRICTS, split_counts(int(value), FF4_DISTRICT_WEIGHTS), strict=True
+                ):
+                    add(
+                        "",
+                        "reg_FF-4_per_wijk",
+                        period,
+                        part,
+                        "aantal",
+                        gebied=district,
+                        note="detail van doel FF-4 per wijk",
+                    )
     return rows
 
 

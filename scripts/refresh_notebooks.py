@@ -28,9 +28,13 @@ def refresh(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="tussenstand-kernel-") as sockets:
         # the kernel talks over IPC sockets, as in `tussenstand build` (no TCP ports)
-        client = NotebookClient(nb, kernel_name="python3", timeout=900,
-                                resources={"metadata": {"path": str(NOTEBOOKS)}},
-                                config=kernel_config(Path(sockets)))
+        client = NotebookClient(
+            nb,
+            kernel_name="python3",
+            timeout=900,
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+            config=kernel_config(Path(sockets)),
+        )
         client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

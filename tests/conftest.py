@@ -19,7 +19,9 @@ def project_root() -> Path:
 def cbs_dir() -> Path:
     """The real CBS extracts in ../shared/data/cbs (tests and CI only; see its README)."""
     if not (SHARED_CBS_DIR / "85755NED.csv").is_file():
-        pytest.skip(f"real CBS data not found in ../shared/data/cbs (looked for {SHARED_CBS_DIR.name})")
+        pytest.skip(
+            f"real CBS data not found in ../shared/data/cbs (looked for {SHARED_CBS_DIR.name})"
+        )
     return SHARED_CBS_DIR
 
 

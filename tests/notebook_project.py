@@ -34,7 +34,11 @@ RAISE_CELL = 'raise ValueError(f"kapotte invoer voor {gemeente}")'
 
 def notebook(*cells: str, tag_parameters: bool = True) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     params = nbformat.v4.new_code_cell(PARAMETERS_CELL)
     if tag_parameters:
@@ -60,12 +64,19 @@ def make_project(root: Path, periods=("2024-H1", "2026-H2"), body: str = WRITE_C
     """A project with tussenstand.yml, two notebooks, data/raw inputs and a CBS folder."""
     root.mkdir(parents=True, exist_ok=True)
     lines = ["periodes:"] + [f"  - {p}" for p in periods]
-    lines += ["notebooks:", "  - 01_opschonen.ipynb", "  - 02_rapport.ipynb", "cbs_dir: data/raw/cbs"]
+    lines += [
+        "notebooks:",
+        "  - 01_opschonen.ipynb",
+        "  - 02_rapport.ipynb",
+        "cbs_dir: data/raw/cbs",
+    ]
     (root / "tussenstand.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_notebook(root / "notebooks" / "01_opschonen.ipynb", "x = 1 + 1")
     write_notebook(root / "notebooks" / "02_rapport.ipynb", body)
     for sub in ("kaders", "registraties", "plancijfers", "cbs"):
         (root / "data" / "raw" / sub).mkdir(parents=True, exist_ok=True)
     (root / "data" / "raw" / "plancijfers" / "doel.txt").write_text("39450\n", encoding="utf-8")
-    (root / "data" / "raw" / "cbs" / "85383NED.csv").write_text("RegioS;Perioden\n", encoding="utf-8")
+    (root / "data" / "raw" / "cbs" / "85383NED.csv").write_text(
+        "RegioS;Perioden\n", encoding="utf-8"
+    )
     return root

@@ -33,8 +33,10 @@ def _imports(path: Path, name: str, modules: dict[str, Path]) -> list[tuple[str,
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
-                                + ([node.module] if node.module else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1]
+                    + ([node.module] if node.module else [])
+                )
             if not base.startswith("tussenstand"):
                 continue
             for alias in node.names:
@@ -64,7 +66,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == "open":
-                cycles.append(stack[stack.index(nxt):] + [nxt])
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt)
         stack.pop()
@@ -96,12 +98,15 @@ def test_no_module_imports_private_names_of_another():
     assert offences == []
 
 
-@pytest.mark.parametrize("stage, folder_or_file", [
-    ("data enters", "sources"),
-    ("data is cleaned", "cleaning.py"),
-    ("a goal is judged", "progress"),
-    ("the report is written", "report"),
-    ("the site is assembled", "site"),
-])
+@pytest.mark.parametrize(
+    "stage, folder_or_file",
+    [
+        ("data enters", "sources"),
+        ("data is cleaned", "cleaning.py"),
+        ("a goal is judged", "progress"),
+        ("the report is written", "report"),
+        ("the site is assembled", "site"),
+    ],
+)
 def test_each_stage_has_a_place_named_after_it(stage, folder_or_file):
     assert (PACKAGE / folder_or_file).exists() or (PACKAGE / f"{folder_or_file}.py").exists(), stage

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from tussenstand.sources.areas import load_all_areas
-from tussenstand.sources.cbs_tables import clean_table, read_table
 from tussenstand.sources.cbs_fetch import DEFAULT_TABLES, CBSFetchError, fetch_tables
+from tussenstand.sources.cbs_tables import clean_table, read_table
 
 
 class FakeCBS:
@@ -21,8 +21,13 @@ class FakeCBS:
 
     def get_data(self, table_id):
         self.calls.append(table_id)
-        df = pd.read_csv(self.cbs_dir / f"{table_id}.csv", sep=";", encoding="utf-8-sig",
-                         keep_default_na=False, dtype=str)
+        df = pd.read_csv(
+            self.cbs_dir / f"{table_id}.csv",
+            sep=";",
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            dtype=str,
+        )
         df = df.drop(columns="ID")
         records = df.to_dict("records")
         for rec in records:  # numbers as floats, missing as None, like cbsodata
@@ -44,8 +49,20 @@ class OfflineCBS:
 
 
 def test_default_tables_cover_the_supported_ones():
-    for t in ("85755NED", "86059NED", "85383NED", "82972NED", "85098NED", "85099NED", "86050NED",
-              "86060NED", "85588NED", "83450NED", "71486ned", "80860ned"):
+    for t in (
+        "85755NED",
+        "86059NED",
+        "85383NED",
+        "82972NED",
+        "85098NED",
+        "85099NED",
+        "86050NED",
+        "86060NED",
+        "85588NED",
+        "83450NED",
+        "71486ned",
+        "80860ned",
+    ):
         assert t in DEFAULT_TABLES
 
 
@@ -63,11 +80,21 @@ def test_fetched_file_round_trips_to_the_same_series(cbs_dir, tmp_path, table_id
 
     original_areas = load_all_areas(cbs_dir)
     fetched_areas = load_all_areas(tmp_path)
-    pd.testing.assert_frame_equal(fetched_areas[fetched_areas["jaar"] == 2025].reset_index(drop=True),
-                                  original_areas[original_areas["jaar"] == 2025].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        fetched_areas[fetched_areas["jaar"] == 2025].reset_index(drop=True),
+        original_areas[original_areas["jaar"] == 2025].reset_index(drop=True),
+    )
     original = clean_table(read_table(cbs_dir, table_id), table_id, original_areas)
     fetched = clean_table(read_table(tmp_path, table_id), table_id, fetched_areas)
-    cols = ["gemeente", "indicator", "periode", "waarde", "ontbreekt_reden", "voorlopig", "reeksbreuk"]
+    cols = [
+        "gemeente",
+        "indicator",
+        "periode",
+        "waarde",
+        "ontbreekt_reden",
+        "voorlopig",
+        "reeksbreuk",
+    ]
     pd.testing.assert_frame_equal(fetched[cols], original[cols])
     assert not list(tmp_path.glob("*.tmp"))
 

@@ -38,7 +38,10 @@ def test_list_shows_units_frameworks_and_periods(project):
     result = invoke("list")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert any("GM0396" in ln and "Heemskerk" in ln and "gemeente" in ln and "test-kader" in ln for ln in lines)
+    assert any(
+        "GM0396" in ln and "Heemskerk" in ln and "gemeente" in ln and "test-kader" in ln
+        for ln in lines
+    )
     assert any("JZ12" in ln and "Regio Test" in ln and "regio" in ln for ln in lines)
     assert "Periodes: 2024-H1, 2026-H2" in result.output
     assert f"CBS-map: {(project / 'data' / 'raw' / 'cbs').resolve()}" in result.output
@@ -47,7 +50,10 @@ def test_list_shows_units_frameworks_and_periods(project):
 def test_cbs_dir_option_beats_the_environment(project, monkeypatch, tmp_path):
     monkeypatch.setenv("TUSSENSTAND_CBS_DIR", str(tmp_path / "uit-env"))
     assert f"CBS-map: {tmp_path / 'uit-env'}" in invoke("list").output
-    assert f"CBS-map: {tmp_path / 'optie'}" in invoke("list", "--cbs-dir", str(tmp_path / "optie")).output
+    assert (
+        f"CBS-map: {tmp_path / 'optie'}"
+        in invoke("list", "--cbs-dir", str(tmp_path / "optie")).output
+    )
 
 
 @pytest.mark.parametrize("label", ["2026-H3", "26", "2026H2x"])
@@ -91,8 +97,20 @@ def test_run_failure_exits_1_with_the_cell_message(project):
 
 
 def test_cbs_dir_option_must_exist(project, tmp_path):
-    result = invoke("run", "--gemeente", "GM0396", "--periode", "2024-H1", "--cbs-dir", str(tmp_path / "nergens"))
-    assert result.exit_code == 1 and "nergens" in result.output and "tussenstand fetch" in result.output
+    result = invoke(
+        "run",
+        "--gemeente",
+        "GM0396",
+        "--periode",
+        "2024-H1",
+        "--cbs-dir",
+        str(tmp_path / "nergens"),
+    )
+    assert (
+        result.exit_code == 1
+        and "nergens" in result.output
+        and "tussenstand fetch" in result.output
+    )
 
 
 @pytest.fixture
@@ -103,7 +121,11 @@ def fake_runs(monkeypatch):
     def fake(config, spec):
         calls.append(spec.key)
         if spec.gemeente == "GM0398":
-            return runner.RunResult(spec, "failed", message=f"{spec.label_nl}: notebook 02_rapport.ipynb faalde in cel 3")
+            return runner.RunResult(
+                spec,
+                "failed",
+                message=f"{spec.label_nl}: notebook 02_rapport.ipynb faalde in cel 3",
+            )
         folder = config.report_dir(spec.gemeente, spec.periode)
         folder.mkdir(parents=True, exist_ok=True)
         for name in spec.notebooks:
@@ -117,7 +139,9 @@ def fake_runs(monkeypatch):
 def test_build_runs_all_pairs_reports_failures_and_skips_next_time(project, fake_runs):
     result = invoke("build", "--jobs", "2")
     assert result.exit_code == 1
-    assert sorted(fake_runs) == sorted(f"{u.code}/{p}" for u in UNITS for p in ("2024-H1", "2026-H2"))
+    assert sorted(fake_runs) == sorted(
+        f"{u.code}/{p}" for u in UNITS for p in ("2024-H1", "2026-H2")
+    )
     assert "4 uitgevoerd, 0 overgeslagen (ongewijzigd), 2 mislukt" in result.output
     assert "MISLUKT: gemeente GM0398, periode 2024-H1" in result.output
 
@@ -211,7 +235,9 @@ def test_fetch_passes_tables_and_cbs_dir(project, monkeypatch, tmp_path):
     monkeypatch.setattr(cbs_fetch, "DEFAULT_TABLES", ("85383NED", "86050NED", "85098NED"))
 
     target = tmp_path / "cbs-nieuw"
-    result = invoke("fetch", "--tables", "85383NED,86050NED", "--tables", "82972NED", "--cbs-dir", str(target))
+    result = invoke(
+        "fetch", "--tables", "85383NED,86050NED", "--tables", "82972NED", "--cbs-dir", str(target)
+    )
     assert result.exit_code == 0, result.output
     assert seen == {"ids": ["85383NED", "86050NED", "82972NED"], "dir": target.resolve()}
     assert "3 tabel(len) opgehaald" in result.output

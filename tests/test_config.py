@@ -24,12 +24,15 @@ def test_cbs_dir_precedence_option_env_file(tmp_path, monkeypatch):
     assert load_config(root, cbs_dir="optie").cbs_dir == (tmp_path / "optie").resolve()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("periodes: [2026-H3]\nnotebooks: [a.ipynb]\n", "ongeldige periode '2026-H3'"),
-    ("periodes: []\nnotebooks: [a.ipynb]\n", "'periodes' is leeg"),
-    (GOOD + "onthulling: {drempel: 0}\n", "onthulling.drempel"),
-    ("periodes: [2024\n", "geen geldige YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("periodes: [2026-H3]\nnotebooks: [a.ipynb]\n", "ongeldige periode '2026-H3'"),
+        ("periodes: []\nnotebooks: [a.ipynb]\n", "'periodes' is leeg"),
+        (GOOD + "onthulling: {drempel: 0}\n", "onthulling.drempel"),
+        ("periodes: [2024\n", "geen geldige YAML"),
+    ],
+)
 def test_bad_config_names_file_and_field(tmp_path, text, message):
     root = write_project(tmp_path / "p", text)
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")) as info:

@@ -77,16 +77,35 @@ def test_name_headers_are_refused(header):
 
 
 def test_name_values_are_refused_but_places_and_sources_are_not():
-    persons = ["Jan de Vries", "Maria van den Berg", "J.P. Jansen", "Bakker, A.", "Fatima El Amrani"]
+    persons = [
+        "Jan de Vries",
+        "Maria van den Berg",
+        "J.P. Jansen",
+        "Bakker, A.",
+        "Fatima El Amrani",
+    ]
     df = pd.DataFrame({"contact": persons})
     findings = find_personal_data(df)
     assert [f.kind for f in findings] == ["naam"]
-    ok = pd.DataFrame({
-        "gemeente_naam": ["Heemskerk", "Den Helder", "Hollands Kroon", "Horst aan de Maas", "Texel"],
-        "bron": ["Suite4SD", "GGD Gezondheidsmonitor", "Gemeente Heemskerk (registratie)", "MantelZ",
-                 "Jaarverslag Brede school"],
-        "gebied": ["Oud Heemskerk", "Broekpolder", "Centrum", "Wijk 1", "Noorddorp"],
-    })
+    ok = pd.DataFrame(
+        {
+            "gemeente_naam": [
+                "Heemskerk",
+                "Den Helder",
+                "Hollands Kroon",
+                "Horst aan de Maas",
+                "Texel",
+            ],
+            "bron": [
+                "Suite4SD",
+                "GGD Gezondheidsmonitor",
+                "Gemeente Heemskerk (registratie)",
+                "MantelZ",
+                "Jaarverslag Brede school",
+            ],
+            "gebied": ["Oud Heemskerk", "Broekpolder", "Centrum", "Wijk 1", "Noorddorp"],
+        }
+    )
     assert find_personal_data(ok) == []
     assert not looks_like_person_name("Oud Heemskerk")
 
@@ -112,16 +131,34 @@ def test_person_count_units():
 
 
 def _rows():
-    base = {"gemeente": "GM0396", "periode": "2024-H1", "gebied": "", "bron": "x", "ontbreekt_reden": ""}
-    return pd.DataFrame([
-        {**base, "indicator": "wmo_clienten_aantal", "waarde": 7.0, "eenheid": "aantal"},
-        {**base, "indicator": "wmo_clienten_per_10000", "waarde": 1.8, "eenheid": "per 10.000 inwoners"},
-        {**base, "indicator": "reg_FF-4", "waarde": 45.0, "eenheid": "aantal"},
-        {**base, "indicator": "reg_OO-2", "waarde": 1.0, "eenheid": "aantal per wijk"},
-        {**base, "indicator": "reg_X", "waarde": 0.0, "eenheid": "aantal"},
-        {**base, "indicator": "wmo_clienten_aantal", "waarde": 7.0, "eenheid": "aantal",
-         "gemeente": "GM0400"},
-    ]).assign(onderdrukt=False)
+    base = {
+        "gemeente": "GM0396",
+        "periode": "2024-H1",
+        "gebied": "",
+        "bron": "x",
+        "ontbreekt_reden": "",
+    }
+    return pd.DataFrame(
+        [
+            {**base, "indicator": "wmo_clienten_aantal", "waarde": 7.0, "eenheid": "aantal"},
+            {
+                **base,
+                "indicator": "wmo_clienten_per_10000",
+                "waarde": 1.8,
+                "eenheid": "per 10.000 inwoners",
+            },
+            {**base, "indicator": "reg_FF-4", "waarde": 45.0, "eenheid": "aantal"},
+            {**base, "indicator": "reg_OO-2", "waarde": 1.0, "eenheid": "aantal per wijk"},
+            {**base, "indicator": "reg_X", "waarde": 0.0, "eenheid": "aantal"},
+            {
+                **base,
+                "indicator": "wmo_clienten_aantal",
+                "waarde": 7.0,
+                "eenheid": "aantal",
+                "gemeente": "GM0400",
+            },
+        ]
+    ).assign(onderdrukt=False)
 
 
 def test_small_count_and_its_rate_are_suppressed():

@@ -18,7 +18,9 @@ from tussenstand import cli, site
 from tussenstand.config import load_config
 from tussenstand.frameworks import monitored_units
 
-IGNORE = shutil.ignore_patterns(".venv*", ".git", "reports", "processed", "_site", ".quarto", "_generated")
+IGNORE = shutil.ignore_patterns(
+    ".venv*", ".git", "reports", "processed", "_site", ".quarto", "_generated"
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,8 @@ def built_project(project_root, cbs_dir, tmp_path_factory):
     (root / "reports").mkdir()
     (root / "data" / "processed").mkdir(exist_ok=True)
     result = CliRunner().invoke(
-        cli.main, ["run", "--gemeente", "GM0405", "--periode", "2024-H1", "--cbs-dir", str(cbs_dir)],
+        cli.main,
+        ["run", "--gemeente", "GM0405", "--periode", "2024-H1", "--cbs-dir", str(cbs_dir)],
         env={"TUSSENSTAND_PROJECT_ROOT": str(root)},
     )
     assert result.exit_code == 0, result.output
@@ -45,8 +48,13 @@ def test_run_leaves_a_complete_report(built_project):
     nb = nbformat.read(folder / "02_rapport.ipynb", as_version=4)
     tagged = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "GM0405" in tagged[0].source
-    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
-                for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    markdown = [
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    ]
     images = [m for text in markdown for m in re.findall(r"\]\(([^)]+\.png)\)", text)]
     assert len(images) >= 5
     for image in images:  # linked relative to the notebook, next to the data behind it
@@ -67,7 +75,9 @@ def test_site_preparation_publishes_nothing_private(built_project, cbs_dir, monk
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---")
     assert "title:" in nb.cells[0].source and "format-links" in nb.cells[0].source
-    assert site.TYPST_BREAKABLE_FIGURES in nb.cells[0].source  # long tables continue on the next page
+    assert (
+        site.TYPST_BREAKABLE_FIGURES in nb.cells[0].source
+    )  # long tables continue on the next page
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
     parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert 'gemeente = "GM0405"' in parameters.source and 'periode = "2024-H1"' in parameters.source
@@ -90,16 +100,23 @@ def markdown_as_quarto_sees_it(nb) -> str:
         if cell.cell_type in ("markdown", "raw"):
             parts.append(cell.source)
         elif cell.cell_type == "code" and "remove-cell" not in tags:
-            parts += [o["data"]["text/markdown"] for o in cell.get("outputs", [])
-                      if "text/markdown" in o.get("data", {})]
+            parts += [
+                o["data"]["text/markdown"]
+                for o in cell.get("outputs", [])
+                if "text/markdown" in o.get("data", {})
+            ]
     return "\n\n".join(parts)
 
 
-def test_report_compiles_to_a_pdf_with_pandoc_and_typst(built_project, cbs_dir, monkeypatch, tmp_path):
+def test_report_compiles_to_a_pdf_with_pandoc_and_typst(
+    built_project, cbs_dir, monkeypatch, tmp_path
+):
     """Without Quarto: the prepared report's Markdown through pandoc's typst writer and the typst
     compiler (Quarto's PDF path, minus Quarto's template). Every table parses, every chart is found
     and embedded."""
-    pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary niet geïnstalleerd (extra 'test')")
+    pypandoc = pytest.importorskip(
+        "pypandoc", reason="pypandoc-binary niet geïnstalleerd (extra 'test')"
+    )
     typst = pytest.importorskip("typst", reason="typst niet geïnstalleerd (extra 'test')")
     pypdf = pytest.importorskip("pypdf", reason="pypdf niet geïnstalleerd (extra 'test')")
     monkeypatch.setenv("TUSSENSTAND_PROJECT_ROOT", str(built_project))
@@ -111,9 +128,21 @@ def test_report_compiles_to_a_pdf_with_pandoc_and_typst(built_project, cbs_dir, 
     assert len(images) >= 5
     source = folder / "_pdfcheck.typ"
     try:
-        pypandoc.convert_text(markdown, "typst", format="markdown", outputfile=str(source),
-                              extra_args=["--standalone", "-M", "lang=nl", "-V", "papersize=a4",
-                                          "-V", f"header-includes={site.TYPST_BREAKABLE_FIGURES}"])
+        pypandoc.convert_text(
+            markdown,
+            "typst",
+            format="markdown",
+            outputfile=str(source),
+            extra_args=[
+                "--standalone",
+                "-M",
+                "lang=nl",
+                "-V",
+                "papersize=a4",
+                "-V",
+                f"header-includes={site.TYPST_BREAKABLE_FIGURES}",
+            ],
+        )
         typ = source.read_text(encoding="utf-8")
         assert typ.count("#table(") >= 3  # summary, households, verantwoording
         pdf = tmp_path / "rapport.pdf"

@@ -46,7 +46,9 @@ def heemskerk_raw(kaders_dir: Path) -> dict:
 
 
 def _read(path: Path) -> dict:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(
+        path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
 
 
 def _nl(value: float) -> str:
@@ -60,12 +62,17 @@ def _nl(value: float) -> str:
 # ----- the four seed plans -----------------------------------------------------------------------
 def test_all_four_frameworks_load(frameworks):
     assert list(frameworks) == [
-        "heemskerk-2024", "hoorn-2020", "horst-aan-de-maas-2024", "kop-van-noord-holland-2024",
+        "heemskerk-2024",
+        "hoorn-2020",
+        "horst-aan-de-maas-2024",
+        "kop-van-noord-holland-2024",
     ]
     kinds = {k: fw.kind for k, fw in frameworks.items()}
     assert kinds == {
-        "heemskerk-2024": "smart", "hoorn-2020": "kwalitatief",
-        "horst-aan-de-maas-2024": "programma", "kop-van-noord-holland-2024": "regionaal",
+        "heemskerk-2024": "smart",
+        "hoorn-2020": "kwalitatief",
+        "horst-aan-de-maas-2024": "programma",
+        "kop-van-noord-holland-2024": "regionaal",
     }
     assert frameworks["heemskerk-2024"].path.name == "heemskerk.yaml"
 
@@ -89,25 +96,52 @@ def test_heemskerk_goal_targets_match_the_plan(heemskerk):
     # 244 nights, 20% fewer
     zw1 = g("ZW-1")
     assert (zw1.unit, zw1.baseline.value, zw1.baseline.period) == ("nachten", 244, "2023")
-    assert (zw1.target.kind, zw1.target.percent, zw1.comparison, zw1.direction) == ("change", -20, "at_most", "down")
+    assert (zw1.target.kind, zw1.target.percent, zw1.comparison, zw1.direction) == (
+        "change",
+        -20,
+        "at_most",
+        "down",
+    )
     # at most 1.100 households with problematic debts (1.240 in 2023)
     ff3 = g("FF-3")
-    assert (ff3.target.kind, ff3.target.value, ff3.comparison, ff3.baseline.value) == ("level", 1100, "at_most", 1240)
+    assert (ff3.target.kind, ff3.target.value, ff3.comparison, ff3.baseline.value) == (
+        "level",
+        1100,
+        "at_most",
+        1240,
+    )
     # minimaregelingen +10% on 5.377
     ff1 = g("FF-1")
-    assert (ff1.target.kind, ff1.target.percent, ff1.comparison, ff1.baseline.value) == ("change", 10, "at_least", 5377)
+    assert (ff1.target.kind, ff1.target.percent, ff1.comparison, ff1.baseline.value) == (
+        "change",
+        10,
+        "at_least",
+        5377,
+    )
     # Wmo cost ceiling: at most 9% more than EUR 2.864
     zw4 = g("ZW-4")
     assert (zw4.unit, zw4.baseline.value, zw4.target.kind, zw4.target.percent, zw4.comparison) == (
-        "euro", 2864, "change", 9, "at_most"
+        "euro",
+        2864,
+        "change",
+        9,
+        "at_most",
     )
     # stays at 79,91 per 1.000 and EUR 13.601,04
-    assert (g("ZW-5").target.kind, g("ZW-5").baseline.value, g("ZW-5").comparison) == ("stay", 79.91, "equal")
+    assert (g("ZW-5").target.kind, g("ZW-5").baseline.value, g("ZW-5").comparison) == (
+        "stay",
+        79.91,
+        "equal",
+    )
     assert (g("OZ-4").target.kind, g("OZ-4").baseline.value) == ("stay", 13601.04)
     # 'gelijk of lager' than 141
     assert (g("OZ-3").target.value, g("OZ-3").comparison) == (141, "at_most")
     # 'absolute afname van 5% naar 46%' from 51%
-    assert (g("VW-4").target.value, g("VW-4").comparison, g("VW-4").baseline.value) == (46, "at_most", 51)
+    assert (g("VW-4").target.value, g("VW-4").comparison, g("VW-4").baseline.value) == (
+        46,
+        "at_most",
+        51,
+    )
     # Jeugdfonds: baseline is the 2nd half of 2023
     assert g("VW-2").baseline.period_obj == Period.of_half(2023, 2)
 
@@ -126,10 +160,18 @@ def test_heemskerk_school_year_goal_with_pending_baseline(heemskerk):
 def test_heemskerk_goals_without_baseline_and_per_district(heemskerk):
     no_baseline = [g.id for g in heemskerk.goals if g.baseline_status == "none"]
     assert no_baseline == ["OZ-2", "OZ-5", "FF-6", "OO-2", "OO-3", "OO-4"]
-    districts = {g.id: (g.target.value, g.comparison) for g in heemskerk.goals if g.target.kind == "every_district"}
+    districts = {
+        g.id: (g.target.value, g.comparison)
+        for g in heemskerk.goals
+        if g.target.kind == "every_district"
+    }
     assert districts == {"OO-2": (1, "at_least"), "OO-3": (5, "at_least"), "OO-5": (45, "at_most")}
     oo4 = heemskerk.goal("OO-4")
-    assert (oo4.target.kind, oo4.target.percent, oo4.baseline_status) == ("growth_per_year", 10, "none")
+    assert (oo4.target.kind, oo4.target.percent, oo4.baseline_status) == (
+        "growth_per_year",
+        10,
+        "none",
+    )
 
 
 def test_heemskerk_figures_appear_in_the_goal_sentences(heemskerk):
@@ -145,7 +187,9 @@ def test_heemskerk_figures_appear_in_the_goal_sentences(heemskerk):
             assert _nl(t.value) in text or words.get(t.value, "?") in text, (goal.id, t.value)
         if t.percent is not None:
             assert f"{abs(t.percent):g}%" in text, (goal.id, t.percent)
-        assert goal.target_period.split("/")[0] in text or goal.target_period.replace("/", "-") in text
+        assert (
+            goal.target_period.split("/")[0] in text or goal.target_period.replace("/", "-") in text
+        )
 
 
 def test_heemskerk_goal_sentences_come_from_the_seed(heemskerk):
@@ -180,7 +224,10 @@ def test_heemskerk_budgets_add_up_to_the_total(heemskerk):
 
 
 def test_heemskerk_bbv_indicators_per_opgave(heemskerk):
-    plan = {t: [i.id for i in ii if i.chosen_by == "plan"] for t, ii in heemskerk.indicators_by_theme().items()}
+    plan = {
+        t: [i.id for i in ii if i.chosen_by == "plan"]
+        for t, ii in heemskerk.indicators_by_theme().items()
+    }
     assert plan["vitaal-en-weerbaar"] == ["bbv-niet-sporters"]
     assert plan["zorg-en-wonen"] == ["bbv-wmo-clienten"]
     assert len(plan["opgroeien-en-zelfontplooiing"]) == 7
@@ -247,7 +294,10 @@ def test_indicator_series_are_documented_cbs_series(frameworks, project_root):
 
 def test_municipality_codes_match_cbs_areas(frameworks, cbs_dir):
     with open(cbs_dir / "85755NED.csv", encoding="utf-8-sig", newline="") as fh:
-        names = {row["Code_1"].strip(): row["Naam_2"].strip() for row in csv.DictReader(fh, delimiter=";")}
+        names = {
+            row["Code_1"].strip(): row["Naam_2"].strip()
+            for row in csv.DictReader(fh, delimiter=";")
+        }
     for fw in frameworks.values():
         for m in fw.municipalities:
             assert names.get(m.code) == m.name, (fw.id, m.code)
@@ -257,16 +307,29 @@ def test_municipality_codes_match_cbs_areas(frameworks, cbs_dir):
 def test_monitored_units(kaders_dir):
     units = monitored_units(kaders_dir)
     assert [u.name for u in units] == [
-        "Den Helder", "Heemskerk", "Hollands Kroon", "Hoorn", "Horst aan de Maas", "Schagen", "Texel",
+        "Den Helder",
+        "Heemskerk",
+        "Hollands Kroon",
+        "Hoorn",
+        "Horst aan de Maas",
+        "Schagen",
+        "Texel",
         "Regio Kop van Noord-Holland",
     ]
     region = units[-1]
     assert region == MonitoredUnit(
-        "KNH", "Regio Kop van Noord-Holland", "regio", "kop-van-noord-holland-2024",
+        "KNH",
+        "Regio Kop van Noord-Holland",
+        "regio",
+        "kop-van-noord-holland-2024",
         ("GM0400", "GM1911", "GM0441", "GM0448"),
     )
     heemskerk = units[1]
-    assert (heemskerk.code, heemskerk.kind, heemskerk.members) == ("GM0396", "gemeente", ("GM0396",))
+    assert (heemskerk.code, heemskerk.kind, heemskerk.members) == (
+        "GM0396",
+        "gemeente",
+        ("GM0396",),
+    )
 
 
 def test_find_unit(kaders_dir):
@@ -277,14 +340,20 @@ def test_find_unit(kaders_dir):
     with pytest.raises(UnknownUnitError) as info:
         find_unit(units, "GM9999")
     msg = str(info.value)
-    assert "GM9999" in msg and "Heemskerk (GM0396)" in msg and "KNH" in msg and "Texel (GM0448)" in msg
+    assert (
+        "GM9999" in msg and "Heemskerk (GM0396)" in msg and "KNH" in msg and "Texel (GM0448)" in msg
+    )
 
 
 # ----- broken frameworks -------------------------------------------------------------------------
 def _write(tmp_path: Path, data: dict | str, name: str = "kapot.yaml") -> Path:
     path = tmp_path / name
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text = data if isinstance(data, str) else yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
+    text = (
+        data
+        if isinstance(data, str)
+        else yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -314,7 +383,9 @@ def test_unknown_theme_names_file_goal_and_field(tmp_path, heemskerk_raw):
 def test_unknown_indicator_theme(tmp_path, heemskerk_raw):
     raw = copy.deepcopy(heemskerk_raw)
     raw["indicators"][0]["theme"] = "sport"
-    assert _error(_write(tmp_path, raw)).startswith("kapot.yaml: indicator bbv-niet-sporters, veld theme:")
+    assert _error(_write(tmp_path, raw)).startswith(
+        "kapot.yaml: indicator bbv-niet-sporters, veld theme:"
+    )
 
 
 def test_bad_target_kind(tmp_path, heemskerk_raw):
@@ -336,7 +407,9 @@ def test_text_where_a_number_is_expected(tmp_path, heemskerk_raw):
     raw = copy.deepcopy(heemskerk_raw)
     _goal(raw, "ZW-1")["target"]["percent"] = "veel"
     msg = _error(_write(tmp_path, raw))
-    assert "kapot.yaml: doel ZW-1, veld target.percent:" in msg and "'veel'" in msg and "getal" in msg
+    assert (
+        "kapot.yaml: doel ZW-1, veld target.percent:" in msg and "'veel'" in msg and "getal" in msg
+    )
 
 
 def test_missing_required_goal_field(tmp_path, heemskerk_raw):
@@ -356,7 +429,9 @@ def test_duplicate_goal_id(tmp_path, heemskerk_raw):
 def test_duplicate_theme_id(tmp_path, heemskerk_raw):
     raw = copy.deepcopy(heemskerk_raw)
     raw["themes"][1]["id"] = "vitaal-en-weerbaar"
-    assert _error(_write(tmp_path, raw)).startswith("kapot.yaml: thema vitaal-en-weerbaar, veld id: komt 2 keer voor")
+    assert _error(_write(tmp_path, raw)).startswith(
+        "kapot.yaml: thema vitaal-en-weerbaar, veld id: komt 2 keer voor"
+    )
 
 
 def test_bad_gm_code(tmp_path, heemskerk_raw):

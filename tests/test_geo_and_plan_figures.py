@@ -28,7 +28,10 @@ def test_plan_65plus_shares(plan_file):
     assert round(share[2030], 1) == 25.8
     assert df.groupby("jaar")["aantal"].sum().to_dict() == {2018: 39145, 2024: 39452, 2030: 40000}
     assert df.set_index("jaar")["prognose"].groupby(level=0).all().to_dict() == {
-        2018: False, 2024: False, 2030: True}
+        2018: False,
+        2024: False,
+        2030: True,
+    }
     assert df["bron"].str.contains("Beleidsplan Sociaal domein 2024 en verder").all()
 
 
@@ -54,7 +57,9 @@ def national(cbs_dir):
 
 
 def _value(df, gemeente, indicator, periode):
-    row = df[(df["gemeente"] == gemeente) & (df["indicator"] == indicator) & (df["periode"] == periode)]
+    row = df[
+        (df["gemeente"] == gemeente) & (df["indicator"] == indicator) & (df["periode"] == periode)
+    ]
     assert len(row) == 1, (gemeente, indicator, periode)
     return row.iloc[0]
 
@@ -67,7 +72,9 @@ def test_geo_shares_are_flagged_as_rounded_and_80860_shares_are_exact(cbs_dir, n
     assert old["waarde"] == pytest.approx(5020 / 35710 * 100) and old["eenheid"] == "%"
     assert _value(national, "GM0396", "inwoners_65plus", "1999")["waarde"] == 5020
     series = geo_series(cbs_dir)
-    assert (series.loc[series["indicator"] == "aandeel_65plus", "eenheid"] == UNIT_ROUNDED_PCT).all()
+    assert (
+        series.loc[series["indicator"] == "aandeel_65plus", "eenheid"] == UNIT_ROUNDED_PCT
+    ).all()
 
 
 def test_households_from_cbs_table(national):
@@ -80,7 +87,10 @@ def test_households_from_cbs_table(national):
 
 def test_bad_plan_file(tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text("gemeente;gemeente_naam;onderwerp;categorie;jaar;waarde;prognose;bron\n"
-                    "GM0396;Heemskerk;leeftijd;65plus;2018;8,4;nee;plan\n", encoding="utf-8")
+    path.write_text(
+        "gemeente;gemeente_naam;onderwerp;categorie;jaar;waarde;prognose;bron\n"
+        "GM0396;Heemskerk;leeftijd;65plus;2018;8,4;nee;plan\n",
+        encoding="utf-8",
+    )
     with pytest.raises(PlanFiguresError, match="regel 2, kolom waarde"):
         read_plan_figures(path)

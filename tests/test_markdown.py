@@ -16,8 +16,13 @@ def test_table_escapes_pipes():
 
 def test_table_gives_long_columns_more_room():
     """Pandoc sizes wide pipe tables by the dashes under the header (HTML and typst alike)."""
-    df = pd.DataFrame({"Nr.": ["VW-1"], "Indicator": ["Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"],
-                       "Status": ["op koers"]})
+    df = pd.DataFrame(
+        {
+            "Nr.": ["VW-1"],
+            "Indicator": ["Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"],
+            "Status": ["op koers"],
+        }
+    )
     rule = markdown.table(df, "llr").splitlines()[1].strip("|").split("|")
     # 'Status' is a number column: its longest cell or header word + 2 ('op koers': 8 + 2 = 10);
     # the text columns get their longest text within 10..45 ('Nr.' and 'VW-1': 10; the indicator,

@@ -33,10 +33,16 @@ def test_every_configured_notebook_exists():
 def test_notebook_has_one_parameters_cell_defining_every_runner_parameter(path):
     nb = nbformat.read(path, as_version=4)
     tagged = [i for i, cell in enumerate(nb.cells) if "parameters" in _tags(cell)]
-    assert len(tagged) == 1, f"{path.name}: verwacht precies één cel met tag 'parameters', gevonden: {tagged}"
-    assert nb.cells[tagged[0]].cell_type == "code", f"{path.name}: de 'parameters'-cel is geen codecel"
+    assert len(tagged) == 1, (
+        f"{path.name}: verwacht precies één cel met tag 'parameters', gevonden: {tagged}"
+    )
+    assert nb.cells[tagged[0]].cell_type == "code", (
+        f"{path.name}: de 'parameters'-cel is geen codecel"
+    )
     injected = [i for i, cell in enumerate(nb.cells) if "injected-parameters" in _tags(cell)]
-    assert not injected, f"{path.name}: bevat al een door papermill ingevoegde cel {injected}; bewaar het sjabloon"
+    assert not injected, (
+        f"{path.name}: bevat al een door papermill ingevoegde cel {injected}; bewaar het sjabloon"
+    )
     defined = set(papermill.inspect_notebook(str(path)))
     missing = [name for name in NOTEBOOK_PARAMETERS if name not in defined]
     assert not missing, f"{path.name}: de 'parameters'-cel definieert {missing} niet"
@@ -46,5 +52,7 @@ def test_notebook_has_one_parameters_cell_defining_every_runner_parameter(path):
 def test_notebook_runs_on_the_python3_kernel(path):
     nb = nbformat.read(path, as_version=4)
     kernelspec = nb.metadata.get("kernelspec", {})
-    assert kernelspec.get("name") == KERNEL_NAME, f"{path.name}: kernelspec {kernelspec!r}, verwacht {KERNEL_NAME!r}"
+    assert kernelspec.get("name") == KERNEL_NAME, (
+        f"{path.name}: kernelspec {kernelspec!r}, verwacht {KERNEL_NAME!r}"
+    )
     assert kernelspec.get("language", "python") == "python"

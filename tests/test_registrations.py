@@ -49,13 +49,16 @@ def test_dutch_numbers():
 
 
 def test_csv_with_bom_and_decimal_commas(tmp_path):
-    path = write_csv(tmp_path / "heemskerk_2024-08-15.csv", [
-        HEADER,
-        "GM0396;OZ-4;2023;;13.601,04;euro;Basisadministratie;;nee",
-        "",
-        "GM0396;FF-1;1e halfjaar 2024;;5.412;aantal;Suite4SD;;nee",
-        "GM0396;FF-5;2024;;;%;Divosa;nog niet gepubliceerd;ja",
-    ])
+    path = write_csv(
+        tmp_path / "heemskerk_2024-08-15.csv",
+        [
+            HEADER,
+            "GM0396;OZ-4;2023;;13.601,04;euro;Basisadministratie;;nee",
+            "",
+            "GM0396;FF-1;1e halfjaar 2024;;5.412;aantal;Suite4SD;;nee",
+            "GM0396;FF-5;2024;;;%;Divosa;nog niet gepubliceerd;ja",
+        ],
+    )
     before = path.read_bytes()
     df = read_registrations(path)
     assert path.read_bytes() == before  # raw files are never modified
@@ -93,11 +96,14 @@ def test_xlsx(tmp_path):
 
 
 def test_bad_number_names_file_row_and_column(tmp_path):
-    path = write_csv(tmp_path / "heemskerk.csv", [
-        HEADER,
-        *[f"GM0396;VW-2;{y}-H1;;{100 + y - 2020};aantal;;;nee" for y in range(2020, 2025)],
-        "GM0396;VW-2;2025-H1;;twaalf;aantal;;;nee",
-    ])
+    path = write_csv(
+        tmp_path / "heemskerk.csv",
+        [
+            HEADER,
+            *[f"GM0396;VW-2;{y}-H1;;{100 + y - 2020};aantal;;;nee" for y in range(2020, 2025)],
+            "GM0396;VW-2;2025-H1;;twaalf;aantal;;;nee",
+        ],
+    )
     with pytest.raises(RegistrationError) as err:
         read_registrations(path)
     assert "heemskerk.csv, rij 7, kolom waarde: verwacht een getal" in str(err.value)
@@ -105,11 +111,15 @@ def test_bad_number_names_file_row_and_column(tmp_path):
 
 
 def test_several_problems_are_all_listed(tmp_path):
-    path = write_csv(tmp_path / "fout.csv", [
-        HEADER,
-        "0396;VW-2;2024-H1;;10;aantal;;;nee",
-        "GM0396;VW-2;2024-H7;;10;aantal;;;misschien",
-    ], bom=False)
+    path = write_csv(
+        tmp_path / "fout.csv",
+        [
+            HEADER,
+            "0396;VW-2;2024-H1;;10;aantal;;;nee",
+            "GM0396;VW-2;2024-H7;;10;aantal;;;misschien",
+        ],
+        bom=False,
+    )
     with pytest.raises(RegistrationError) as err:
         read_registrations(path)
     msg = str(err.value)
@@ -125,13 +135,16 @@ def test_missing_columns(tmp_path):
 
 
 def test_conflicting_rows_name_both(tmp_path):
-    path = write_csv(tmp_path / "dubbel.csv", [
-        HEADER,
-        "GM0396;FF-4;2024-H1;;45;aantal;;;nee",
-        "GM0396;FF-4;2024-H2;;47;aantal;;;nee",
-        "GM0396;FF-4;2024-H1;;45;aantal;;;nee",  # identical: counted once
-        "GM0396;FF-4;2024-H1;;52;aantal;;;nee",
-    ])
+    path = write_csv(
+        tmp_path / "dubbel.csv",
+        [
+            HEADER,
+            "GM0396;FF-4;2024-H1;;45;aantal;;;nee",
+            "GM0396;FF-4;2024-H2;;47;aantal;;;nee",
+            "GM0396;FF-4;2024-H1;;45;aantal;;;nee",  # identical: counted once
+            "GM0396;FF-4;2024-H1;;52;aantal;;;nee",
+        ],
+    )
     with pytest.raises(RegistrationError) as err:
         read_registrations(path)
     assert "dubbel.csv, rij 2 en rij 5: tegenstrijdige waarden" in str(err.value)
@@ -146,12 +159,15 @@ def test_same_measurement_in_two_files(tmp_path):
 
 
 def test_negative_count_and_percentage_above_100(tmp_path):
-    path = write_csv(tmp_path / "grenzen.csv", [
-        HEADER,
-        "GM0396;FF-4;2024-H1;;-3;aantal;;;nee",
-        "GM0396;ZW-3;2024-H1;;104,5;%;;;nee",
-        "GM0396;ZW-4;2024-H1;;-12,50;euro;;;nee",  # an amount may be negative
-    ])
+    path = write_csv(
+        tmp_path / "grenzen.csv",
+        [
+            HEADER,
+            "GM0396;FF-4;2024-H1;;-3;aantal;;;nee",
+            "GM0396;ZW-3;2024-H1;;104,5;%;;;nee",
+            "GM0396;ZW-4;2024-H1;;-12,50;euro;;;nee",  # an amount may be negative
+        ],
+    )
     with pytest.raises(RegistrationError) as err:
         read_registrations(path)
     msg = str(err.value)
@@ -177,22 +193,28 @@ def test_unit_must_match_the_goal(tmp_path, heemskerk):
         read_registrations(path, framework=heemskerk)
 
 
-@pytest.mark.parametrize("column,values", [
-    ("bsn", ["", ""]),
-    ("clientnummer", None),  # filled with valid BSNs below
-    ("naam", ["J. Jansen", "P. de Boer"]),
-    ("geboortedatum", ["12-03-1951", "01-10-2010"]),
-])
+@pytest.mark.parametrize(
+    "column,values",
+    [
+        ("bsn", ["", ""]),
+        ("clientnummer", None),  # filled with valid BSNs below
+        ("naam", ["J. Jansen", "P. de Boer"]),
+        ("geboortedatum", ["12-03-1951", "01-10-2010"]),
+    ],
+)
 def test_personal_data_refused_before_anything_is_written(tmp_path, column, values):
     if values is None:
         values = [_bsn(i) for i in range(2)]
     folder = tmp_path / "registraties"
     folder.mkdir()
-    write_csv(folder / "export.csv", [
-        HEADER + f";{column}",
-        f"GM0396;FF-4;2024-H1;;45;aantal;;;nee;{values[0]}",
-        f"GM0396;FF-4;2024-H2;;47;aantal;;;nee;{values[1]}",
-    ])
+    write_csv(
+        folder / "export.csv",
+        [
+            HEADER + f";{column}",
+            f"GM0396;FF-4;2024-H1;;45;aantal;;;nee;{values[0]}",
+            f"GM0396;FF-4;2024-H2;;47;aantal;;;nee;{values[1]}",
+        ],
+    )
     with pytest.raises(PersonalDataError) as err:
         load_registrations(folder)
     assert "export.csv" in str(err.value) and f"'{column}'" in str(err.value)
@@ -209,7 +231,9 @@ def _bsn(seed: int) -> str:
 
 
 def test_template_header(project_root):
-    header = (project_root / "data" / "raw" / "registraties" / "TEMPLATE.csv").read_text(encoding="utf-8")
+    header = (project_root / "data" / "raw" / "registraties" / "TEMPLATE.csv").read_text(
+        encoding="utf-8"
+    )
     assert header.strip().split(";") == list(TEMPLATE_COLUMNS)
 
 
@@ -224,7 +248,9 @@ def test_illustrative_file_covers_every_registration_goal(project_root, heemsker
             assert goal.series in series, goal.id
             rows = df[df["indicator"] == goal.series]
             if goal.baseline is not None and goal.baseline.known:
-                base = rows[(rows["periode"] == goal.baseline.period_obj.code) & (rows["gebied"] == "")]
+                base = rows[
+                    (rows["periode"] == goal.baseline.period_obj.code) & (rows["gebied"] == "")
+                ]
                 assert base["waarde"].tolist() == [pytest.approx(goal.baseline.value)], goal.id
             else:  # no invented baseline: nothing before the plan
                 assert rows["periode_eind"].min().year >= 2024, goal.id
@@ -241,8 +267,14 @@ def test_illustrative_file_covers_every_registration_goal(project_root, heemsker
 def test_illustrative_file_is_reproducible(project_root, tmp_path):
     out = tmp_path / "heemskerk_illustratief.csv"
     subprocess.run(
-        [sys.executable, str(project_root / "scripts" / "make_illustrative_registrations.py"), str(out)],
-        check=True, capture_output=True, cwd=project_root,
+        [
+            sys.executable,
+            str(project_root / "scripts" / "make_illustrative_registrations.py"),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=project_root,
     )
     committed = project_root / "data" / "raw" / "registraties" / "heemskerk_illustratief.csv"
     assert out.read_bytes() == committed.read_bytes()

@@ -19,10 +19,22 @@ from tussenstand.handoff import SUMMARY_FILE
 
 def run_all_chapters(report) -> str:
     texts: list[str] = []
-    with mock.patch("tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)), \
-            mock.patch("tussenstand.charts.show_chart"):
-        for name in ("show_introduction", "show_summary", "show_demography", "show_finances",
-                     "show_themes", "show_bbv_indicators", "show_region", "show_accountability"):
+    with (
+        mock.patch(
+            "tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)
+        ),
+        mock.patch("tussenstand.charts.show_chart"),
+    ):
+        for name in (
+            "show_introduction",
+            "show_summary",
+            "show_demography",
+            "show_finances",
+            "show_themes",
+            "show_bbv_indicators",
+            "show_region",
+            "show_accountability",
+        ):
             getattr(rapport, name)(report)
     return "\n".join(texts)
 
@@ -36,16 +48,20 @@ def built(project_root, cbs_dir, tmp_path_factory):
         if code not in cache:
             clean(code, period, project_root=project_root, cbs_dir=cbs_dir)
             out = tmp_path_factory.mktemp(f"rapport-{code}-{period}")
-            report = rapport.open_report(code, period, project_root=project_root, cbs_dir=cbs_dir,
-                                         output_dir=out)
+            report = rapport.open_report(
+                code, period, project_root=project_root, cbs_dir=cbs_dir, output_dir=out
+            )
             cache[code] = (report, run_all_chapters(report))
         return cache[code]
+
     return _built
 
 
 def test_report_without_cleaning_says_what_to_run(project_root, cbs_dir, tmp_path):
     copy = tmp_path / "project"
-    shutil.copytree(project_root, copy, ignore=shutil.ignore_patterns(".venv*", "reports", "processed", ".git"))
+    shutil.copytree(
+        project_root, copy, ignore=shutil.ignore_patterns(".venv*", "reports", "processed", ".git")
+    )
     with pytest.raises(rapport.ReportError, match="01_opschonen.ipynb"):
         rapport.open_report("GM0405", "2026-H1", project_root=copy, cbs_dir=cbs_dir)
 
@@ -66,7 +82,9 @@ def test_every_kind_of_framework_gives_a_complete_report(built, code):
 def test_region_report_puts_the_four_municipalities_side_by_side(built):
     report, text = built("KNH")
     assert "## Regio Kop van Noord-Holland: de gemeenten naast elkaar" in text
-    header = next(line for line in text.splitlines() if line.startswith("| Indicator (eenheid) | Den Helder"))
+    header = next(
+        line for line in text.splitlines() if line.startswith("| Indicator (eenheid) | Den Helder")
+    )
     for name in ("Den Helder", "Hollands Kroon", "Schagen", "Texel", "Nederland"):
         assert name in header
 
@@ -97,13 +115,25 @@ def test_small_counts_are_never_published(built):
     published = report.published[report.published["onderdrukt"]]
     assert published["waarde"].isna().all()
     # no CSV beside a chart holds the value of a suppressed measurement, whatever its own flags say
-    small = set(zip(internal["gemeente"], internal["indicator"], internal["periode"], internal["gebied"],
-                    strict=True))
+    small = set(
+        zip(
+            internal["gemeente"],
+            internal["indicator"],
+            internal["periode"],
+            internal["gebied"],
+            strict=True,
+        )
+    )
     for path in report.figures_dir.glob("*.csv"):
         with path.open(encoding="utf-8-sig", newline="") as f:
             rows = list(csv.DictReader(f, delimiter=";"))
-        leaked = [row for row in rows if row.get("waarde")
-                  and (row.get("gemeente"), row.get("indicator"), row.get("periode"), row.get("gebied")) in small]
+        leaked = [
+            row
+            for row in rows
+            if row.get("waarde")
+            and (row.get("gemeente"), row.get("indicator"), row.get("periode"), row.get("gebied"))
+            in small
+        ]
         assert leaked == [], path.name
 
 
@@ -117,31 +147,45 @@ def test_summary_json_for_the_site(built):
     assert data["illustratief"] is True
     # stamped with what built it: the installed package and the checkout's commit
     assert data["versie"] == version("tussenstand")
-    head = subprocess.run(["git", "-C", str(report.config.root), "rev-parse", "--short=12", "HEAD"],
-                          capture_output=True, text=True, check=False)
+    head = subprocess.run(
+        ["git", "-C", str(report.config.root), "rev-parse", "--short=12", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     expected = head.stdout.strip() if head.returncode == 0 else "onbekend"
     assert data["commit"] in (expected, expected + "-gewijzigd")
 
 
 def test_comparison_group_and_rank(built, cbs_dir):
     report, _ = built("GM0396")
-    group = {"GM0375": "Beverwijk", "GM0383": "Castricum", "GM0373": "Bergen (NH.)", "GM0397": "Heemstede",
-             "GM0399": "Heiloo", "GM0377": "Bloemendaal"}
+    group = {
+        "GM0375": "Beverwijk",
+        "GM0383": "Castricum",
+        "GM0373": "Bergen (NH.)",
+        "GM0397": "Heemstede",
+        "GM0399": "Heiloo",
+        "GM0377": "Bloemendaal",
+    }
     assert set(report.comparison_codes) == set(group)
     # Wmo clients per 1.000 inhabitants in 1e halfjaar 2024, read from CBS 86050NED by hand
     # (Castricum 54, Heiloo 56, Beverwijk 60, Bloemendaal 61, Heemstede 63, Heemskerk 64, Bergen 67)
     with (cbs_dir / "86050NED.csv").open(encoding="utf-8-sig", newline="") as f:
-        per_1000 = {row["RegioS"].strip(): float(row["WmoClientenPer1000Inwoners_2"])
-                    for row in csv.DictReader(f, delimiter=";")
-                    if row["Perioden"].strip() == "1e halfjaar 2024" and row["TypeMaatwerkvoorziening"].strip() == "Totaal"
-                    and row["RegioS"].strip() in {"Heemskerk", *group.values()}}
+        per_1000 = {
+            row["RegioS"].strip(): float(row["WmoClientenPer1000Inwoners_2"])
+            for row in csv.DictReader(f, delimiter=";")
+            if row["Perioden"].strip() == "1e halfjaar 2024"
+            and row["TypeMaatwerkvoorziening"].strip() == "Totaal"
+            and row["RegioS"].strip() in {"Heemskerk", *group.values()}
+        }
     assert len(per_1000) == 7
     place = sorted(per_1000.values()).index(per_1000["Heemskerk"]) + 1
     assert place == 6
     ind = report.framework.indicator("bbv-wmo-clienten")
     assert rapport.rank_text(report, ind) == (
         "In 1e halfjaar 2024 staat Heemskerk op plaats 6 van 7 (Heemskerk en de 6 gemeenten van de "
-        "vergelijkingsgroep met een cijfer; 1 = laagste waarde).")
+        "vergelijkingsgroep met een cijfer; 1 = laagste waarde)."
+    )
 
 
 def test_one_frequency_keeps_the_most_recent_kind(built):
@@ -156,8 +200,14 @@ def test_one_frequency_keeps_the_most_recent_kind(built):
 # ----- every figure labelled, small numbers suppressed where they are shown --------------------------
 def test_every_row_behind_a_goal_chart_is_marked_illustrative(built):
     report, _ = built("GM0396")
-    frame = pd.read_csv(report.figures_dir / "doel-zw-1.csv", sep=";", decimal=",", encoding="utf-8-sig",
-                        dtype=str, keep_default_na=False)
+    frame = pd.read_csv(
+        report.figures_dir / "doel-zw-1.csv",
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
+    )
     measured = frame[frame["reeks"] == "meting"]
     assert len(measured) >= 3
     assert set(measured["illustratief"]) == {"ja"}
@@ -167,10 +217,15 @@ def test_every_row_behind_a_goal_chart_is_marked_illustrative(built):
 def test_a_small_count_reaches_the_report_only_as_below_threshold(built):
     report, text = built("GM0396")
     internal = report.measurements
-    small = internal[(internal["indicator"] == "reg_FF-4_per_wijk") & internal["onderdrukt"]
-                     & (internal["periode"] == "2026-H1")]
+    small = internal[
+        (internal["indicator"] == "reg_FF-4_per_wijk")
+        & internal["onderdrukt"]
+        & (internal["periode"] == "2026-H1")
+    ]
     assert len(small) == 1 and small["waarde"].iloc[0] < 10  # Wijk 5, kept internally
-    table, caption = rapport.district_breakdown(report, "reg_FF-4_per_wijk", "aantal", total_series="reg_FF-4")
+    table, caption = rapport.district_breakdown(
+        report, "reg_FF-4_per_wijk", "aantal", total_series="reg_FF-4"
+    )
     row = table[table["Wijk"] == small["gebied"].iloc[0]].iloc[0]
     assert row["1e halfjaar 2026"] == "< 10"
     assert "illustratieve gegevens" in caption
@@ -182,9 +237,11 @@ def test_a_small_count_reaches_the_report_only_as_below_threshold(built):
     # the small count is the total minus the other districts
     assert list(table["1e halfjaar 2026"]).count("x") == 1
     shown = [int(v) for v in table["1e halfjaar 2026"] if v.isdigit()]
-    total = report.published[(report.published["indicator"] == "reg_FF-4")
-                             & (report.published["periode"] == "2026-H1")
-                             & (report.published["gebied"] == "")]["waarde"].iloc[0]
+    total = report.published[
+        (report.published["indicator"] == "reg_FF-4")
+        & (report.published["periode"] == "2026-H1")
+        & (report.published["gebied"] == "")
+    ]["waarde"].iloc[0]
     assert total - sum(shown) >= 10  # two districts together: no single count recoverable
     assert "'x': niet gepubliceerd" in caption
 
@@ -200,16 +257,24 @@ def test_nederland_is_compared_in_the_same_year(built, cbs_dir):
     own = latest[latest["gemeente"] == "GM0396"].iloc[0]
     nl = latest[latest["gemeente"] == "NL01"].iloc[0]
     assert own["periode"] == nl["periode"] == "2024"  # NL from the geo files, not 80860ned's 2009
-    ind = report.framework.indicator(next(i.id for i in report.framework.indicators
-                                          if i.series == "aandeel_65plus"))
+    ind = report.framework.indicator(
+        next(i.id for i in report.framework.indicators if i.series == "aandeel_65plus")
+    )
     frame = rapport.indicator_frame(report, "aandeel_65plus")
     title = rapport.sentence_title(report, ind, frame)
     assert title.endswith("hoger dan Nederland (2024)")
     # Nederland in 2024: the gemeenten's whole-percent shares in the 2024 geo file, weighted by
     # their inhabitants (GM0998, 'buitenland', has none): 20,496...%, shown as 20,5%
-    features = json.loads((cbs_dir / "geo" / "gemeenten_2024.geojson").read_text(encoding="utf-8"))["features"]
-    weighted = [(p["aantal_inwoners"], p["65plus"]) for p in (f["properties"] for f in features)
-                if p["gemeentecode"] != "GM0998" and (p["aantal_inwoners"] or 0) > 0 and p["65plus"] is not None]
+    features = json.loads((cbs_dir / "geo" / "gemeenten_2024.geojson").read_text(encoding="utf-8"))[
+        "features"
+    ]
+    weighted = [
+        (p["aantal_inwoners"], p["65plus"])
+        for p in (f["properties"] for f in features)
+        if p["gemeentecode"] != "GM0998"
+        and (p["aantal_inwoners"] or 0) > 0
+        and p["65plus"] is not None
+    ]
     share = sum(n * pct for n, pct in weighted) / sum(n for n, _ in weighted)
     assert 20.45 <= share < 20.55
     assert "Nederland 20,5% (2024)" in text
@@ -228,17 +293,23 @@ def test_direction_in_percentage_points_between_periods_of_one_kind(built):
 def test_counts_are_not_compared_with_nederland_or_ranked(built):
     report, text = built("GM0405")
     overview = rapport.indicator_overview(report)
-    counts = overview[overview["Indicator"].str.startswith("Wmo-cliënten met een maatwerkvoorziening")]
+    counts = overview[
+        overview["Indicator"].str.startswith("Wmo-cliënten met een maatwerkvoorziening")
+    ]
     assert len(counts) == 1 and counts["Nederland"].iloc[0] == "n.v.t."
     ind = next(i for i in report.framework.indicators if i.series == "wmo_clienten_aantal")
     assert rapport.rank_text(report, ind) == ""
-    assert "Nederland" not in rapport.sentence_title(report, ind, rapport.indicator_frame(report, ind.series))
+    assert "Nederland" not in rapport.sentence_title(
+        report, ind, rapport.indicator_frame(report, ind.series)
+    )
 
 
 def test_a_member_report_shows_its_region_partners(built):
     report, text = built("GM0400")  # Den Helder, one of the four of Kop van Noord-Holland
-    header = next(line for line in text.splitlines() if line.startswith("| Indicator (eenheid) | Den Helder"))
-    rows = text.splitlines()[text.splitlines().index(header) + 2:]
+    header = next(
+        line for line in text.splitlines() if line.startswith("| Indicator (eenheid) | Den Helder")
+    )
+    rows = text.splitlines()[text.splitlines().index(header) + 2 :]
     first = rows[0].split(" | ")
     # every partner has a figure: the cleaning step keeps all four municipalities
     assert all(cell.strip() not in ("–", "") for cell in first[1:5]), rows[0]
@@ -253,9 +324,14 @@ def test_the_suppliers_note_on_a_registration_reaches_its_goal(built):
     """Nothing lost: 'toekenningen in de 12 maanden tot en met ...' says what a half-year figure is."""
     report, text = built("GM0396")
     assert (report.measurements["opmerking"] != "").any()
-    block = text[text.index("### FF-1:"):text.index("### FF-2:")]
-    assert "Opmerking bij de registratie: toekenningen in de 12 maanden tot en met het einde van de periode." in block
-    assert "nulmeting uit het beleidsplan" not in block  # the baseline row's own note is not repeated
+    block = text[text.index("### FF-1:") : text.index("### FF-2:")]
+    assert (
+        "Opmerking bij de registratie: toekenningen in de 12 maanden tot en met het einde van de periode."
+        in block
+    )
+    assert (
+        "nulmeting uit het beleidsplan" not in block
+    )  # the baseline row's own note is not repeated
 
 
 def test_introduction_says_how_old_the_cbs_figures_are_and_when_the_plan_ran(built):

@@ -49,7 +49,11 @@ def test_success_moves_report_into_place_and_passes_parameters(project):
 
     assert [r.status for r in summary.results] == ["ok"]
     report = project.report_dir("GM0396", "2026-H2")
-    assert sorted(p.name for p in report.iterdir()) == ["01_opschonen.ipynb", "02_rapport.ipynb", "uit.txt"]
+    assert sorted(p.name for p in report.iterdir()) == [
+        "01_opschonen.ipynb",
+        "02_rapport.ipynb",
+        "uit.txt",
+    ]
     # parameters reached the kernel, the kernel ran in the report folder and read the project input
     assert (report / "uit.txt").read_text() == "GM0396|2026-H2|39450|cbs"
     nb = nbformat.read(report / "02_rapport.ipynb", as_version=4)
@@ -83,13 +87,21 @@ def test_failure_names_unit_period_notebook_and_cell_and_keeps_previous_report(p
         WRITE_CELL,
     )
 
-    summary = runner.build(project, UNITS[:2], project.periods, jobs=2, prepare=None, progress=False)
+    summary = runner.build(
+        project, UNITS[:2], project.periods, jobs=2, prepare=None, progress=False
+    )
 
     by_unit = {r.spec.gemeente: r for r in summary.results}
     assert by_unit["GM0396"].status == "ok"  # the other run went on
     failed = by_unit["GM0398"]
     assert failed.status == "failed" and summary.failed == 1 and not summary.ok
-    for part in ("GM0398", "2026-H2", "02_rapport.ipynb", "ValueError", "kapotte invoer voor GM0398"):
+    for part in (
+        "GM0398",
+        "2026-H2",
+        "02_rapport.ipynb",
+        "ValueError",
+        "kapotte invoer voor GM0398",
+    ):
         assert part in failed.message
     # cell 0 = parameters, 1 = injected parameters, 2 = 'y = 2', 3 = the raising cell
     assert failed.notebook == "02_rapport.ipynb" and failed.cell_index == 3
@@ -124,7 +136,9 @@ def test_parallel_runs_overlap_in_two_threads(project, monkeypatch):
         return result
 
     monkeypatch.setattr(runner, "execute_run", timed)
-    summary = runner.build(project, UNITS[:2], project.periods, jobs=2, prepare=None, progress=False)
+    summary = runner.build(
+        project, UNITS[:2], project.periods, jobs=2, prepare=None, progress=False
+    )
 
     assert [r.status for r in summary.results] == ["ok", "ok"]
     (t1, s1, e1), (t2, s2, e2) = spans
@@ -183,7 +197,14 @@ def _delete_report(config):
 
 @pytest.mark.parametrize(
     "change",
-    [_touch_template, _change_input, _new_registration, _change_cbs, _change_config, _delete_report],
+    [
+        _touch_template,
+        _change_input,
+        _new_registration,
+        _change_cbs,
+        _change_config,
+        _delete_report,
+    ],
 )
 def test_change_reruns_only_after_a_relevant_change(project, recorder, change):
     units = UNITS[:2]
@@ -269,7 +290,9 @@ def test_a_custom_executor_is_used_and_left_open(project, recorder):
             return super().submit(fn, *args, **kwargs)
 
     with Counting(max_workers=2) as pool:
-        summary = runner.build(project, UNITS, project.periods, executor=pool, prepare=None, progress=False)
+        summary = runner.build(
+            project, UNITS, project.periods, executor=pool, prepare=None, progress=False
+        )
         assert Counting.submitted == 3 and summary.ran == 3
         assert pool.submit(lambda: 42).result() == 42  # not shut down by build()
 
@@ -298,7 +321,9 @@ def test_executor_failure_becomes_a_failed_run(project):
             return super().submit(boom)
 
     with Broken(max_workers=1) as pool:
-        summary = runner.build(project, UNITS[:1], project.periods, executor=pool, prepare=None, progress=False)
+        summary = runner.build(
+            project, UNITS[:1], project.periods, executor=pool, prepare=None, progress=False
+        )
     assert summary.failed == 1 and "werker weg" in summary.results[0].message
     assert "GM0396" in summary.results[0].message
 
@@ -306,15 +331,29 @@ def test_executor_failure_becomes_a_failed_run(project):
 def test_summary_text_is_dutch():
     spec = runner.RunSpec("GM0396", "2026-H2", ("a.ipynb",))
     summary = runner.BuildSummary(
-        [runner.RunResult(spec, "ok"), runner.RunResult(spec, "skipped"), runner.RunResult(spec, "failed")],
+        [
+            runner.RunResult(spec, "ok"),
+            runner.RunResult(spec, "skipped"),
+            runner.RunResult(spec, "failed"),
+        ],
         seconds=12.34,
     )
-    assert summary.text_nl() == "Klaar in 12,3 s: 1 uitgevoerd, 1 overgeslagen (ongewijzigd), 1 mislukt."
+    assert (
+        summary.text_nl()
+        == "Klaar in 12,3 s: 1 uitgevoerd, 1 overgeslagen (ongewijzigd), 1 mislukt."
+    )
 
 
 def test_plan_runs_every_pair_once_with_documented_parameters(project):
     specs = runner.plan_runs(project, [*UNITS[:2], "GM0396"], ["2024-H1", "2026-H2"])
-    assert [s.key for s in specs] == ["GM0396/2024-H1", "GM0396/2026-H2", "GM0398/2024-H1", "GM0398/2026-H2"]
+    assert [s.key for s in specs] == [
+        "GM0396/2024-H1",
+        "GM0396/2026-H2",
+        "GM0398/2024-H1",
+        "GM0398/2026-H2",
+    ]
     params = specs[0].parameters
     assert set(params) | {"output_dir"} == set(runner.NOTEBOOK_PARAMETERS)
-    assert Path(params["cbs_dir"]) == project.cbs_dir and Path(params["project_root"]) == project.root
+    assert (
+        Path(params["cbs_dir"]) == project.cbs_dir and Path(params["project_root"]) == project.root
+    )

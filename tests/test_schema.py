@@ -17,16 +17,40 @@ from tussenstand.schema import (
 
 def rows(n: int = 2) -> pd.DataFrame:
     periods = ["2023", "2024-H1", "2024-H2", "2025"][:n]
-    starts = {"2023": "2023-01-01", "2024-H1": "2024-01-01", "2024-H2": "2024-07-01", "2025": "2025-01-01"}
-    ends = {"2023": "2023-12-31", "2024-H1": "2024-06-30", "2024-H2": "2024-12-31", "2025": "2025-12-31"}
-    return pd.DataFrame({
-        "gemeente": "GM0396", "gemeente_naam": "Heemskerk", "indicator": "reg_FF-4",
-        "periode": periods, "periode_start": pd.to_datetime([starts[p] for p in periods]),
-        "periode_eind": pd.to_datetime([ends[p] for p in periods]), "gebied": "",
-        "waarde": [45.0, 48.0, 50.0, 52.0][:n], "eenheid": "aantal", "bron": "Suite4SD",
-        "tabel": "h.csv", "peildatum": "2025-02-01", "ontbreekt_reden": "", "opmerking": "",
-        "illustratief": False, "voorlopig": False, "onderdrukt": False, "reeksbreuk": False,
-    })
+    starts = {
+        "2023": "2023-01-01",
+        "2024-H1": "2024-01-01",
+        "2024-H2": "2024-07-01",
+        "2025": "2025-01-01",
+    }
+    ends = {
+        "2023": "2023-12-31",
+        "2024-H1": "2024-06-30",
+        "2024-H2": "2024-12-31",
+        "2025": "2025-12-31",
+    }
+    return pd.DataFrame(
+        {
+            "gemeente": "GM0396",
+            "gemeente_naam": "Heemskerk",
+            "indicator": "reg_FF-4",
+            "periode": periods,
+            "periode_start": pd.to_datetime([starts[p] for p in periods]),
+            "periode_eind": pd.to_datetime([ends[p] for p in periods]),
+            "gebied": "",
+            "waarde": [45.0, 48.0, 50.0, 52.0][:n],
+            "eenheid": "aantal",
+            "bron": "Suite4SD",
+            "tabel": "h.csv",
+            "peildatum": "2025-02-01",
+            "ontbreekt_reden": "",
+            "opmerking": "",
+            "illustratief": False,
+            "voorlopig": False,
+            "onderdrukt": False,
+            "reeksbreuk": False,
+        }
+    )
 
 
 def test_valid_table_passes_and_keeps_order():
@@ -78,8 +102,11 @@ def test_read_missing_file_says_what_to_do(tmp_path):
 
 def test_conform_brings_a_source_frame_to_the_schema():
     # a CBS-like frame: no `opmerking`, flags missing, numbers as text, an extra helper column
-    source = rows(2).drop(columns=["opmerking", "reeksbreuk"]).assign(
-        waarde=["45", "48.5"], _regel=[2, 3], gebied=[None, ""])
+    source = (
+        rows(2)
+        .drop(columns=["opmerking", "reeksbreuk"])
+        .assign(waarde=["45", "48.5"], _regel=[2, 3], gebied=[None, ""])
+    )
     out = conform(source)
     assert tuple(out.columns) == MEASUREMENT_COLUMNS
     assert out["opmerking"].tolist() == ["", ""] and out["gebied"].tolist() == ["", ""]

@@ -28,14 +28,27 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
 FAKE_HOME = "/home/jdevries"  # example of a user's home folder that the site must scrub
 #: Dutch month names, written out here so that dates are checked against an independent spelling
-MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-             "oktober", "november", "december"]
+MONTHS_NL = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 #: the installed package's version, from its metadata (not from tussenstand.__version__)
 VERSION = version("tussenstand")
 
 
 def dutch(d: date) -> str:
     return f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}"
+
 
 CONFIG = """\
 periodes:
@@ -66,7 +79,11 @@ def small_png() -> str:
 
 
 def _cell(kind: str, source: str, **extra) -> dict:
-    cell = {"cell_type": kind, "metadata": extra.pop("metadata", {}), "source": source.splitlines(True)}
+    cell = {
+        "cell_type": kind,
+        "metadata": extra.pop("metadata", {}),
+        "source": source.splitlines(True),
+    }
     if kind == "code":
         cell.update({"execution_count": 1, "outputs": extra.pop("outputs", [])})
     return cell
@@ -84,59 +101,112 @@ def executed_notebook(root: Path, code: str, periode: str) -> dict:
             "papermill": {
                 "input_path": f"{root}/notebooks/02_rapport.ipynb",
                 "output_path": f"{tmp}/02_rapport.ipynb",
-                "parameters": {"gemeente": code, "cbs_dir": f"{FAKE_HOME}/data/cbs", "output_dir": tmp},
-                "environment_variables": {}, "version": "2.6.0",
+                "parameters": {
+                    "gemeente": code,
+                    "cbs_dir": f"{FAKE_HOME}/data/cbs",
+                    "output_dir": tmp,
+                },
+                "environment_variables": {},
+                "version": "2.6.0",
             },
             "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
             "vscode": {"interpreter": {"hash": "abc"}},
         },
         "cells": [
-            _cell("code", 'gemeente = "GM0000"\nperiode = "2026-H2"\ncbs_dir = ""\n',
-                  metadata={"tags": ["parameters"]}),
-            _cell("code", f'gemeente = "{code}"\nperiode = "{periode}"\ncbs_dir = "{FAKE_HOME}/data/cbs"\n'
-                          f'output_dir = "{tmp}"\n',
-                  metadata={"tags": ["injected-parameters"], "papermill": {"duration": 0.01}}),
+            _cell(
+                "code",
+                'gemeente = "GM0000"\nperiode = "2026-H2"\ncbs_dir = ""\n',
+                metadata={"tags": ["parameters"]},
+            ),
+            _cell(
+                "code",
+                f'gemeente = "{code}"\nperiode = "{periode}"\ncbs_dir = "{FAKE_HOME}/data/cbs"\n'
+                f'output_dir = "{tmp}"\n',
+                metadata={"tags": ["injected-parameters"], "papermill": {"duration": 0.01}},
+            ),
             _cell("markdown", "## Doelen\n\nDe stand van de doelen van Heemskerk.\n"),
-            _cell("code", "tabel = maak_tabel()\ntabel", metadata={"execution": {"iopub.status.busy": "2026"}},
-                  outputs=[
-                      {"output_type": "stream", "name": "stderr",
-                       "text": [f"{FAKE_HOME}/venv/lib/python3.11/site-packages/pandas/x.py:1: Warning\n"]},
-                      {"output_type": "stream", "name": "stdout",
-                       "text": [f"gelezen: {root}/data/processed/{code}/{periode}/metingen.parquet\n",
-                                "eigenaar jdevries\n"]},
-                      {"output_type": "execute_result", "execution_count": 1, "metadata": {},
-                       "data": {"text/plain": ["  doel  status\n0  A  bereikt"],
-                                "text/html": ["<table><tr><td>A</td><td>bereikt</td></tr></table>"]}},
-                      {"output_type": "display_data", "metadata": {},
-                       "data": {"image/png": small_png(), "text/plain": ["<Figure size 640x480>"]}},
-                  ]),
+            _cell(
+                "code",
+                "tabel = maak_tabel()\ntabel",
+                metadata={"execution": {"iopub.status.busy": "2026"}},
+                outputs=[
+                    {
+                        "output_type": "stream",
+                        "name": "stderr",
+                        "text": [
+                            f"{FAKE_HOME}/venv/lib/python3.11/site-packages/pandas/x.py:1: Warning\n"
+                        ],
+                    },
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": [
+                            f"gelezen: {root}/data/processed/{code}/{periode}/metingen.parquet\n",
+                            "eigenaar jdevries\n",
+                        ],
+                    },
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {},
+                        "data": {
+                            "text/plain": ["  doel  status\n0  A  bereikt"],
+                            "text/html": ["<table><tr><td>A</td><td>bereikt</td></tr></table>"],
+                        },
+                    },
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {"image/png": small_png(), "text/plain": ["<Figure size 640x480>"]},
+                    },
+                ],
+            ),
         ],
     }
 
 
-def summary(root: Path, code: str, naam: str, periode: str, label: str, illustratief: bool = False,
-            **fields) -> ReportSummary:
+def summary(
+    root: Path, code: str, naam: str, periode: str, label: str, illustratief: bool = False, **fields
+) -> ReportSummary:
     """``samenvatting.json`` as the report writes it: the shared model, stamped with build_info."""
     info = build_info(root)
     values = {
-        "gemeente": code, "gemeente_naam": naam, "periode": periode, "periode_label": label,
+        "gemeente": code,
+        "gemeente_naam": naam,
+        "periode": periode,
+        "periode_label": label,
         "kader": "kader-x",
         "status_counts": {"bereikt": 3, "op koers": 2, "achter op schema": 1, "geen meting": 0},
-        "aantal_doelen": 6, "peildata": [date(2025, 1, 1), date(2024, 7, 1)],
-        "gebouwd_op": date(2026, 11, 23), "illustratief": illustratief,
-        "versie": info.version, "commit": info.commit,
+        "aantal_doelen": 6,
+        "peildata": [date(2025, 1, 1), date(2024, 7, 1)],
+        "gebouwd_op": date(2026, 11, 23),
+        "illustratief": illustratief,
+        "versie": info.version,
+        "commit": info.commit,
     }
     return ReportSummary(**{**values, **fields})
 
 
-def write_report(root: Path, code: str, naam: str, periode: str, label: str, csvs=("doelen.csv",),
-                 with_summary: bool = True, cleaning: bool = True, illustratief: bool = False) -> Path:
+def write_report(
+    root: Path,
+    code: str,
+    naam: str,
+    periode: str,
+    label: str,
+    csvs=("doelen.csv",),
+    with_summary: bool = True,
+    cleaning: bool = True,
+    illustratief: bool = False,
+) -> Path:
     folder = root / "reports" / code / periode
     (folder / "data").mkdir(parents=True, exist_ok=True)
-    (folder / "02_rapport.ipynb").write_text(json.dumps(executed_notebook(root, code, periode)), encoding="utf-8")
+    (folder / "02_rapport.ipynb").write_text(
+        json.dumps(executed_notebook(root, code, periode)), encoding="utf-8"
+    )
     if cleaning:
         (folder / "01_opschonen.ipynb").write_text(
-            json.dumps(executed_notebook(root, code, periode)), encoding="utf-8")
+            json.dumps(executed_notebook(root, code, periode)), encoding="utf-8"
+        )
     if with_summary:
         summary(root, code, naam, periode, label, illustratief).write(folder / "samenvatting.json")
     for name in csvs:
@@ -158,12 +228,21 @@ def make_project(root: Path, git: bool = False) -> Path:
     cbs = root / "cbs"
     cbs.mkdir()
     (cbs / "86050NED.csv").write_text("a;b\n", encoding="utf-8")
-    TableMeta(tabel="86050NED", titel="Wmo-cliënten; gemeenten",
-              download_datum=date(2026, 10, 1)).write(cbs / "86050NED.meta.json")
+    TableMeta(
+        tabel="86050NED", titel="Wmo-cliënten; gemeenten", download_datum=date(2026, 10, 1)
+    ).write(cbs / "86050NED.meta.json")
     write_report(root, "GM0396", "Heemskerk", "2026-H2", "2e halfjaar 2026")
     write_report(root, "GM0396", "Heemskerk", "2024-H1", "1e halfjaar 2024", csvs=())
-    write_report(root, "KNH", "Kop van Noord-Holland", "2026-H2", "2e halfjaar 2026",
-                 csvs=("a.csv", "b.csv"), cleaning=False, illustratief=True)
+    write_report(
+        root,
+        "KNH",
+        "Kop van Noord-Holland",
+        "2026-H2",
+        "2e halfjaar 2026",
+        csvs=("a.csv", "b.csv"),
+        cleaning=False,
+        illustratief=True,
+    )
     return root
 
 
@@ -178,8 +257,12 @@ def commit_all(root: Path) -> None:
 
 def git_head(root: Path) -> str:
     """The short commit as git itself names it (12 characters, as the stamp promises)."""
-    return subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -187,9 +270,13 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")
 
 
-UNITS = [MonitoredUnit("GM0396", "Heemskerk", "gemeente", "heemskerk", ("GM0396",)),
-         MonitoredUnit("GM0405", "Hoorn", "gemeente", "hoorn", ("GM0405",)),
-         MonitoredUnit("KNH", "Kop van Noord-Holland", "regio", "knh", ("GM0400", "GM1911", "GM0441", "GM0448"))]
+UNITS = [
+    MonitoredUnit("GM0396", "Heemskerk", "gemeente", "heemskerk", ("GM0396",)),
+    MonitoredUnit("GM0405", "Hoorn", "gemeente", "hoorn", ("GM0405",)),
+    MonitoredUnit(
+        "KNH", "Kop van Noord-Holland", "regio", "knh", ("GM0400", "GM1911", "GM0441", "GM0448")
+    ),
+]
 
 
 def read_nb(path: Path) -> dict:
@@ -245,7 +332,9 @@ def test_prepared_report_has_front_matter_and_no_private_data(project: Path):
     assert not any(o.get("name") == "stderr" for o in outputs)
     stdout = "".join(next(o for o in outputs if o.get("name") == "stdout")["text"])
     assert "data/processed/GM0396/2026-H2/metingen.parquet" in stdout  # made project-relative
-    assert any(o.get("data", {}).get("image/png") == small_png() for o in outputs)  # image untouched
+    assert any(
+        o.get("data", {}).get("image/png") == small_png() for o in outputs
+    )  # image untouched
     assert all(set(c["metadata"]) <= {"tags", "tussenstand"} for c in cells)
 
 
@@ -256,12 +345,16 @@ def test_closing_cell_links_downloads_that_exist_and_dates_in_dutch(project: Pat
     assert "## Downloads" in closing
     assert "data/doelen.csv" in closing
     commit = ReportSummary.read(folder / "samenvatting.json").commit
-    assert (f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens met "
-            "peildata 1 juli 2024 en 1 januari 2025.*") in closing
+    assert (
+        f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens met "
+        "peildata 1 juli 2024 en 1 januari 2025.*"
+    ) in closing
     for link in md_links(closing):
         assert (folder / link).is_file(), link
     # a report without CSV files lists none
-    closing_h1 = "".join(read_nb(project / "reports/GM0396/2024-H1/02_rapport.ipynb")["cells"][-1]["source"])
+    closing_h1 = "".join(
+        read_nb(project / "reports/GM0396/2024-H1/02_rapport.ipynb")["cells"][-1]["source"]
+    )
     assert ".csv" not in closing_h1
 
 
@@ -285,14 +378,21 @@ def test_every_report_is_listed_and_every_link_resolves(project: Path):
     assert {r.notebook for r in plan.reports} == notebooks and len(notebooks) == 3
 
     # the site-wide listing's glob and the render targets match every report notebook
-    listing = yaml.safe_load((project / "rapporten.qmd").read_text(encoding="utf-8").split("---")[1])["listing"]
+    listing = yaml.safe_load(
+        (project / "rapporten.qmd").read_text(encoding="utf-8").split("---")[1]
+    )["listing"]
     assert {p.relative_to(project) for p in project.glob(listing["contents"])} == notebooks
     quarto_cfg = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
-    targets = {p.relative_to(project) for g in quarto_cfg["project"]["render"] for p in project.glob(g)}
+    targets = {
+        p.relative_to(project) for g in quarto_cfg["project"]["render"] for p in project.glob(g)
+    }
     assert notebooks <= targets
     assert {Path("reports/GM0396/index.qmd"), Path("reports/KNH/index.qmd")} <= targets
 
-    assert "Regio van de gemeenten GM0400, GM1911, GM0441 en GM0448" in (project / "reports/KNH/index.qmd").read_text()
+    assert (
+        "Regio van de gemeenten GM0400, GM1911, GM0441 en GM0448"
+        in (project / "reports/KNH/index.qmd").read_text()
+    )
     assert "Regio" not in (project / "reports/GM0396/index.qmd").read_text()
     overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
     for nb in notebooks:
@@ -303,12 +403,17 @@ def test_every_report_is_listed_and_every_link_resolves(project: Path):
     assert "reports/GM0396/2026-H2/02_rapport.ipynb" in overview
     assert "reports/GM0396/2024-H1/02_rapport.ipynb" not in overview
 
-    pages = {project / "index.qmd": overview, project / "data.qmd": (project / "_generated/illustratief.md").read_text()}
+    pages = {
+        project / "index.qmd": overview,
+        project / "data.qmd": (project / "_generated/illustratief.md").read_text(),
+    }
     for unit_page in plan.unit_pages:
         pages[project / unit_page] = (project / unit_page).read_text(encoding="utf-8")
     for nb in notebooks:
         cells = read_nb(project / nb)["cells"]
-        pages[project / nb] = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        pages[project / nb] = "".join(
+            "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+        )
     for page, text in pages.items():
         for link in md_links(text):
             if link.startswith(("http://", "https://")):
@@ -357,7 +462,9 @@ def test_report_without_summary_still_gets_a_page(project: Path):
     write_report(project, "GM0405", "Hoorn", "2026-H2", "2e halfjaar 2026", with_summary=False)
     plan = site.prepare_site(load_config(project), UNITS)
     fm = front_matter(read_nb(project / "reports/GM0405/2026-H2/02_rapport.ipynb"))
-    assert fm["title"] == "Tussenstand sociaal domein Hoorn" and fm["subtitle"] == "2e halfjaar 2026"
+    assert (
+        fm["title"] == "Tussenstand sociaal domein Hoorn" and fm["subtitle"] == "2e halfjaar 2026"
+    )
     assert any("samenvatting.json" in w for w in plan.warnings)
 
 
@@ -371,7 +478,9 @@ def test_overview_with_map(project: Path, cbs_dir: Path):
     (project / "cbs" / "geo").mkdir()
     shutil.copy(cbs_dir / "geo" / "gemeenten_2024.geojson", project / "cbs" / "geo")
     plan = site.prepare_site(load_config(project), UNITS)
-    assert plan.map_file == Path("reports/overzicht-kaart.png") and (project / plan.map_file).is_file()
+    assert (
+        plan.map_file == Path("reports/overzicht-kaart.png") and (project / plan.map_file).is_file()
+    )
     overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
     assert "reports/overzicht-kaart.png" in overview and "fig-alt=" in overview
     assert site.MAP_SOURCE in overview
@@ -398,10 +507,12 @@ def test_check_site_links_finds_broken_internal_links(tmp_path: Path):
         '<a href="reports/GM0396/2026-H2/02_rapport.html#doelen">rapport</a>'
         '<a href="https://www.cbs.nl/">CBS</a><a href="#top">boven</a><a href="mailto:x@y.nl">m</a>'
         '<img src="data:image/png;base64,AAAA"><a href="reports/GM0396/">map</a>'
-        '<a href="rapporten.html?x=1">weg</a></body></html>')
+        '<a href="rapporten.html?x=1">weg</a></body></html>'
+    )
     (s / "reports/GM0396/index.html").write_text('<a href="../../index.html">home</a>')
     (s / "reports/GM0396/2026-H2/02_rapport.html").write_text(
-        '<a href="02_rapport.pdf">PDF</a><a href="data/doelen.csv">csv</a><a href="/index.html">root</a>')
+        '<a href="02_rapport.pdf">PDF</a><a href="data/doelen.csv">csv</a><a href="/index.html">root</a>'
+    )
     broken = site.check_site_links(s)
     assert {(b.page, b.target) for b in broken} == {
         ("index.html", "rapporten.html?x=1"),
@@ -415,7 +526,9 @@ def test_check_site_links_finds_broken_internal_links(tmp_path: Path):
 
 # ----- the real render -----------------------------------------------------------------------------
 @pytest.mark.quarto
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto staat niet op PATH (pip install -e '.[publish]')")
+@pytest.mark.skipif(
+    shutil.which("quarto") is None, reason="quarto staat niet op PATH (pip install -e '.[publish]')"
+)
 def test_quarto_renders_site_and_pdf(project: Path):
     config = load_config(project)
     code = site.render_site(config, UNITS, quarto=shutil.which("quarto"))
@@ -429,11 +542,18 @@ def test_quarto_renders_site_and_pdf(project: Path):
     assert "maak_tabel" not in html  # code hidden
     assert "jdevries" not in html
 
-
     # every page says which tussenstand made the site (the footer's build stamp)
-    for page in ("index.html", "rapporten.html", "methode.html", "data.html", "reports/GM0396/index.html",
-                 "reports/GM0396/2026-H2/02_rapport.html"):
-        footer = (out / page).read_text(encoding="utf-8").split('class="nav-footer-center"')[1][:400]
+    for page in (
+        "index.html",
+        "rapporten.html",
+        "methode.html",
+        "data.html",
+        "reports/GM0396/index.html",
+        "reports/GM0396/2026-H2/02_rapport.html",
+    ):
+        footer = (
+            (out / page).read_text(encoding="utf-8").split('class="nav-footer-center"')[1][:400]
+        )
         assert f"met tussenstand {VERSION} (commit " in footer, page
         assert "?var" not in footer and "{{" not in footer, page
     # the PDF's metadata: title, author and keywords with the version and commit of the report
@@ -447,10 +567,16 @@ def test_quarto_renders_site_and_pdf(project: Path):
     assert "Heemskerk" in keywords
 
 
-@pytest.mark.parametrize("printed, parsed", [
-    ("1.8.25\n", (1, 8, 25)), ("1.7\n", (1, 7)), ("99.9.9", (99, 9, 9)), ("", None),
-    ("quarto: command not found", None),
-])
+@pytest.mark.parametrize(
+    "printed, parsed",
+    [
+        ("1.8.25\n", (1, 8, 25)),
+        ("1.7\n", (1, 7)),
+        ("99.9.9", (99, 9, 9)),
+        ("", None),
+        ("quarto: command not found", None),
+    ],
+)
 def test_quarto_version_text(printed: str, parsed):
     assert site.parse_quarto_version(printed) == parsed
 
@@ -460,8 +586,10 @@ def test_old_quarto_is_named_and_a_failed_render_leaves_the_site_alone(project: 
     old_site.parent.mkdir()
     old_site.write_text("de vorige site", encoding="utf-8")
     fake = project / "quarto"  # prints an old version; its render writes half a site, then fails
-    fake.write_text('#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.7.33; exit 0; fi\n'
-                    'mkdir -p "$3" && echo half > "$3/index.html"; exit 3\n')
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.7.33; exit 0; fi\n'
+        'mkdir -p "$3" && echo half > "$3/index.html"; exit 3\n'
+    )
     fake.chmod(0o755)
     assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1
     err = capsys.readouterr().err
@@ -478,31 +606,54 @@ def test_summary_written_as_the_report_does_is_read_with_version_and_commit(tmp_
     site.prepare_site(load_config(root), UNITS)
     folder = root / "reports/GM0396/2026-H2"
     closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
-    assert f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens" in closing
+    assert (
+        f"*Gebouwd op 23 november 2026 met tussenstand {VERSION} (commit {commit}), uit gegevens"
+        in closing
+    )
     # the PDF's keywords carry them too
-    header = front_matter(read_nb(folder / "02_rapport.ipynb"))["format"]["typst"]["include-in-header"]
+    header = front_matter(read_nb(folder / "02_rapport.ipynb"))["format"]["typst"][
+        "include-in-header"
+    ]
     rule = next(h["text"] for h in header if "set document" in h["text"])
     assert f'"tussenstand {VERSION}"' in rule and f'"commit {commit}"' in rule
     # the site's own stamp (footer of every page): the version and commit that render it, today
-    stamp = yaml.safe_load((root / "_variables.yml").read_text(encoding="utf-8"))[site.STAMP_VARIABLE]
-    assert stamp == f"Website gemaakt op {dutch(date.today())} met tussenstand {VERSION} (commit {commit})"
+    stamp = yaml.safe_load((root / "_variables.yml").read_text(encoding="utf-8"))[
+        site.STAMP_VARIABLE
+    ]
+    assert (
+        stamp
+        == f"Website gemaakt op {dutch(date.today())} met tussenstand {VERSION} (commit {commit})"
+    )
 
 
 def test_summary_of_a_report_built_before_the_stamp(project: Path):
     # the keys report.py wrote before samenvatting.json had versie and commit
     folder = project / "reports/GM0396/2026-H2"
-    (folder / "samenvatting.json").write_text(json.dumps({
-        "gemeente": "GM0396", "gemeente_naam": "Heemskerk", "periode": "2026-H2",
-        "periode_label": "2e halfjaar 2026", "kader": "heemskerk-2024",
-        "status_counts": {"bereikt": 1, "op koers": 0}, "aantal_doelen": 1,
-        "peildata": ["2025-04-22"], "gebouwd_op": "2026-11-30", "illustratief": False,
-    }), encoding="utf-8")
+    (folder / "samenvatting.json").write_text(
+        json.dumps(
+            {
+                "gemeente": "GM0396",
+                "gemeente_naam": "Heemskerk",
+                "periode": "2026-H2",
+                "periode_label": "2e halfjaar 2026",
+                "kader": "heemskerk-2024",
+                "status_counts": {"bereikt": 1, "op koers": 0},
+                "aantal_doelen": 1,
+                "peildata": ["2025-04-22"],
+                "gebouwd_op": "2026-11-30",
+                "illustratief": False,
+            }
+        ),
+        encoding="utf-8",
+    )
     site.prepare_site(load_config(project), UNITS)
     closing = "".join(read_nb(folder / "02_rapport.ipynb")["cells"][-1]["source"])
     assert "*Gebouwd op 30 november 2026 met gegevens met peildatum 22 april 2025.*" in closing
     assert "commit" not in closing
     overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
-    assert "| 1 | 1 bereikt |" in next(line for line in overview.splitlines() if "[Heemskerk]" in line)
+    assert "| 1 | 1 bereikt |" in next(
+        line for line in overview.splitlines() if "[Heemskerk]" in line
+    )
 
 
 def test_summary_that_does_not_match_the_model_names_file_and_field(project: Path):
@@ -510,7 +661,10 @@ def test_summary_that_does_not_match_the_model_names_file_and_field(project: Pat
     data = json.loads(path.read_text(encoding="utf-8"))
     data["status_counts"]["bereikt"] = -1
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(site.SiteError, match=r"^reports/GM0396/2024-H1/samenvatting\.json: .*status_counts\.bereikt"):
+    with pytest.raises(
+        site.SiteError,
+        match=r"^reports/GM0396/2024-H1/samenvatting\.json: .*status_counts\.bereikt",
+    ):
         site.prepare_site(load_config(project), UNITS)
 
 
@@ -532,7 +686,9 @@ def test_data_page_shows_the_download_date_that_fetch_writes(tmp_path: Path):
     after = date.today()
     row = next(line for line in site.sources_text(tmp_path).splitlines() if "86050NED" in line)
     assert "Wmo-cliënten; gemeenten" in row
-    assert row.endswith((f"| gedownload op {dutch(before)} |", f"| gedownload op {dutch(after)} |")), row
+    assert row.endswith(
+        (f"| gedownload op {dutch(before)} |", f"| gedownload op {dutch(after)} |")
+    ), row
 
 
 def test_table_without_download_date_says_so_and_never_shows_the_file_date(tmp_path: Path):
@@ -543,7 +699,9 @@ def test_table_without_download_date_says_so_and_never_shows_the_file_date(tmp_p
     csv.write_text("a;b\n", encoding="utf-8")
     stamp = datetime(2024, 3, 5, 12, 0).timestamp()
     os.utime(csv, (stamp, stamp))
-    TableMeta(tabel="86050NED", titel="Wmo-cliënten").write(tmp_path / "86050NED.meta.json")  # no date
+    TableMeta(tabel="86050NED", titel="Wmo-cliënten").write(
+        tmp_path / "86050NED.meta.json"
+    )  # no date
     text = site.sources_text(tmp_path)
     rows = [line for line in text.splitlines() if "NED](" in line]
     assert len(rows) == 2 and all(r.endswith("| downloaddatum onbekend |") for r in rows)
@@ -553,7 +711,8 @@ def test_table_without_download_date_says_so_and_never_shows_the_file_date(tmp_p
 def test_sidecar_that_does_not_match_the_model_names_file_and_field(tmp_path: Path):
     (tmp_path / "86050NED.csv").write_text("a;b\n", encoding="utf-8")
     (tmp_path / "86050NED.meta.json").write_text(
-        json.dumps({"tabel": "86050NED", "download_datum": "22-04-2025"}), encoding="utf-8")
+        json.dumps({"tabel": "86050NED", "download_datum": "22-04-2025"}), encoding="utf-8"
+    )
     with pytest.raises(site.SiteError, match=r"86050NED\.meta\.json: .*download_datum"):
         site.sources_text(tmp_path)
 
@@ -564,19 +723,34 @@ def test_pdf_metadata_rule_compiles_to_title_author_and_keywords(tmp_path: Path)
     the PDF carries title, author and keywords, also with quotes and backslashes in a name."""
     typst = pytest.importorskip("typst", reason="typst niet geïnstalleerd (extra 'test')")
     pypdf = pytest.importorskip("pypdf", reason="pypdf niet geïnstalleerd (extra 'test')")
-    summary = ReportSummary(gemeente="GM9999", gemeente_naam='Dorp "aan de Dijk" \\ Oost', periode="2026-H1",
-                            periode_label="1e halfjaar 2026", gebouwd_op=date(2026, 7, 1),
-                            versie="0.1.0", commit="1a2b3c4d5e6f-gewijzigd")
+    summary = ReportSummary(
+        gemeente="GM9999",
+        gemeente_naam='Dorp "aan de Dijk" \\ Oost',
+        periode="2026-H1",
+        periode_label="1e halfjaar 2026",
+        gebouwd_op=date(2026, 7, 1),
+        versie="0.1.0",
+        commit="1a2b3c4d5e6f-gewijzigd",
+    )
     header = report_front_matter(summary)["format"]["typst"]["include-in-header"]
     source = tmp_path / "doc.typ"
-    source.write_text("\n".join(h["text"] for h in header) + "\n\n= Samenvatting\n\nTekst.\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(h["text"] for h in header) + "\n\n= Samenvatting\n\nTekst.\n", encoding="utf-8"
+    )
     typst.compile(str(source), output=str(tmp_path / "doc.pdf"))
     info = pypdf.PdfReader(tmp_path / "doc.pdf").metadata
-    assert info["/Title"] == 'Tussenstand sociaal domein Dorp "aan de Dijk" \\ Oost, 1e halfjaar 2026'
+    assert (
+        info["/Title"] == 'Tussenstand sociaal domein Dorp "aan de Dijk" \\ Oost, 1e halfjaar 2026'
+    )
     assert info["/Author"] == "tussenstand"
     assert info["/Keywords"].split(", ") == [
-        "sociaal domein", 'Dorp "aan de Dijk" \\ Oost', "GM9999", "1e halfjaar 2026",
-        "tussenstand 0.1.0", "commit 1a2b3c4d5e6f-gewijzigd"]
+        "sociaal domein",
+        'Dorp "aan de Dijk" \\ Oost',
+        "GM9999",
+        "1e halfjaar 2026",
+        "tussenstand 0.1.0",
+        "commit 1a2b3c4d5e6f-gewijzigd",
+    ]
 
 
 # ----- units ---------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
 
 def write_text_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` atomically (line endings as given)."""
+
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding=encoding, newline="") as fh:
             fh.write(text)

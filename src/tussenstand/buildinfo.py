@@ -33,8 +33,9 @@ class BuildInfo:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                             timeout=10, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 else None
@@ -47,8 +48,17 @@ def git_commit(root: Path) -> str:
     if not commit:
         return UNKNOWN
     # only the package and the inputs of a build matter; untracked files (outputs) do not
-    changed = _git(root, "status", "--porcelain", "--untracked-files=no", "--", "src", "notebooks",
-                   "data/raw", "tussenstand.yml")
+    changed = _git(
+        root,
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        "src",
+        "notebooks",
+        "data/raw",
+        "tussenstand.yml",
+    )
     return commit + (DIRTY_SUFFIX if changed else "")
 
 

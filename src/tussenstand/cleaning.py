@@ -76,7 +76,9 @@ class CleaningResult:
 COMPARED_REGION_KINDS = ("jeugdzorgregio", "arbeidsmarktregio")
 
 
-def comparison_codes(config: ProjectConfig, framework: Framework | None, members: list[str]) -> list[str]:
+def comparison_codes(
+    config: ProjectConfig, framework: Framework | None, members: list[str]
+) -> list[str]:
     """The comparison group: the framework's own (``comparison.municipalities``), else the
     gemeenten of the same size class as each member (:func:`tussenstand.sources.areas.comparison_group`)."""
     if framework is not None and framework.comparison is not None:
@@ -151,11 +153,23 @@ def clean_unit(config: ProjectConfig, unit: MonitoredUnit, period: Period) -> Cl
     return CleaningResult(unit.code, period, df, quality, path, quality_path, notes)
 
 
-def _codes_to_keep(config: ProjectConfig, framework: Framework | None, members: list[str]) -> set[str]:
+def _codes_to_keep(
+    config: ProjectConfig, framework: Framework | None, members: list[str]
+) -> set[str]:
     regions = [c for codes in region_codes(config, members).values() for c in codes]
     # A member of a regional framework also gets its partners: its report shows them side by side.
-    partners = list(framework.municipality_codes) if framework is not None and framework.is_regional else []
-    return {*members, *partners, NATIONAL_CODE, *comparison_codes(config, framework, members), *regions}
+    partners = (
+        list(framework.municipality_codes)
+        if framework is not None and framework.is_regional
+        else []
+    )
+    return {
+        *members,
+        *partners,
+        NATIONAL_CODE,
+        *comparison_codes(config, framework, members),
+        *regions,
+    }
 
 
 def _fill_names(regs: pd.DataFrame, cbs: pd.DataFrame) -> pd.DataFrame:
@@ -194,9 +208,14 @@ def quality_summary(
     members = members or []
     per_source = [
         SourceQuality(
-            bron=bron, tabel=tabel, rijen=len(g), reeksen=int(g["indicator"].nunique()),
-            ontbrekend=int(g["waarde"].isna().sum()), onderdrukt=int(g["onderdrukt"].sum()),
-            voorlopig=int(g["voorlopig"].sum()), illustratief=int(g["illustratief"].sum()),
+            bron=bron,
+            tabel=tabel,
+            rijen=len(g),
+            reeksen=int(g["indicator"].nunique()),
+            ontbrekend=int(g["waarde"].isna().sum()),
+            onderdrukt=int(g["onderdrukt"].sum()),
+            voorlopig=int(g["voorlopig"].sum()),
+            illustratief=int(g["illustratief"].sum()),
             peildatum=max(g["peildatum"]) if len(g) else "",
         )
         for (bron, tabel), g in df.groupby(["bron", "tabel"], sort=True)
@@ -213,12 +232,17 @@ def quality_summary(
         per_bron=per_source,
         ontbrekend=[
             MissingValues(indicator=ind, tabel=tab, reden=reason, aantal=len(g))
-            for (ind, tab, reason), g in missing.groupby(["indicator", "tabel", "ontbreekt_reden"], sort=True)
+            for (ind, tab, reason), g in missing.groupby(
+                ["indicator", "tabel", "ontbreekt_reden"], sort=True
+            )
         ],
-        onderdrukt=Suppressed(aantal=len(suppressed),
-                              reeksen=sorted(suppressed["indicator"].unique().tolist())),
+        onderdrukt=Suppressed(
+            aantal=len(suppressed), reeksen=sorted(suppressed["indicator"].unique().tolist())
+        ),
         reeksbreuken=[
-            SeriesBreak(indicator=r.indicator, gemeente=r.gemeente, periode=r.periode, tabel=r.tabel)
+            SeriesBreak(
+                indicator=r.indicator, gemeente=r.gemeente, periode=r.periode, tabel=r.tabel
+            )
             for r in breaks.drop_duplicates(["indicator", "periode", "tabel"]).itertuples()
         ],
         illustratief=Illustrative(

@@ -44,7 +44,9 @@ def _load_units(config: ProjectConfig) -> list[MonitoredUnit]:
     try:
         units = frameworks.monitored_units(config.frameworks_dir)
     except (ValueError, OSError) as exc:  # FrameworkError, pydantic errors, unreadable files
-        raise click.ClickException(f"kaders in {config.frameworks_dir} niet te lezen: {exc}") from exc
+        raise click.ClickException(
+            f"kaders in {config.frameworks_dir} niet te lezen: {exc}"
+        ) from exc
     if not units:
         raise click.ClickException(
             f"geen gemeenten of regio's gevonden: voeg een kader (*.yaml) toe aan {config.frameworks_dir}"
@@ -146,7 +148,9 @@ def list_command(cbs_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--gemeente", "code", required=True, help="Code van de gemeente of regio, bijv. GM0396.")
+@click.option(
+    "--gemeente", "code", required=True, help="Code van de gemeente of regio, bijv. GM0396."
+)
 @click.option("--periode", "label", required=True, help="Rapportperiode, bijv. 2026-H2.")
 @CBS_DIR_OPTION
 def run(code: str, label: str, cbs_dir: Path | None) -> None:
@@ -163,8 +167,13 @@ def run(code: str, label: str, cbs_dir: Path | None) -> None:
 
 
 @main.command("build")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Aantal runs tegelijk (standaard: het aantal processorkernen).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Aantal runs tegelijk (standaard: het aantal processorkernen).",
+)
 @click.option("--force", is_flag=True, help="Voer alles opnieuw uit, ook wat niet veranderde.")
 @CBS_DIR_OPTION
 def build_command(jobs: int | None, force: bool, cbs_dir: Path | None) -> None:
@@ -188,12 +197,15 @@ def render(cbs_dir: Path | None) -> None:
     missing = _missing_reports(config, units)
     total = len(units) * len(config.periods)
     if len(missing) == total:
-        raise click.ClickException("er zijn nog geen uitgevoerde rapporten: voer eerst `tussenstand build` uit")
+        raise click.ClickException(
+            "er zijn nog geen uitgevoerde rapporten: voer eerst `tussenstand build` uit"
+        )
     if missing:
         click.secho(
             f"Let op: {len(missing)} van {total} rapporten ontbreken ({', '.join(missing)}); "
             "voer `tussenstand build` uit om ze te maken.",
-            fg="yellow", err=True,
+            fg="yellow",
+            err=True,
         )
     else:
         click.echo(f"Alle {total} uitgevoerde rapporten staan klaar in {config.reports_dir}.")
@@ -215,8 +227,13 @@ def render(cbs_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--tables", "tables", multiple=True, metavar="ID",
-              help="CBS-tabel(len) om op te halen, bijv. --tables 85383NED,86050NED (standaard: alle gebruikte).")
+@click.option(
+    "--tables",
+    "tables",
+    multiple=True,
+    metavar="ID",
+    help="CBS-tabel(len) om op te halen, bijv. --tables 85383NED,86050NED (standaard: alle gebruikte).",
+)
 @CBS_DIR_OPTION
 def fetch(tables: tuple[str, ...], cbs_dir: Path | None) -> None:
     """Haal CBS-tabellen op bij CBS StatLine (internet nodig) en zet ze in de CBS-map."""

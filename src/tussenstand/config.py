@@ -125,7 +125,9 @@ def load_config(root: Path | None = None, cbs_dir: str | Path | None = None) -> 
 
     threshold = (raw.get("onthulling") or {}).get("drempel", 10)
     if not isinstance(threshold, int) or threshold < 1:
-        raise ConfigError(f"{path}, onthulling.drempel: verwacht een geheel getal >= 1, niet {threshold!r}")
+        raise ConfigError(
+            f"{path}, onthulling.drempel: verwacht een geheel getal >= 1, niet {threshold!r}"
+        )
 
     return ProjectConfig(
         root=root,

@@ -101,18 +101,63 @@ def _norm(text: object) -> str:
 
 _BSN_TOKENS = {"bsn", "burgerservicenummer", "sofinummer", "sofinr", "sofi"}
 _NAME_SUBSTRINGS = (
-    "voornaam", "voornamen", "achternaam", "roepnaam", "familienaam", "geslachtsnaam",
-    "tussenvoegsel", "voorletters", "firstname", "first_name", "lastname", "last_name",
-    "surname", "given_name", "fullname", "full_name", "persoonsnaam", "meisjesnaam",
+    "voornaam",
+    "voornamen",
+    "achternaam",
+    "roepnaam",
+    "familienaam",
+    "geslachtsnaam",
+    "tussenvoegsel",
+    "voorletters",
+    "firstname",
+    "first_name",
+    "lastname",
+    "last_name",
+    "surname",
+    "given_name",
+    "fullname",
+    "full_name",
+    "persoonsnaam",
+    "meisjesnaam",
 )
 _PERSON_WORDS = {
-    "client", "clienten", "inwoner", "persoon", "aanvrager", "kind", "ouder", "deelnemer",
-    "jongere", "jeugdige", "mantelzorger", "patient", "bewoner", "leerling", "medewerker",
-    "contactpersoon", "volledige", "full", "person", "klant", "cliënt", "partner", "verzorger",
+    "client",
+    "clienten",
+    "inwoner",
+    "persoon",
+    "aanvrager",
+    "kind",
+    "ouder",
+    "deelnemer",
+    "jongere",
+    "jeugdige",
+    "mantelzorger",
+    "patient",
+    "bewoner",
+    "leerling",
+    "medewerker",
+    "contactpersoon",
+    "volledige",
+    "full",
+    "person",
+    "klant",
+    "cliënt",
+    "partner",
+    "verzorger",
 }
 _BIRTH_STRONG = {
-    "geboortedatum", "geboorte_datum", "geb_datum", "gebdatum", "geboortedag", "dob",
-    "date_of_birth", "birth_date", "birthdate", "birthday", "geb_dat", "datum_geboorte",
+    "geboortedatum",
+    "geboorte_datum",
+    "geb_datum",
+    "gebdatum",
+    "geboortedag",
+    "dob",
+    "date_of_birth",
+    "birth_date",
+    "birthdate",
+    "birthday",
+    "geb_dat",
+    "datum_geboorte",
 }
 _BIRTH_WEAK = ("geboren", "geboorte", "birth", "born")
 
@@ -139,25 +184,138 @@ def _header_suggests_birth(column: object) -> bool:
 # ----- values --------------------------------------------------------------------------------
 _COMMON_FIRST_NAMES = {
     # frequent Dutch given names (all generations) and common names of other origins
-    "jan", "piet", "kees", "klaas", "henk", "hendrik", "johannes", "cornelis", "willem", "gerrit",
-    "jacob", "pieter", "dirk", "hans", "peter", "paul", "mark", "martijn", "bas", "tim", "thomas",
-    "daan", "sem", "lucas", "levi", "finn", "milan", "noah", "liam", "luuk", "jesse", "max",
-    "bram", "ruben", "stijn", "niels", "dennis", "erik", "frank", "gert", "joost", "koen", "rob",
-    "sander", "tom", "wim", "ad", "arie", "bert", "theo", "ton", "geert", "sjaak", "harm", "jos",
-    "maria", "anna", "johanna", "cornelia", "elisabeth", "wilhelmina", "hendrika", "grietje",
-    "emma", "julia", "sophie", "tess", "zoë", "zoe", "sara", "sarah", "eva", "lisa", "anne",
-    "fleur", "lotte", "sanne", "femke", "inge", "linda", "monique", "marieke", "petra", "karin",
-    "ingrid", "annemarie", "els", "ans", "ria", "truus", "joke", "marja", "wilma", "mieke",
-    "nicole", "sandra", "esther", "ilse", "iris", "noor", "saar", "lieke", "anouk", "laura",
-    "mohamed", "mohammed", "ahmed", "ali", "fatima", "ayse", "mehmet", "yusuf", "omar", "hassan",
-    "john", "james", "michael", "david", "robert", "mary", "jennifer", "susan", "karen",
+    "jan",
+    "piet",
+    "kees",
+    "klaas",
+    "henk",
+    "hendrik",
+    "johannes",
+    "cornelis",
+    "willem",
+    "gerrit",
+    "jacob",
+    "pieter",
+    "dirk",
+    "hans",
+    "peter",
+    "paul",
+    "mark",
+    "martijn",
+    "bas",
+    "tim",
+    "thomas",
+    "daan",
+    "sem",
+    "lucas",
+    "levi",
+    "finn",
+    "milan",
+    "noah",
+    "liam",
+    "luuk",
+    "jesse",
+    "max",
+    "bram",
+    "ruben",
+    "stijn",
+    "niels",
+    "dennis",
+    "erik",
+    "frank",
+    "gert",
+    "joost",
+    "koen",
+    "rob",
+    "sander",
+    "tom",
+    "wim",
+    "ad",
+    "arie",
+    "bert",
+    "theo",
+    "ton",
+    "geert",
+    "sjaak",
+    "harm",
+    "jos",
+    "maria",
+    "anna",
+    "johanna",
+    "cornelia",
+    "elisabeth",
+    "wilhelmina",
+    "hendrika",
+    "grietje",
+    "emma",
+    "julia",
+    "sophie",
+    "tess",
+    "zoë",
+    "zoe",
+    "sara",
+    "sarah",
+    "eva",
+    "lisa",
+    "anne",
+    "fleur",
+    "lotte",
+    "sanne",
+    "femke",
+    "inge",
+    "linda",
+    "monique",
+    "marieke",
+    "petra",
+    "karin",
+    "ingrid",
+    "annemarie",
+    "els",
+    "ans",
+    "ria",
+    "truus",
+    "joke",
+    "marja",
+    "wilma",
+    "mieke",
+    "nicole",
+    "sandra",
+    "esther",
+    "ilse",
+    "iris",
+    "noor",
+    "saar",
+    "lieke",
+    "anouk",
+    "laura",
+    "mohamed",
+    "mohammed",
+    "ahmed",
+    "ali",
+    "fatima",
+    "ayse",
+    "mehmet",
+    "yusuf",
+    "omar",
+    "hassan",
+    "john",
+    "james",
+    "michael",
+    "david",
+    "robert",
+    "mary",
+    "jennifer",
+    "susan",
+    "karen",
 }
 _PARTICLES = r"(?:van|de|der|den|ter|ten|te|het|in|'t|op|la|le|du|da|el|al|von|vd|v\.d\.)"
 _NAME_WORD = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)?"
 _RE_FIRST_LAST = re.compile(rf"^({_NAME_WORD})\s+(?:{_PARTICLES}\s+)*{_NAME_WORD}$")
 _RE_INITIALS_LAST = re.compile(rf"^(?:[A-Z]\.\s?){{1,4}}\s*(?:{_PARTICLES}\s+)*{_NAME_WORD}$")
-_RE_LAST_INITIALS = re.compile(rf"^(?:{_PARTICLES}\s+)*{_NAME_WORD},\s*(?:[A-Z]\.\s?){{1,4}}"
-                               rf"(?:\s*{_PARTICLES})*$")
+_RE_LAST_INITIALS = re.compile(
+    rf"^(?:{_PARTICLES}\s+)*{_NAME_WORD},\s*(?:[A-Z]\.\s?){{1,4}}"
+    rf"(?:\s*{_PARTICLES})*$"
+)
 
 
 def looks_like_person_name(value: object) -> bool:
@@ -225,32 +383,41 @@ def find_personal_data(df: pd.DataFrame, today: date | None = None) -> list[Pers
         valid = sum(is_valid_bsn(v) for v in values)
         exact9 = all(_digits(v) is not None and len(_digits(v)) == 9 for v in values)
         if (valid >= 3 and valid / n >= 0.5) or (n <= 2 and valid == n and exact9):
-            findings.append(PersonalDataFinding(
-                str(column), "bsn",
-                f"{valid} van de {n} waarden zijn negencijferige nummers die de elfproef voor "
-                "burgerservicenummers (BSN) doorstaan",
-            ))
+            findings.append(
+                PersonalDataFinding(
+                    str(column),
+                    "bsn",
+                    f"{valid} van de {n} waarden zijn negencijferige nummers die de elfproef voor "
+                    "burgerservicenummers (BSN) doorstaan",
+                )
+            )
             continue
         strings = [v for v in values if isinstance(v, str)]
         names = sum(looks_like_person_name(v) for v in strings)
         if names >= 2 and names / n >= 0.5:
             example = next(v for v in strings if looks_like_person_name(v))
-            findings.append(PersonalDataFinding(
-                str(column), "naam",
-                f"{names} van de {n} waarden zien eruit als namen van personen "
-                f"(bijvoorbeeld '{example}')",
-            ))
+            findings.append(
+                PersonalDataFinding(
+                    str(column),
+                    "naam",
+                    f"{names} van de {n} waarden zien eruit als namen van personen "
+                    f"(bijvoorbeeld '{example}')",
+                )
+            )
             continue
         if _header_suggests_birth(column):
             dates = [d for d in (_as_full_date(v) for v in values) if d is not None]
             ages = [(today - d).days / 365.25 for d in dates]
             plausible = sum(0 <= a <= 110 for a in ages)
             if plausible and plausible / n >= 0.5:
-                findings.append(PersonalDataFinding(
-                    str(column), "geboortedatum",
-                    f"de kolomnaam wijst op geboorte en {plausible} van de {n} waarden zijn volledige "
-                    "datums met een leeftijd van 0 tot 110 jaar: dat zijn geboortedata",
-                ))
+                findings.append(
+                    PersonalDataFinding(
+                        str(column),
+                        "geboortedatum",
+                        f"de kolomnaam wijst op geboorte en {plausible} van de {n} waarden zijn volledige "
+                        "datums met een leeftijd van 0 tot 110 jaar: dat zijn geboortedata",
+                    )
+                )
     return findings
 
 
@@ -271,11 +438,28 @@ def check_no_personal_data(df: pd.DataFrame, source_name: str, today: date | Non
 
 
 # ----- small numbers -------------------------------------------------------------------------
-PERSON_UNIT_WORDS = frozenset({
-    "personen", "huishoudens", "clienten", "inwoners", "jongeren", "kinderen", "jeugdigen",
-    "deelnemers", "gebruikers", "mantelzorgers", "leerlingen", "vrijwilligers", "toekenningen",
-    "volwassenen", "ouderen", "inburgeraars", "uitkeringsgerechtigden", "cliënten",
-})
+PERSON_UNIT_WORDS = frozenset(
+    {
+        "personen",
+        "huishoudens",
+        "clienten",
+        "inwoners",
+        "jongeren",
+        "kinderen",
+        "jeugdigen",
+        "deelnemers",
+        "gebruikers",
+        "mantelzorgers",
+        "leerlingen",
+        "vrijwilligers",
+        "toekenningen",
+        "volwassenen",
+        "ouderen",
+        "inburgeraars",
+        "uitkeringsgerechtigden",
+        "cliënten",
+    }
+)
 
 #: rate or percentage indicator -> the count indicator it is computed from
 RATE_LINKS: dict[str, str] = {
@@ -292,7 +476,7 @@ def is_person_count_unit(unit: object) -> bool:
     if text == "aantal":
         return True
     if text.startswith("aantal "):
-        text = text[len("aantal "):]
+        text = text[len("aantal ") :]
     return text in {_norm(w) for w in PERSON_UNIT_WORDS}
 
 
@@ -319,7 +503,9 @@ def apply_disclosure(
     new frame; ``df`` is not changed. Rows already ``onderdrukt`` stay so.
     """
     if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
-        raise ValueError(f"drempel voor kleine aantallen moet een geheel getal >= 1 zijn, niet {threshold!r}")
+        raise ValueError(
+            f"drempel voor kleine aantallen moet een geheel getal >= 1 zijn, niet {threshold!r}"
+        )
     links = {**RATE_LINKS, **(rate_links or {})}
     out = df.copy()
     if "onderdrukt" not in out.columns:
@@ -330,23 +516,31 @@ def apply_disclosure(
     suppressed = out["onderdrukt"].fillna(False).astype(bool) | small
 
     gebied = out["gebied"] if "gebied" in out.columns else pd.Series("", index=out.index)
-    keys = set(zip(out.loc[suppressed, "gemeente"], out.loc[suppressed, "indicator"],
-                   out.loc[suppressed, "periode"], gebied[suppressed], strict=True))
+    keys = set(
+        zip(
+            out.loc[suppressed, "gemeente"],
+            out.loc[suppressed, "indicator"],
+            out.loc[suppressed, "periode"],
+            gebied[suppressed],
+            strict=True,
+        )
+    )
     if keys:
         derived = [
-            (_linked_count(ind, links) is not None
-             and (gm, _linked_count(ind, links), per, geb) in keys)
-            for gm, ind, per, geb in zip(out["gemeente"], out["indicator"], out["periode"], gebied,
-                                         strict=True)
+            (
+                _linked_count(ind, links) is not None
+                and (gm, _linked_count(ind, links), per, geb) in keys
+            )
+            for gm, ind, per, geb in zip(
+                out["gemeente"], out["indicator"], out["periode"], gebied, strict=True
+            )
         ]
         suppressed = suppressed | pd.Series(derived, index=out.index)
     out["onderdrukt"] = suppressed.astype(bool)
     if blank_values and suppressed.any():
         out.loc[suppressed, "waarde"] = float("nan")
         if "ontbreekt_reden" in out.columns:
-            out.loc[suppressed, "ontbreekt_reden"] = (
-                f"onderdrukt: kleine aantallen (< {threshold})"
-            )
+            out.loc[suppressed, "ontbreekt_reden"] = f"onderdrukt: kleine aantallen (< {threshold})"
     return out
 
 

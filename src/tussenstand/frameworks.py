@@ -92,7 +92,9 @@ class Municipality(StrictModel):
     @classmethod
     def _gm_code(cls, v: str) -> str:
         if not GM_CODE.match(v):
-            raise ValueError(f"verwacht een gemeentecode GM gevolgd door 4 cijfers (bijv. GM0396), kreeg {v!r}")
+            raise ValueError(
+                f"verwacht een gemeentecode GM gevolgd door 4 cijfers (bijv. GM0396), kreeg {v!r}"
+            )
         return v
 
 
@@ -141,7 +143,9 @@ class ComparisonGroup(StrictModel):
     def _gm_codes(cls, v: list[str]) -> list[str]:
         bad = [c for c in v if not GM_CODE.match(c)]
         if bad:
-            raise ValueError(f"verwacht gemeentecodes GM gevolgd door 4 cijfers, kreeg {', '.join(map(repr, bad))}")
+            raise ValueError(
+                f"verwacht gemeentecodes GM gevolgd door 4 cijfers, kreeg {', '.join(map(repr, bad))}"
+            )
         if len(set(v)) != len(v):
             raise ValueError("noemt een gemeente dubbel")
         return v
@@ -213,7 +217,9 @@ class Indicator(StrictModel):
     @model_validator(mode="after")
     def _rationale(self) -> Indicator:
         if self.chosen_by == "researcher" and not self.note:
-            raise ValueError("een indicator die de onderzoeker kiest heeft een 'note' met de reden nodig")
+            raise ValueError(
+                "een indicator die de onderzoeker kiest heeft een 'note' met de reden nodig"
+            )
         if self.cbs_table is not None and self.series is None:
             raise ValueError("'cbs_table' is gegeven maar 'series' ontbreekt")
         return self
@@ -320,7 +326,9 @@ class Framework(StrictModel):
         for t in self.themes:
             if t.id == theme_id:
                 return t
-        raise KeyError(f"{self.file_name}: onbekend thema {theme_id!r}; kies uit {', '.join(self.theme_ids)}")
+        raise KeyError(
+            f"{self.file_name}: onbekend thema {theme_id!r}; kies uit {', '.join(self.theme_ids)}"
+        )
 
     def goal(self, goal_id: str) -> Goal:
         for g in self.goals:
@@ -367,7 +375,8 @@ class Framework(StrictModel):
         goals = self.goals_by_theme()
         indicators = self.indicators_by_theme()
         return [
-            t for t in self.theme_ids
+            t
+            for t in self.theme_ids
             if not goals[t] and not any(i.has_series for i in indicators[t])
         ]
 
@@ -379,11 +388,14 @@ class Framework(StrictModel):
     def units(self) -> list[MonitoredUnit]:
         """The units this framework reports on: each municipality, plus the region if any."""
         out = [
-            MonitoredUnit(m.code, m.name, "gemeente", self.id, (m.code,)) for m in self.municipalities
+            MonitoredUnit(m.code, m.name, "gemeente", self.id, (m.code,))
+            for m in self.municipalities
         ]
         if self.region is not None:
             out.append(
-                MonitoredUnit(self.region.code, self.region.name, "regio", self.id, self.municipality_codes)
+                MonitoredUnit(
+                    self.region.code, self.region.name, "regio", self.id, self.municipality_codes
+                )
             )
         return out
 
@@ -412,7 +424,9 @@ def _cross_check(fw: Framework, file: str) -> None:
                 f"verwacht een unieke id per {what} (de {label} moeten elk een eigen id hebben)"
             )
     for dup in _duplicates(fw.municipality_codes):
-        raise FrameworkError(f"{file}: gemeente {dup}, veld municipalities: staat dubbel in de lijst")
+        raise FrameworkError(
+            f"{file}: gemeente {dup}, veld municipalities: staat dubbel in de lijst"
+        )
 
     themes = set(fw.theme_ids)
     valid = ", ".join(fw.theme_ids)
@@ -435,14 +449,18 @@ def _cross_check(fw: Framework, file: str) -> None:
         )
 
     if fw.kind == "regionaal" and fw.region is None:
-        raise FrameworkError(f"{file}: veld region: een kader van soort 'regionaal' heeft een regio nodig ({{code, name}})")
+        raise FrameworkError(
+            f"{file}: veld region: een kader van soort 'regionaal' heeft een regio nodig ({{code, name}})"
+        )
     if fw.region is not None and len(fw.municipalities) < 2:
         raise FrameworkError(
             f"{file}: regio {fw.region.code}, veld municipalities: een regio heeft minstens 2 gemeenten nodig, "
             f"kreeg {len(fw.municipalities)}"
         )
     if fw.kind == "smart" and not fw.goals:
-        raise FrameworkError(f"{file}: veld goals: een kader van soort 'smart' heeft minstens één doel nodig")
+        raise FrameworkError(
+            f"{file}: veld goals: een kader van soort 'smart' heeft minstens één doel nodig"
+        )
     if fw.evaluation_year is not None and not fw.years.start <= fw.evaluation_year <= fw.years.end:
         raise FrameworkError(
             f"{file}: veld evaluation_year: {fw.evaluation_year} ligt buiten de looptijd "
@@ -464,7 +482,12 @@ def _cross_check(fw: Framework, file: str) -> None:
 
 # ----- pydantic errors in Dutch ------------------------------------------------------------------
 
-_ITEM_LABELS = {"goals": "doel", "themes": "thema", "indicators": "indicator", "municipalities": "gemeente"}
+_ITEM_LABELS = {
+    "goals": "doel",
+    "themes": "thema",
+    "indicators": "indicator",
+    "municipalities": "gemeente",
+}
 _ITEM_KEYS = {"goals": "id", "themes": "id", "indicators": "id", "municipalities": "code"}
 
 
@@ -490,7 +513,11 @@ def _error_where(loc: tuple, raw: dict) -> tuple[str, str]:
         key = None
         if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
             key = items[loc[1]].get(_ITEM_KEYS[loc[0]])
-        label = f"{_ITEM_LABELS[loc[0]]} {key}" if key is not None else f"{_ITEM_LABELS[loc[0]]} nr. {loc[1] + 1}"
+        label = (
+            f"{_ITEM_LABELS[loc[0]]} {key}"
+            if key is not None
+            else f"{_ITEM_LABELS[loc[0]]} nr. {loc[1] + 1}"
+        )
         return label, ".".join(str(p) for p in loc[2:])
     return "", ".".join(str(p) for p in loc)
 
@@ -511,7 +538,9 @@ def _read_yaml(path: Path) -> Any:
     except FileNotFoundError:
         raise FrameworkError(f"{path.name}: bestand niet gevonden ({path.parent})") from None
     except UnicodeDecodeError as exc:
-        raise FrameworkError(f"{path.name}: geen UTF-8-tekst ({exc.reason} op byte {exc.start})") from None
+        raise FrameworkError(
+            f"{path.name}: geen UTF-8-tekst ({exc.reason} op byte {exc.start})"
+        ) from None
     try:
         return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -550,7 +579,9 @@ def framework_files(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise FrameworkError(f"map met beleidskaders niet gevonden: {folder}")
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FRAMEWORK_SUFFIXES)
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FRAMEWORK_SUFFIXES
+    )
 
 
 def load_frameworks(folder: str | Path) -> dict[str, Framework]:
@@ -590,7 +621,11 @@ class MonitoredUnit:
 
     @property
     def label_nl(self) -> str:
-        return f"{self.name} ({self.code})" if self.kind == "gemeente" else f"{self.name} ({self.code}, regio)"
+        return (
+            f"{self.name} ({self.code})"
+            if self.kind == "gemeente"
+            else f"{self.name} ({self.code}, regio)"
+        )
 
 
 def units_of(frameworks: dict[str, Framework]) -> list[MonitoredUnit]:

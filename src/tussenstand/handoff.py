@@ -53,14 +53,19 @@ class _HandoffModel(BaseModel):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise HandoffError(f"{path.name}: geen geldige JSON (regel {exc.lineno}): {exc.msg}") from None
+            raise HandoffError(
+                f"{path.name}: geen geldige JSON (regel {exc.lineno}): {exc.msg}"
+            ) from None
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or '(bestand)'}: {err['msg']}" for err in exc.errors()
+                f"{'.'.join(str(p) for p in err['loc']) or '(bestand)'}: {err['msg']}"
+                for err in exc.errors()
             )
-            raise HandoffError(f"{path.name}: past niet bij het model {cls.__name__}: {problems}") from None
+            raise HandoffError(
+                f"{path.name}: past niet bij het model {cls.__name__}: {problems}"
+            ) from None
 
     def write(self, path: str | Path) -> Path:
         """Write as indented UTF-8 JSON, atomically (a reader never sees half a file)."""

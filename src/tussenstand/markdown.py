@@ -48,8 +48,10 @@ def table(df: pd.DataFrame, align: str | None = None) -> str:
     # by the number of dashes under each header: give a column dashes in proportion to its
     # longest text, so that a long indicator name gets room and a year does not.
     widths = column_widths(cols, rows, align)
-    lines = ["| " + " | ".join(cols) + " |",
-             "|" + "|".join(_rule(a, max(w, 3)) for a, w in zip(align, widths, strict=True)) + "|"]
+    lines = [
+        "| " + " | ".join(cols) + " |",
+        "|" + "|".join(_rule(a, max(w, 3)) for a, w in zip(align, widths, strict=True)) + "|",
+    ]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
 
@@ -58,10 +60,16 @@ def column_widths(cols: Sequence[str], rows: Sequence[Sequence[str]], align: str
     """Relative column widths in characters. A number column (right-aligned) gets what it needs
     never to wrap: its longest cell or header word, plus padding. The text columns share the rest
     of a line in proportion to their longest text (10..45), at least 10 each."""
-    need = {i: max([*(len(r[i]) for r in rows), *(len(w) for w in c.split()), 3]) + 2
-            for i, (c, a) in enumerate(zip(cols, align, strict=True)) if a == "r"}
-    text = {i: min(max([len(c), *(len(r[i]) for r in rows), 10]), 45)
-            for i, c in enumerate(cols) if i not in need}
+    need = {
+        i: max([*(len(r[i]) for r in rows), *(len(w) for w in c.split()), 3]) + 2
+        for i, (c, a) in enumerate(zip(cols, align, strict=True))
+        if a == "r"
+    }
+    text = {
+        i: min(max([len(c), *(len(r[i]) for r in rows), 10]), 45)
+        for i, c in enumerate(cols)
+        if i not in need
+    }
     rest = max(LINE_CHARACTERS - sum(need.values()), 10 * len(text))
     scale = min(1.0, rest / sum(text.values())) if text else 1.0
     return [need[i] if i in need else max(10, round(text[i] * scale)) for i in range(len(cols))]

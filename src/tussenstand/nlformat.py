@@ -176,9 +176,7 @@ def fmt_euro(x: object, decimals: int = 0, *, missing: str = MISSING) -> str:
     return _minus(text)
 
 
-def fmt_change(
-    x: object, decimals: int = 1, *, suffix: str = "", missing: str = MISSING
-) -> str:
+def fmt_change(x: object, decimals: int = 1, *, suffix: str = "", missing: str = MISSING) -> str:
     """A change with its sign: ``+1,2``, ``−0,5``, ``0,0`` (zero after rounding has no sign).
 
     ``suffix`` is appended as is, e.g. ``fmt_change(1.2, suffix=" procentpunt")``.
@@ -194,13 +192,32 @@ def fmt_change(
 
 # ----- by unit --------------------------------------------------------------------------------
 _COUNT_UNITS = {
-    "aantal", "personen", "inwoners", "huishoudens", "jongeren", "cliënten", "clienten",
-    "nachten", "dagen", "weken", "maanden", "jaren", "plekken", "woningen", "meldingen",
-    "trajecten", "uitkeringen", "deelnemers", "vrijwilligers", "uren",
+    "aantal",
+    "personen",
+    "inwoners",
+    "huishoudens",
+    "jongeren",
+    "cliënten",
+    "clienten",
+    "nachten",
+    "dagen",
+    "weken",
+    "maanden",
+    "jaren",
+    "plekken",
+    "woningen",
+    "meldingen",
+    "trajecten",
+    "uitkeringen",
+    "deelnemers",
+    "vrijwilligers",
+    "uren",
 }
 
 
-def fmt_value(x: object, unit: str | None, *, with_unit: bool = False, missing: str = MISSING) -> str:
+def fmt_value(
+    x: object, unit: str | None, *, with_unit: bool = False, missing: str = MISSING
+) -> str:
     """Format a measurement by its unit text (the ``eenheid`` column).
 
     - ``%`` or a unit starting with ``%`` (``% van jongeren tot 18 jaar``): one decimal,
@@ -228,7 +245,7 @@ def fmt_value(x: object, unit: str | None, *, with_unit: bool = False, missing: 
         return fmt_euro(x, 2 if cents else 0)
     if key.startswith("aantal per "):
         # 'aantal per 10.000 inwoners' reads as '640 per 10.000 inwoners'
-        text_unit, key = text_unit[len("aantal "):], key[len("aantal "):]
+        text_unit, key = text_unit[len("aantal ") :], key[len("aantal ") :]
     if key.startswith("per ") or key in _COUNT_UNITS:
         text = fmt_number(x, None, max_decimals=1)
     else:
@@ -261,8 +278,9 @@ def fmt_date(d: object, format: str = "long", *, missing: str = MISSING) -> str:
     return _babel_format_date(d, format=format, locale=LOCALE)
 
 
-def fmt_period(period: Period | str | int | None, *, provisional: bool = False,
-               missing: str = MISSING) -> str:
+def fmt_period(
+    period: Period | str | int | None, *, provisional: bool = False, missing: str = MISSING
+) -> str:
     """A period as a Dutch reader sees it (``Period.label_nl``): ``2e halfjaar 2024``.
 
     Takes a :class:`Period` or any label :func:`parse_period_label` understands; a CBS ``*`` or

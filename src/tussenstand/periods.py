@@ -17,8 +17,18 @@ from typing import Literal
 PeriodKind = Literal["year", "half", "quarter", "month", "schoolyear"]
 
 MONTHS_NL = [
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ]
 _ORDINALS_NL = {1: "1e", 2: "2e", 3: "3e", 4: "4e"}
 

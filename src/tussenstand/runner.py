@@ -182,7 +182,9 @@ def make_spec(config: ProjectConfig, gemeente: str, periode: Period | str) -> Ru
     )
 
 
-def plan_runs(config: ProjectConfig, units: Iterable[MonitoredUnit | str], periods: Iterable[Period | str]) -> list[RunSpec]:
+def plan_runs(
+    config: ProjectConfig, units: Iterable[MonitoredUnit | str], periods: Iterable[Period | str]
+) -> list[RunSpec]:
     """Every (unit, period) pair once, units in the given order, periods within a unit."""
     seen: set[tuple[str, str]] = set()
     specs = []
@@ -221,7 +223,9 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
             current = name
             source = config.notebooks_dir / name
             if not source.is_file():
-                raise FileNotFoundError(f"notebook {source} bestaat niet (genoemd in {CONFIG_FILE})")
+                raise FileNotFoundError(
+                    f"notebook {source} bestaat niet (genoemd in {CONFIG_FILE})"
+                )
             pm.execute_notebook(
                 str(source),
                 str(tmp / name),
@@ -251,12 +255,18 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
         if kept:
             message += f" (uitgevoerd notebook bewaard als {_rel(kept, config.root)})"
         return RunResult(
-            spec, "failed", time.perf_counter() - started, message=message,
-            notebook=current, cell_index=exc.cell_index,
+            spec,
+            "failed",
+            time.perf_counter() - started,
+            message=message,
+            notebook=current,
+            cell_index=exc.cell_index,
         )
     except Exception as exc:  # kernel died, notebook missing, bad parameters cell, ...
         message = f"{spec.label_nl}: notebook {current} faalde: {type(exc).__name__}: {exc}"
-        return RunResult(spec, "failed", time.perf_counter() - started, message=message, notebook=current)
+        return RunResult(
+            spec, "failed", time.perf_counter() - started, message=message, notebook=current
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(sockets, ignore_errors=True)
@@ -268,8 +278,9 @@ def _finish_report_folder(config: ProjectConfig, folder: Path, target: Path, spe
     from tussenstand.scrub import scrub_executed_notebook
 
     for name in spec.notebooks:
-        scrub_executed_notebook(folder / name, config.root,
-                                {str(folder): _rel(target, config.root)})
+        scrub_executed_notebook(
+            folder / name, config.root, {str(folder): _rel(target, config.root)}
+        )
     make_readable(folder)
 
 
@@ -376,7 +387,9 @@ def input_fingerprint(config: ProjectConfig, hasher: FileHasher) -> dict[str, st
     }
 
 
-def run_fingerprint(config: ProjectConfig, spec: RunSpec, inputs: dict[str, str], hasher: FileHasher) -> str:
+def run_fingerprint(
+    config: ProjectConfig, spec: RunSpec, inputs: dict[str, str], hasher: FileHasher
+) -> str:
     h = hashlib.sha256()
     for name in spec.notebooks:
         path = config.notebooks_dir / name
@@ -505,7 +518,11 @@ def _skip_unchanged(
         digest = run_fingerprint(config, spec, inputs, hasher)
         previous = manifest["runs"].get(spec.key, {})
         if not force and previous.get("hash") == digest and report_complete(config, spec):
-            skipped.append(RunResult(spec, "skipped", report_dir=config.report_dir(spec.gemeente, spec.periode)))
+            skipped.append(
+                RunResult(
+                    spec, "skipped", report_dir=config.report_dir(spec.gemeente, spec.periode)
+                )
+            )
         else:
             todo.append((spec, digest))
     return skipped, todo
@@ -522,7 +539,11 @@ def _run_parallel(
     """Submit every run to ``executor`` (default: a thread pool of ``jobs``) and record each result
     as it completes; a failure of the executor itself becomes a failed run."""
     own = executor is None
-    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) if own else _as_executor(executor)
+    pool = (
+        ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+        if own
+        else _as_executor(executor)
+    )
     futures: dict[Future, tuple[RunSpec, str]] = {}
     try:
         for spec, digest in todo:
@@ -532,7 +553,11 @@ def _run_parallel(
             try:
                 result = fut.result()
             except Exception as exc:  # the executor itself failed (worker lost, pickling)
-                result = RunResult(spec, "failed", message=f"{spec.label_nl}: uitvoering mislukt: {type(exc).__name__}: {exc}")
+                result = RunResult(
+                    spec,
+                    "failed",
+                    message=f"{spec.label_nl}: uitvoering mislukt: {type(exc).__name__}: {exc}",
+                )
             record(result, digest)
             bar.update(1)
     except BaseException:
@@ -551,7 +576,9 @@ def _as_executor(executor: Any) -> Executor:
         return executor.get_executor(pure=False)
     if hasattr(executor, "submit"):
         return executor  # duck-typed: submit() must return concurrent.futures.Future objects
-    raise TypeError(f"executor moet een concurrent.futures.Executor zijn, niet {type(executor).__name__}")
+    raise TypeError(
+        f"executor moet een concurrent.futures.Executor zijn, niet {type(executor).__name__}"
+    )
 
 
 class _NoBar:

@@ -50,8 +50,17 @@ MEASUREMENT_COLUMNS: tuple[str, ...] = (
     "reeksbreuk",
 )
 STRING_COLUMNS = (
-    "gemeente", "gemeente_naam", "indicator", "periode", "gebied", "eenheid", "bron", "tabel",
-    "peildatum", "ontbreekt_reden", "opmerking",
+    "gemeente",
+    "gemeente_naam",
+    "indicator",
+    "periode",
+    "gebied",
+    "eenheid",
+    "bron",
+    "tabel",
+    "peildatum",
+    "ontbreekt_reden",
+    "opmerking",
 )
 FLAG_COLUMNS = ("illustratief", "voorlopig", "onderdrukt", "reeksbreuk")
 DATE_COLUMNS = ("periode_start", "periode_eind")
@@ -72,7 +81,9 @@ def _missing_has_reason(df: pd.DataFrame) -> pd.Series:
 
 def _period_code_matches_dates(df: pd.DataFrame) -> pd.Series:
     ok = []
-    for code, start, end in zip(df["periode"], df["periode_start"], df["periode_eind"], strict=True):
+    for code, start, end in zip(
+        df["periode"], df["periode_start"], df["periode_eind"], strict=True
+    ):
         try:
             p = parse_period(code)
         except PeriodError:
@@ -142,7 +153,9 @@ def validate_measurements(df: pd.DataFrame, source: str) -> pd.DataFrame:
         )
     extra = [c for c in df.columns if c not in MEASUREMENT_COLUMNS]
     if extra:
-        raise MeasurementError(f"{source}: onbekende kolommen in de meetgegevens: {', '.join(extra)}")
+        raise MeasurementError(
+            f"{source}: onbekende kolommen in de meetgegevens: {', '.join(extra)}"
+        )
     ordered = df[list(MEASUREMENT_COLUMNS)]
     try:
         return MEASUREMENT_SCHEMA.validate(ordered, lazy=True)
@@ -158,12 +171,19 @@ _CHECK_NL = {
 def _describe_schema_errors(source: str, exc: pa.errors.SchemaErrors, df: pd.DataFrame) -> str:
     cases = exc.failure_cases
     lines = [f"{source}: de meetgegevens voldoen niet aan het schema van metingen.parquet:"]
-    for (context, check), group in cases.groupby(["schema_context", "check"], dropna=False, sort=False):
-        if context == "DataFrameSchema" and check not in ("column_in_dataframe", "column_in_schema"):
+    for (context, check), group in cases.groupby(
+        ["schema_context", "check"], dropna=False, sort=False
+    ):
+        if context == "DataFrameSchema" and check not in (
+            "column_in_dataframe",
+            "column_in_schema",
+        ):
             # a check on whole rows (uniqueness, missing reason, period dates): name the rows
             index = [i for i in dict.fromkeys(group["index"].tolist()) if i in df.index]
             keys = [
-                "/".join(str(df.at[i, c]) for c in KEY_COLUMNS if c in df.columns and df.at[i, c] != "")
+                "/".join(
+                    str(df.at[i, c]) for c in KEY_COLUMNS if c in df.columns and df.at[i, c] != ""
+                )
                 for i in index[:5]
             ]
             keys = list(dict.fromkeys(keys))
@@ -214,5 +234,8 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
 
 def conform_series(df: pd.DataFrame) -> pd.DataFrame:
     """:func:`conform`, then sorted as long series: gemeente, indicator, period."""
-    return conform(df).sort_values(["gemeente", "indicator", "periode_start", "periode_eind"]) \
+    return (
+        conform(df)
+        .sort_values(["gemeente", "indicator", "periode_start", "periode_eind"])
         .reset_index(drop=True)
+    )

@@ -33,7 +33,12 @@ from tussenstand.atomic import write_text_atomic
 _KEEP_CELL_METADATA = ("tags",)
 _KEEP_KERNELSPEC = ("name", "display_name", "language")
 _KEEP_LANGUAGE_INFO = (
-    "name", "version", "mimetype", "file_extension", "codemirror_mode", "pygments_lexer",
+    "name",
+    "version",
+    "mimetype",
+    "file_extension",
+    "codemirror_mode",
+    "pygments_lexer",
     "nbconvert_exporter",
 )
 #: Output mime types that are binary (base64): never rewritten.
@@ -45,7 +50,9 @@ _ABS_PATH_RE = re.compile(
     r"(?:/[^\s'\"<>)\]},;:|]*)?"
     r"|[A-Za-z]:\\\\?(?:[^\s'\"<>|]+))"
 )
-_HOME_USER_RE = re.compile(r"/(?:home|Users)/([A-Za-z0-9._-]+)|[A-Za-z]:\\\\?Users\\\\?([A-Za-z0-9._-]+)")
+_HOME_USER_RE = re.compile(
+    r"/(?:home|Users)/([A-Za-z0-9._-]+)|[A-Za-z]:\\\\?Users\\\\?([A-Za-z0-9._-]+)"
+)
 #: Folder names that look like user names in a path but are not (``/home/runner`` on CI).
 _COMMON_NAMES = {"root", "user", "users", "home", "runner", "admin", "data", "work"}
 USER_PLACEHOLDER = "<gebruiker>"
@@ -63,7 +70,9 @@ class Scrubber:
     """
 
     def __init__(self, root: Path, extra: Mapping[str, str] | None = None):
-        pairs: list[tuple[str, str]] = [(known.rstrip("/"), label) for known, label in (extra or {}).items()]
+        pairs: list[tuple[str, str]] = [
+            (known.rstrip("/"), label) for known, label in (extra or {}).items()
+        ]
         resolved = str(root.resolve())
         pairs.append((resolved + "/", ""))
         pairs.append((resolved, "."))
@@ -138,7 +147,9 @@ def read_notebook(path: Path) -> dict:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise NotebookError(f"{path.name}: geen geldig notebook (JSON-fout regel {exc.lineno}: {exc.msg})") from exc
+        raise NotebookError(
+            f"{path.name}: geen geldig notebook (JSON-fout regel {exc.lineno}: {exc.msg})"
+        ) from exc
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise NotebookError(f"{path.name}: geen Jupyter-notebook (verwacht een object met 'cells')")
     return nb
@@ -154,7 +165,9 @@ def strip_for_publication(nb: dict, scrubber: Scrubber) -> dict:
     meta = nb.get("metadata") or {}
     clean_meta: dict[str, Any] = {}
     if isinstance(meta.get("kernelspec"), Mapping):
-        clean_meta["kernelspec"] = {k: meta["kernelspec"][k] for k in _KEEP_KERNELSPEC if k in meta["kernelspec"]}
+        clean_meta["kernelspec"] = {
+            k: meta["kernelspec"][k] for k in _KEEP_KERNELSPEC if k in meta["kernelspec"]
+        }
     if isinstance(meta.get("language_info"), Mapping):
         clean_meta["language_info"] = {
             k: meta["language_info"][k] for k in _KEEP_LANGUAGE_INFO if k in meta["language_info"]
@@ -172,7 +185,9 @@ def strip_for_publication(nb: dict, scrubber: Scrubber) -> dict:
                     continue  # warnings and log lines: not for readers, and they carry paths
                 for key in ("metadata", "data"):
                     if isinstance(out.get(key), dict):
-                        out[key] = {k: v for k, v in out[key].items() if not k.startswith(_WIDGET_PREFIX)}
+                        out[key] = {
+                            k: v for k, v in out[key].items() if not k.startswith(_WIDGET_PREFIX)
+                        }
                 outputs.append(out)
             cell["outputs"] = outputs
         cells.append(_walk_strings(cell, scrubber, skip_binary=True))
@@ -180,7 +195,9 @@ def strip_for_publication(nb: dict, scrubber: Scrubber) -> dict:
     return nb
 
 
-def scrub_executed_notebook(path: Path, root: Path, extra_paths: Mapping[str, str] | None = None) -> None:
+def scrub_executed_notebook(
+    path: Path, root: Path, extra_paths: Mapping[str, str] | None = None
+) -> None:
     """Make an executed notebook safe to keep in ``reports/``: absolute paths (papermill's input
     and output paths, the injected parameters, paths in outputs) become project-relative or
     shortened, user names are removed. Everything else stays: the notebook remains the record of

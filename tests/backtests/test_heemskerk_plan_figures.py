@@ -29,15 +29,20 @@ PLAN_BUDGET = {
 def heemskerk(project_root, cbs_dir, tmp_path_factory):
     clean("GM0396", "2026-H1", project_root=project_root, cbs_dir=cbs_dir)
     out = tmp_path_factory.mktemp("rapport")
-    return rapport.open_report("GM0396", "2026-H1", project_root=project_root, cbs_dir=cbs_dir,
-                               output_dir=out)
+    return rapport.open_report(
+        "GM0396", "2026-H1", project_root=project_root, cbs_dir=cbs_dir, output_dir=out
+    )
 
 
 def shown_text(function, report) -> str:
     """Everything a chapter function displays as text (charts are saved but not displayed)."""
     texts: list[str] = []
-    with mock.patch("tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)), \
-            mock.patch("tussenstand.charts.show_chart"):
+    with (
+        mock.patch(
+            "tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)
+        ),
+        mock.patch("tussenstand.charts.show_chart"),
+    ):
         function(report)
     return "\n".join(texts)
 
@@ -50,7 +55,9 @@ def test_share_of_65_plus_as_the_plan_publishes_it(heemskerk):
 
 def test_inhabitants_match_cbs_and_the_plan_within_rounding(heemskerk):
     data = heemskerk.published
-    inh = data[(data["gemeente"] == "GM0396") & (data["indicator"] == "inwoners")].set_index("periode")["waarde"]
+    inh = data[(data["gemeente"] == "GM0396") & (data["indicator"] == "inwoners")].set_index(
+        "periode"
+    )["waarde"]
     assert inh["2024"] == 39452 and abs(inh["2024"] - 39450) <= 5
     assert inh["2018"] == 39146 and abs(inh["2018"] - 39145) <= 5
     text = shown_text(rapport.show_demography, heemskerk)
@@ -76,7 +83,9 @@ def test_every_goal_of_the_plan_is_in_the_summary_table(heemskerk):
     assert len(table) == 28
     ids = table["Doel"].str.split(":").str[0]
     assert ids.tolist()[:5] == ["VW-1", "VW-2", "VW-3", "VW-4", "VW-5"]
-    assert table["Doel"].iloc[0] == "VW-1: Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"
+    assert (
+        table["Doel"].iloc[0] == "VW-1: Volwassenen en ouderen die voldoen aan de beweegrichtlijnen"
+    )
     zw1 = table[ids == "ZW-1"].iloc[0]
     assert zw1["Nulmeting"] == "244 (2023)"
     assert zw1["Streefwaarde"] == "hoogstens 195,2 (2027)"
@@ -89,10 +98,16 @@ def test_wmo_bbv_indicator_is_per_10000_as_cbs_per_1000_times_ten(heemskerk, cbs
     import pandas as pd
 
     raw = pd.read_csv(cbs_dir / "86050NED.csv", sep=";", encoding="utf-8-sig", dtype=str)
-    row = raw[(raw["RegioS"].str.strip() == "Heemskerk") & (raw["Perioden"].str.strip() == "2023")
-              & (raw["TypeMaatwerkvoorziening"].str.strip() == "Totaal")].iloc[0]
+    row = raw[
+        (raw["RegioS"].str.strip() == "Heemskerk")
+        & (raw["Perioden"].str.strip() == "2023")
+        & (raw["TypeMaatwerkvoorziening"].str.strip() == "Totaal")
+    ].iloc[0]
     per_1000 = float(row["WmoClientenPer1000Inwoners_2"])
     data = heemskerk.published
-    value = data[(data["gemeente"] == "GM0396") & (data["indicator"] == "wmo_clienten_per_10000")
-                 & (data["periode"] == "2023")]["waarde"].iloc[0]
+    value = data[
+        (data["gemeente"] == "GM0396")
+        & (data["indicator"] == "wmo_clienten_per_10000")
+        & (data["periode"] == "2023")
+    ]["waarde"].iloc[0]
     assert value == pytest.approx(per_1000 * 10)

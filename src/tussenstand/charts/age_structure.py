@@ -32,7 +32,7 @@ def _band_label(code: str) -> str:
     text = str(code)
     for prefix in ("aandeel_", "inwoners_"):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     return AGE_BAND_LABELS.get(text, str(code))
 
 
@@ -66,8 +66,9 @@ def age_structure_chart(
     periods = sorted(set(data["_period"]), key=period_x)
 
     with styled():
-        fig, axes = new_panels(len(series), (FIGSIZE[0] if len(series) < 2 else 8.0, 4.0),
-                               sharey=True)
+        fig, axes = new_panels(
+            len(series), (FIGSIZE[0] if len(series) < 2 else 8.0, 4.0), sharey=True
+        )
         for ax, name in zip(axes, series, strict=True):
             _plot_panel(ax, str(name), data[data[series_label_col] == name], bands, periods)
         axes[0].set_ylabel("aandeel van de inwoners")
@@ -80,8 +81,9 @@ def age_structure_chart(
     return finish(fig, data, title, alt, notes, public_columns(data))
 
 
-def _shares(data: pd.DataFrame, series_label_col: str, period_col: str, value_col: str
-            ) -> pd.Series:
+def _shares(
+    data: pd.DataFrame, series_label_col: str, period_col: str, value_col: str
+) -> pd.Series:
     """Percentages as they are; counts as a share of the series' total in their period."""
     units = set(data["eenheid"])
     if units <= {"aantal"} and units:
@@ -90,8 +92,9 @@ def _shares(data: pd.DataFrame, series_label_col: str, period_col: str, value_co
     return data[value_col]
 
 
-def _plot_panel(ax: Axes, name: str, sub: pd.DataFrame, bands: list[str], periods: list[Period]
-                ) -> None:
+def _plot_panel(
+    ax: Axes, name: str, sub: pd.DataFrame, bands: list[str], periods: list[Period]
+) -> None:
     """One series' panel: per age band a bar per period, light to dark; a prognosis hatched."""
     greys = sns.light_palette(COLORS["gemeente"], n_colors=len(periods) + 1)[1:]
     width = 0.8 / len(periods)
@@ -99,22 +102,30 @@ def _plot_panel(ax: Axes, name: str, sub: pd.DataFrame, bands: list[str], period
         rows = sub[sub["_period"] == p].set_index("leeftijd").reindex(bands)
         is_prog = bool(rows["prognose"].fillna(False).any())
         label = fmt_period(p) + (" (prognose)" if is_prog else "")
-        ax.bar(np.arange(len(bands)) + (i - (len(periods) - 1) / 2) * width,
-               rows["aandeel"].to_numpy(dtype=float), width=width * 0.95,
-               color="white" if is_prog else greys[i],
-               edgecolor=COLORS["gemeente"] if is_prog else "white",
-               hatch="///" if is_prog else None, linewidth=0.8, label=label)
+        ax.bar(
+            np.arange(len(bands)) + (i - (len(periods) - 1) / 2) * width,
+            rows["aandeel"].to_numpy(dtype=float),
+            width=width * 0.95,
+            color="white" if is_prog else greys[i],
+            edgecolor=COLORS["gemeente"] if is_prog else "white",
+            hatch="///" if is_prog else None,
+            linewidth=0.8,
+            label=label,
+        )
     ax.set_xticks(np.arange(len(bands)), [textwrap.fill(b, 10) for b in bands])
     ax.set_title(name, loc="left", fontsize=10)
     ax.grid(axis="x", visible=False)
     ax.yaxis.set_major_formatter(DutchFormatter("%"))
 
 
-def _age_alt(data: pd.DataFrame, series_label_col: str, series: list, bands: list[str],
-             periods: list[Period]) -> str:
+def _age_alt(
+    data: pd.DataFrame, series_label_col: str, series: list, bands: list[str], periods: list[Period]
+) -> str:
     """The alt text: per series the share of each band in the first and the last period."""
-    parts = [f"Staafdiagram van de leeftijdsopbouw (aandeel per leeftijdsgroep) voor "
-             f"{fmt_list(map(str, series))} in {fmt_list(fmt_period(p) for p in periods)}."]
+    parts = [
+        f"Staafdiagram van de leeftijdsopbouw (aandeel per leeftijdsgroep) voor "
+        f"{fmt_list(map(str, series))} in {fmt_list(fmt_period(p) for p in periods)}."
+    ]
     for name in series:
         sub = data[data[series_label_col] == name]
         first_p, last_p = periods[0], periods[-1]
@@ -125,8 +136,10 @@ def _age_alt(data: pd.DataFrame, series_label_col: str, series: list, bands: lis
             if len(a) and len(b) and not (pd.isna(a.iloc[0]) or pd.isna(b.iloc[0])):
                 changes.append(f"{band} van {fmt_percent(a.iloc[0])} naar {fmt_percent(b.iloc[0])}")
         if changes:
-            last_text = fmt_period(last_p) + (" (prognose)" if sub[sub["_period"] == last_p]
-                                              ["prognose"].any() else "")
-            parts.append(f"{name}, {fmt_period(first_p)} tot {last_text}: "
-                         + "; ".join(changes) + ".")
+            last_text = fmt_period(last_p) + (
+                " (prognose)" if sub[sub["_period"] == last_p]["prognose"].any() else ""
+            )
+            parts.append(
+                f"{name}, {fmt_period(first_p)} tot {last_text}: " + "; ".join(changes) + "."
+            )
     return " ".join(parts)

@@ -71,8 +71,18 @@ def is_illustrative(data: pd.DataFrame) -> bool:
 def add_watermark(fig: Figure) -> None:
     """The visible ``Illustratief`` across the figure."""
     fig.text(
-        0.5, 0.5, WATERMARK_TEXT, transform=fig.transFigure, fontsize=54, fontweight="bold",
-        color=COLORS["watermerk"], alpha=0.22, rotation=25, ha="center", va="center", zorder=100,
+        0.5,
+        0.5,
+        WATERMARK_TEXT,
+        transform=fig.transFigure,
+        fontsize=54,
+        fontweight="bold",
+        color=COLORS["watermerk"],
+        alpha=0.22,
+        rotation=25,
+        ha="center",
+        va="center",
+        zorder=100,
         gid=WATERMARK_GID,
     )
 
@@ -92,9 +102,12 @@ def gap_notes(data: pd.DataFrame, value_col: str, label_col: str | None) -> list
             who = f"{key[0]} " if label_col else ""
             reason = key[-1]
             periods = sorted(set(rows["_period"]), key=period_x)
-            when = (fmt_list(fmt_period(q) for q in periods) if len(periods) <= 3
-                    else f"{fmt_int(len(periods))} perioden ({fmt_period(periods[0])} tot en met "
-                         f"{fmt_period(periods[-1])})")
+            when = (
+                fmt_list(fmt_period(q) for q in periods)
+                if len(periods) <= 3
+                else f"{fmt_int(len(periods))} perioden ({fmt_period(periods[0])} tot en met "
+                f"{fmt_period(periods[-1])})"
+            )
             items.append(f"{who}{when}" + (f" ({reason})" if reason else ""))
         notes.append("Geen gegevens voor " + fmt_list(items) + ".")
     if data["voorlopig"].any():

@@ -56,20 +56,38 @@ def district_goal_chart(
         fig, ax = new_figure(figsize=(FIGSIZE[0], max(2.6, 0.45 * len(data) + 1.6)))
         ypos = np.arange(len(data))
         values = data[value_col]
-        ax.barh(ypos, values.fillna(0), color=COLORS["gemeente"],
-                height=0.6)
+        ax.barh(ypos, values.fillna(0), color=COLORS["gemeente"], height=0.6)
         vmax = max([v for v in [*values.dropna(), level] if v is not None] or [1])
         for y, (_, row) in zip(ypos, data.iterrows(), strict=True):
             if pd.isna(row[value_col]):
                 text = "onderdrukt" if row["onderdrukt"] else "geen meting"
-                ax.text(vmax * 0.01, y, text, va="center", ha="left", fontsize=8.5,
-                        color="#444444", style="italic")
+                ax.text(
+                    vmax * 0.01,
+                    y,
+                    text,
+                    va="center",
+                    ha="left",
+                    fontsize=8.5,
+                    color="#444444",
+                    style="italic",
+                )
             else:
-                ax.text(row[value_col] + vmax * 0.01, y, fmt_value(row[value_col], unit),
-                        va="center", ha="left", fontsize=8.5)
+                ax.text(
+                    row[value_col] + vmax * 0.01,
+                    y,
+                    fmt_value(row[value_col], unit),
+                    va="center",
+                    ha="left",
+                    fontsize=8.5,
+                )
         if level is not None:
-            ax.axvline(level, color=COLORS["doel"], linewidth=1.6, linestyle="--",
-                       label=f"{level_label}: {fmt_value(level, unit)}")
+            ax.axvline(
+                level,
+                color=COLORS["doel"],
+                linewidth=1.6,
+                linestyle="--",
+                label=f"{level_label}: {fmt_value(level, unit)}",
+            )
             ax.legend(loc="lower right")
         ax.set_yticks(ypos, data[area_col].astype(str).tolist())
         ax.grid(axis="y", visible=False)
@@ -79,13 +97,17 @@ def district_goal_chart(
         set_title(ax, title)
     measured = data[data[value_col].notna()]
     parts = [f"Staafdiagram per wijk, {fmt_period(shown)}."]
-    parts += [f"{r[area_col]}: {fmt_value(r[value_col], unit, with_unit=True)}."
-              for _, r in measured.sort_values(value_col, ascending=False).iterrows()]
+    parts += [
+        f"{r[area_col]}: {fmt_value(r[value_col], unit, with_unit=True)}."
+        for _, r in measured.sort_values(value_col, ascending=False).iterrows()
+    ]
     if level is not None:
         above = int((measured[value_col] >= level).sum())
-        parts.append(f"{level_label.capitalize()} {fmt_value(level, unit, with_unit=True)}; "
-                     f"{fmt_int(above)} van de {fmt_int(len(measured))} wijken met een meting "
-                     "zitten op of boven dat niveau.")
+        parts.append(
+            f"{level_label.capitalize()} {fmt_value(level, unit, with_unit=True)}; "
+            f"{fmt_int(above)} van de {fmt_int(len(measured))} wijken met een meting "
+            "zitten op of boven dat niveau."
+        )
     notes = gap_notes(data, value_col, area_col)
     return finish(fig, data, title, " ".join(parts), notes, public_columns(data))
 
@@ -129,10 +151,19 @@ def bar_chart(
         ax.barh(ypos, data[value_col].fillna(0), color=COLORS["gemeente"], height=0.62)
         vmax = data[value_col].max() if data[value_col].notna().any() else 1
         for y, (_, row) in zip(ypos, data.iterrows(), strict=True):
-            text = label(row) if not pd.isna(row[value_col]) else (
-                "onderdrukt" if row["onderdrukt"] else "onbekend")
-            ax.text((0 if pd.isna(row[value_col]) else row[value_col]) + vmax * 0.01, y, text,
-                    va="center", ha="left", fontsize=8.5)
+            text = (
+                label(row)
+                if not pd.isna(row[value_col])
+                else ("onderdrukt" if row["onderdrukt"] else "onbekend")
+            )
+            ax.text(
+                (0 if pd.isna(row[value_col]) else row[value_col]) + vmax * 0.01,
+                y,
+                text,
+                va="center",
+                ha="left",
+                fontsize=8.5,
+            )
         ax.set_yticks(ypos, [textwrap.fill(str(c), 28) for c in data[category_col]])
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(DutchFormatter(unit))
@@ -140,8 +171,10 @@ def bar_chart(
         ax.set_xlim(0, vmax * 1.45)
         set_title(ax, title)
     known = data[data[value_col].notna()].sort_values(value_col, ascending=False)
-    parts = [f"Staafdiagram van het {what} per {category_col.replace('_', ' ')}, totaal "
-             f"{fmt_value(total, unit, with_unit=True)}."]
+    parts = [
+        f"Staafdiagram van het {what} per {category_col.replace('_', ' ')}, totaal "
+        f"{fmt_value(total, unit, with_unit=True)}."
+    ]
     parts += [f"{r[category_col]}: {label(r)}." for _, r in known.iterrows()]
     notes = [SUPPRESSED_NOTE] if data["onderdrukt"].any() else []
     return finish(fig, data, title, " ".join(parts), notes, public_columns(data))

@@ -54,8 +54,12 @@ def goal_chart(
     """
     if _per_district(measurements):
         return district_goal_chart(
-            measurements, _finite(assessment.target_value), title=title,
-            unit=unit or assessment.unit, value_col=value_col, period_col=period_col,
+            measurements,
+            _finite(assessment.target_value),
+            title=title,
+            unit=unit or assessment.unit,
+            value_col=value_col,
+            period_col=period_col,
         )
     data = prepare(measurements, [period_col], "doelgrafiek", value_col)
     data = add_period_columns(data, period_col, "doelgrafiek")
@@ -67,8 +71,10 @@ def goal_chart(
         fig, ax = new_figure()
         _plot_measurements(ax, data, value_col)
         _plot_reference(ax, points)
-        set_period_ticks(ax, [*data["_period"], *(p for p in (points.baseline_period,
-                                                                points.target_period) if p)])
+        set_period_ticks(
+            ax,
+            [*data["_period"], *(p for p in (points.baseline_period, points.target_period) if p)],
+        )
         format_value_axis(ax, unit, None)
         _set_value_range(ax, data, points, value_col)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
@@ -76,8 +82,7 @@ def goal_chart(
 
     alt = _goal_alt(label, data, points, unit, value_col)
     notes = gap_notes(data, value_col, None)
-    return finish(fig, data, title, alt, notes, _plotted(data, points),
-                  _source_frame(data, source))
+    return finish(fig, data, title, alt, notes, _plotted(data, points), _source_frame(data, source))
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,9 @@ class GoalPoints:
     status: str
 
     @classmethod
-    def of(cls, assessment: GoalAssessment, target_period: Period | str | None = None
-           ) -> GoalPoints:
+    def of(
+        cls, assessment: GoalAssessment, target_period: Period | str | None = None
+    ) -> GoalPoints:
         """The points of ``assessment``; ``target_period`` overrides the assessment's."""
         # on the straight path at the latest measurement; else at the end of the report period
         expected_value = _finite(assessment.expected_at_latest)
@@ -134,8 +140,11 @@ class GoalPoints:
     @property
     def has_projection(self) -> bool:
         """A projection drawn from the latest measurement to the target period."""
-        return (self.projection is not None and self.latest_value is not None
-                and self.latest_period is not None)
+        return (
+            self.projection is not None
+            and self.latest_value is not None
+            and self.latest_period is not None
+        )
 
 
 def _finite(value: float | None) -> float | None:
@@ -147,52 +156,102 @@ def _finite(value: float | None) -> float | None:
 
 
 def _per_district(measurements: pd.DataFrame) -> bool:
-    return "gebied" in measurements.columns and bool((measurements["gebied"].fillna("") != "").any())
+    return "gebied" in measurements.columns and bool(
+        (measurements["gebied"].fillna("") != "").any()
+    )
 
 
 # ----- drawing --------------------------------------------------------------------------------
 def _plot_measurements(ax: Axes, data: pd.DataFrame, value_col: str) -> None:
     """The measured line; provisional figures as open markers."""
     rows = data.sort_values("_x")
-    ax.plot(rows["_x"], rows[value_col], color=COLORS["gemeente"], linewidth=2.2,
-            marker="o", label="meting", zorder=4)
+    ax.plot(
+        rows["_x"],
+        rows[value_col],
+        color=COLORS["gemeente"],
+        linewidth=2.2,
+        marker="o",
+        label="meting",
+        zorder=4,
+    )
     prov = rows[rows["voorlopig"]]
     if len(prov):
-        ax.plot(prov["_x"], prov[value_col], linestyle="none", marker="o",
-                markerfacecolor="white", color=COLORS["gemeente"], zorder=5)
+        ax.plot(
+            prov["_x"],
+            prov[value_col],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            color=COLORS["gemeente"],
+            zorder=5,
+        )
 
 
 def _plot_reference(ax: Axes, points: GoalPoints) -> None:
     """Baseline, target (marker and faint level line), the straight path and the projection."""
     if points.has_baseline:
-        ax.plot([period_x(points.baseline_period)], [points.baseline_value], linestyle="none",
-                marker="D", markersize=8, color=COLORS["verwacht_pad"], label="nulmeting",
-                zorder=6)
+        ax.plot(
+            [period_x(points.baseline_period)],
+            [points.baseline_value],
+            linestyle="none",
+            marker="D",
+            markersize=8,
+            color=COLORS["verwacht_pad"],
+            label="nulmeting",
+            zorder=6,
+        )
     if points.has_target:
         ax.axhline(points.target_value, color=COLORS["doel"], linewidth=0.9, alpha=0.5, zorder=1)
-        ax.plot([period_x(points.target_period)], [points.target_value], linestyle="none",
-                marker="*", markersize=14, color=COLORS["doel"], label="streefwaarde", zorder=6)
+        ax.plot(
+            [period_x(points.target_period)],
+            [points.target_value],
+            linestyle="none",
+            marker="*",
+            markersize=14,
+            color=COLORS["doel"],
+            label="streefwaarde",
+            zorder=6,
+        )
         if points.has_baseline:
-            ax.plot([period_x(points.baseline_period), period_x(points.target_period)],
-                    [points.baseline_value, points.target_value], linestyle="--", linewidth=1.4,
-                    color=COLORS["verwacht_pad"], label="verwacht pad (rechte lijn)", zorder=2)
+            ax.plot(
+                [period_x(points.baseline_period), period_x(points.target_period)],
+                [points.baseline_value, points.target_value],
+                linestyle="--",
+                linewidth=1.4,
+                color=COLORS["verwacht_pad"],
+                label="verwacht pad (rechte lijn)",
+                zorder=2,
+            )
     if points.has_projection:
-        ax.plot([period_x(points.latest_period), period_x(points.target_period)],
-                [points.latest_value, points.projection], linestyle=":", linewidth=2.0,
-                color=COLORS["projectie"], label="projectie", zorder=3)
+        ax.plot(
+            [period_x(points.latest_period), period_x(points.target_period)],
+            [points.latest_value, points.projection],
+            linestyle=":",
+            linewidth=2.0,
+            color=COLORS["projectie"],
+            label="projectie",
+            zorder=3,
+        )
 
 
 def _set_value_range(ax: Axes, data: pd.DataFrame, points: GoalPoints, value_col: str) -> None:
     """From zero to a little above the highest value drawn, when nothing is negative."""
-    values = [v for v in [*data[value_col].dropna(), points.baseline_value, points.target_value,
-                          points.projection] if v is not None]
+    values = [
+        v
+        for v in [
+            *data[value_col].dropna(),
+            points.baseline_value,
+            points.target_value,
+            points.projection,
+        ]
+        if v is not None
+    ]
     if values and min(values) >= 0:
         ax.set_ylim(bottom=0, top=max(values) * 1.12 if max(values) > 0 else 1)
 
 
 # ----- what comes with the figure -------------------------------------------------------------
-def _goal_alt(label: str, data: pd.DataFrame, points: GoalPoints, unit: str, value_col: str
-              ) -> str:
+def _goal_alt(label: str, data: pd.DataFrame, points: GoalPoints, unit: str, value_col: str) -> str:
     """The alt text: baseline, target, latest measurement, expected value, projection, status."""
 
     def value(x: float) -> str:
@@ -200,11 +259,13 @@ def _goal_alt(label: str, data: pd.DataFrame, points: GoalPoints, unit: str, val
 
     parts = [f"Doelgrafiek voor {label}."]
     if points.has_baseline:
-        parts.append(f"Nulmeting {value(points.baseline_value)} in "
-                     f"{fmt_period(points.baseline_period)}.")
+        parts.append(
+            f"Nulmeting {value(points.baseline_value)} in {fmt_period(points.baseline_period)}."
+        )
     if points.has_target:
-        parts.append(f"Streefwaarde {value(points.target_value)} in "
-                     f"{fmt_period(points.target_period)}.")
+        parts.append(
+            f"Streefwaarde {value(points.target_value)} in {fmt_period(points.target_period)}."
+        )
     latest_value, latest_period = points.latest_value, points.latest_period
     if latest_value is None:
         latest_value, latest_period = _latest_after_baseline(data, points, value_col)
@@ -215,19 +276,24 @@ def _goal_alt(label: str, data: pd.DataFrame, points: GoalPoints, unit: str, val
     else:
         parts.append("Er is nog geen meting.")
     if points.has_expected:
-        parts.append(f"Op de rechte lijn van nulmeting naar streefwaarde was in "
-                     f"{fmt_period(points.expected_period)} "
-                     f"{value(points.expected_value)} verwacht.")
+        parts.append(
+            f"Op de rechte lijn van nulmeting naar streefwaarde was in "
+            f"{fmt_period(points.expected_period)} "
+            f"{value(points.expected_value)} verwacht."
+        )
     if points.projection is not None:
-        parts.append(f"Bij de huidige ontwikkeling komt de waarde in "
-                     f"{fmt_period(points.target_period)} uit op {value(points.projection)}.")
+        parts.append(
+            f"Bij de huidige ontwikkeling komt de waarde in "
+            f"{fmt_period(points.target_period)} uit op {value(points.projection)}."
+        )
     if points.status:
         parts.append(f"Status: {points.status}.")
     return " ".join(parts)
 
 
-def _latest_after_baseline(data: pd.DataFrame, points: GoalPoints, value_col: str
-                           ) -> tuple[float | None, Period | None]:
+def _latest_after_baseline(
+    data: pd.DataFrame, points: GoalPoints, value_col: str
+) -> tuple[float | None, Period | None]:
     """The latest measured value after the baseline period (the baseline row is not a 'latest
     measurement'); (None, None) when there is none."""
     measured = data[data[value_col].notna()].sort_values("_x")
@@ -242,14 +308,13 @@ def _plotted(data: pd.DataFrame, points: GoalPoints) -> pd.DataFrame:
     """The CSV: the measurements (``reeks`` ``meting``), then one row per reference point."""
     reference = []
     if points.has_baseline:
-        reference.append(_reference_row("nulmeting", points.baseline_period,
-                                        points.baseline_value))
+        reference.append(_reference_row("nulmeting", points.baseline_period, points.baseline_value))
     if points.has_target:
-        reference.append(_reference_row("streefwaarde", points.target_period,
-                                        points.target_value))
+        reference.append(_reference_row("streefwaarde", points.target_period, points.target_value))
     if points.has_expected:
-        reference.append(_reference_row("verwacht pad", points.expected_period,
-                                        points.expected_value))
+        reference.append(
+            _reference_row("verwacht pad", points.expected_period, points.expected_value)
+        )
     if points.has_projection:
         reference.append(_reference_row("projectie", points.target_period, points.projection))
     measured_rows = public_columns(data.sort_values("_x")).assign(reeks="meting")
@@ -266,7 +331,8 @@ def _source_frame(data: pd.DataFrame, source: str | None) -> pd.DataFrame:
     if not source:
         return data
     plan = pd.DataFrame({"bron": [source], "tabel": [""], "peildatum": [""]})
-    frame = pd.concat([data[["bron", "tabel", "peildatum", "illustratief"]], plan],
-                      ignore_index=True)
+    frame = pd.concat(
+        [data[["bron", "tabel", "peildatum", "illustratief"]], plan], ignore_index=True
+    )
     frame["illustratief"] = as_flag(frame["illustratief"])
     return frame

@@ -34,16 +34,21 @@ def save_chart(result: ChartResult, folder: str | os.PathLike, name: str) -> dic
     atomically. Returns ``{"png": path, "csv": path}`` and remembers it in ``result.paths``.
     """
     if not _NAME.match(name or ""):
-        raise ValueError(f"ongeldige bestandsnaam {name!r} voor een grafiek: gebruik letters, "
-                         "cijfers, '-', '_' en '.' (geen map, geen extensie nodig)")
+        raise ValueError(
+            f"ongeldige bestandsnaam {name!r} voor een grafiek: gebruik letters, "
+            "cijfers, '-', '_' en '.' (geen map, geen extensie nodig)"
+        )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     png, csv = folder / f"{name}.png", folder / f"{name}.csv"
-    write_atomic(png, lambda p: result.fig.savefig(p, format="png", dpi=PNG_DPI,
-                                                    metadata={"Software": None}))
+    write_atomic(
+        png, lambda p: result.fig.savefig(p, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    )
     frame = _csv_frame(result.data)
-    write_atomic(csv, lambda p: frame.to_csv(p, sep=";", index=False, encoding="utf-8-sig",
-                                              lineterminator="\n"))
+    write_atomic(
+        csv,
+        lambda p: frame.to_csv(p, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n"),
+    )
     result.paths = {"png": png, "csv": csv}
     return dict(result.paths)
 
@@ -89,8 +94,9 @@ def _csv_cell(v: Any) -> str:
 
 
 # ----- notebooks ----------------------------------------------------------------------------------
-def show_chart(result: ChartResult, *, relative_to: str | os.PathLike | None = None,
-               embed_png: bool = True) -> None:
+def show_chart(
+    result: ChartResult, *, relative_to: str | os.PathLike | None = None, embed_png: bool = True
+) -> None:
     """Show a chart in a notebook: the figure with its alt text and the source line as caption.
 
     After :func:`save_chart` this emits one output whose ``text/markdown`` is
@@ -108,8 +114,10 @@ def show_chart(result: ChartResult, *, relative_to: str | os.PathLike | None = N
         raise TypeError("show_chart verwacht het ChartResult van een grafiekfunctie")
     plain = f"{result.alt_text}\n{result.caption}"
     if "png" in result.paths:
-        bundle: dict[str, Any] = {"text/markdown": result.markdown(relative_to),
-                                  "text/plain": plain}
+        bundle: dict[str, Any] = {
+            "text/markdown": result.markdown(relative_to),
+            "text/plain": plain,
+        }
         metadata: dict[str, Any] = {}
         if embed_png:
             bundle["image/png"] = base64.b64encode(Path(result.paths["png"]).read_bytes()).decode()
@@ -118,8 +126,11 @@ def show_chart(result: ChartResult, *, relative_to: str | os.PathLike | None = N
         return
     buf = io.BytesIO()
     result.fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    display({"image/png": base64.b64encode(buf.getvalue()).decode(), "text/plain":
-             result.alt_text}, raw=True, metadata={"image/png": {"alt": result.alt_text}})
+    display(
+        {"image/png": base64.b64encode(buf.getvalue()).decode(), "text/plain": result.alt_text},
+        raw=True,
+        metadata={"image/png": {"alt": result.alt_text}},
+    )
     display({"text/markdown": result.markdown(), "text/plain": result.caption}, raw=True)
 
 

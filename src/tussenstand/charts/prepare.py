@@ -29,8 +29,9 @@ def as_flag(series: pd.Series) -> pd.Series:
     return series.fillna(False).astype(bool)
 
 
-def prepare(df: pd.DataFrame, columns: Iterable[str], what: str, value_col: str = "waarde"
-            ) -> pd.DataFrame:
+def prepare(
+    df: pd.DataFrame, columns: Iterable[str], what: str, value_col: str = "waarde"
+) -> pd.DataFrame:
     """Copy, add missing flags, coerce values, blank out suppressed values."""
     require_columns(df, [*columns, value_col, "bron"], what)
     data = df.copy()

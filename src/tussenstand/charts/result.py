@@ -52,15 +52,21 @@ class ChartResult:
             rel = Path(os.path.relpath(png.resolve(), base.resolve())).as_posix()
         except ValueError:  # another drive on Windows
             rel = png.resolve().as_posix()
-        return (f"![{escape(self.caption)}]({rel})"
-                f'{{fig-alt="{attribute(self.alt_text)}"}}')
+        return f'![{escape(self.caption)}]({rel}){{fig-alt="{attribute(self.alt_text)}"}}'
 
     def _repr_markdown_(self) -> str:  # a bare ChartResult at the end of a cell shows itself
         return self.markdown()
 
 
-def finish(fig: Figure, data: pd.DataFrame, title: str, alt: str, notes: list[str],
-           plotted: pd.DataFrame, source_frame: pd.DataFrame | None = None) -> ChartResult:
+def finish(
+    fig: Figure,
+    data: pd.DataFrame,
+    title: str,
+    alt: str,
+    notes: list[str],
+    plotted: pd.DataFrame,
+    source_frame: pd.DataFrame | None = None,
+) -> ChartResult:
     """The drawn figure as a :class:`ChartResult`.
 
     ``data`` is the prepared data (its flags decide the watermark), ``alt`` the chart's own
@@ -71,16 +77,27 @@ def finish(fig: Figure, data: pd.DataFrame, title: str, alt: str, notes: list[st
     if illustrative:
         add_watermark(fig)
     if notes:
-        fig.supxlabel("\n".join(textwrap.fill(n, 110) for n in notes), x=0.01, ha="left",
-                      fontsize=7.5, color="#444444")
+        fig.supxlabel(
+            "\n".join(textwrap.fill(n, 110) for n in notes),
+            x=0.01,
+            ha="left",
+            fontsize=7.5,
+            color="#444444",
+        )
     line = source_line(data if source_frame is None else source_frame)
     _freeze_layout(fig)
     alt_text = " ".join(p for p in [title.rstrip(".") + ".", alt, *notes] if p)
     if illustrative:
         alt_text = f"{ILLUSTRATIVE_PREFIX} {alt_text}"
-    return ChartResult(fig=fig, data=plotted.reset_index(drop=True), title=title,
-                       alt_text=alt_text, source_line=line, notes=tuple(notes),
-                       illustrative=illustrative)
+    return ChartResult(
+        fig=fig,
+        data=plotted.reset_index(drop=True),
+        title=title,
+        alt_text=alt_text,
+        source_line=line,
+        notes=tuple(notes),
+        illustrative=illustrative,
+    )
 
 
 def _freeze_layout(fig: Figure) -> None:

@@ -48,13 +48,26 @@ ROLE_STYLES = {
     "gemeente": {"color": COLORS["gemeente"], "linestyle": "-", "marker": "o", "linewidth": 2.2},
     "nederland": {"color": COLORS["nederland"], "linestyle": "--", "marker": "s", "linewidth": 1.8},
     "vergelijkingsgroep": {
-        "color": COLORS["vergelijkingsgroep"], "linestyle": "-.", "marker": "^", "linewidth": 1.8,
+        "color": COLORS["vergelijkingsgroep"],
+        "linestyle": "-.",
+        "marker": "^",
+        "linewidth": 1.8,
     },
     "regio": {"color": COLORS["regio"], "linestyle": ":", "marker": "D", "linewidth": 1.8},
     # further municipalities side by side (a region report): own colour, line style and marker
-    "gemeente_2": {"color": OKABE_ITO["vermiljoen"], "linestyle": "-", "marker": "v", "linewidth": 1.8},
+    "gemeente_2": {
+        "color": OKABE_ITO["vermiljoen"],
+        "linestyle": "-",
+        "marker": "v",
+        "linewidth": 1.8,
+    },
     "gemeente_3": {"color": OKABE_ITO["zwart"], "linestyle": "--", "marker": "P", "linewidth": 1.8},
-    "gemeente_4": {"color": OKABE_ITO["hemelsblauw"], "linestyle": "-.", "marker": "X", "linewidth": 1.8},
+    "gemeente_4": {
+        "color": OKABE_ITO["hemelsblauw"],
+        "linestyle": "-.",
+        "marker": "X",
+        "linewidth": 1.8,
+    },
 }
 ROLES = tuple(ROLE_STYLES)
 EXTRA_MEMBER_ROLES = ("gemeente_2", "gemeente_3", "gemeente_4")
@@ -100,9 +113,16 @@ def style_rc() -> dict[str, Any]:
             "lines.linewidth": 2.0,
             "lines.markersize": 5.5,
             "axes.prop_cycle": mpl.cycler(
-                color=[COLORS["gemeente"], COLORS["nederland"], COLORS["vergelijkingsgroep"],
-                       COLORS["regio"], COLORS["doel"], COLORS["projectie"], OKABE_ITO["geel"],
-                       OKABE_ITO["zwart"]]
+                color=[
+                    COLORS["gemeente"],
+                    COLORS["nederland"],
+                    COLORS["vergelijkingsgroep"],
+                    COLORS["regio"],
+                    COLORS["doel"],
+                    COLORS["projectie"],
+                    OKABE_ITO["geel"],
+                    OKABE_ITO["zwart"],
+                ]
             ),
             "axes.unicode_minus": True,
             "axes.formatter.use_locale": False,
@@ -137,8 +157,9 @@ def new_figure(figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
     return fig, fig.subplots(1, 1)
 
 
-def new_panels(ncols: int, figsize: tuple[float, float], *, sharey: bool = False
-               ) -> tuple[Figure, list[Axes]]:
+def new_panels(
+    ncols: int, figsize: tuple[float, float], *, sharey: bool = False
+) -> tuple[Figure, list[Axes]]:
     """A figure with ``ncols`` axes side by side, without pyplot."""
     fig = _figure(figsize)
     axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)

@@ -42,9 +42,14 @@ def infer_role(label: str) -> str | None:
     return None
 
 
-def comparison_median(df: pd.DataFrame, label: str = "Vergelijkingsgroep (mediaan)", *,
-                      period_col: str = "periode", value_col: str = "waarde",
-                      series_label_col: str = "gemeente_naam") -> pd.DataFrame:
+def comparison_median(
+    df: pd.DataFrame,
+    label: str = "Vergelijkingsgroep (mediaan)",
+    *,
+    period_col: str = "periode",
+    value_col: str = "waarde",
+    series_label_col: str = "gemeente_naam",
+) -> pd.DataFrame:
     """One series: per period the **median** over the municipalities of a comparison group.
 
     The median, not the mean: a few small municipalities with extreme rates do not pull it, and
@@ -57,21 +62,23 @@ def comparison_median(df: pd.DataFrame, label: str = "Vergelijkingsgroep (mediaa
     for period, group in data.groupby(period_col, sort=False):
         values = group[value_col].dropna()
         first = group.iloc[0]
-        rows.append({
-            series_label_col: label,
-            period_col: period,
-            value_col: float(values.median()) if len(values) else np.nan,
-            "eenheid": first["eenheid"],
-            "bron": first["bron"],
-            "tabel": first["tabel"],
-            "peildatum": first["peildatum"],
-            "ontbreekt_reden": "" if len(values) else "geen waarden in de groep",
-            "illustratief": bool(group["illustratief"].any()),
-            "voorlopig": bool(group["voorlopig"].any()),
-            "onderdrukt": False,
-            "reeksbreuk": bool(group["reeksbreuk"].any()),
-            "aantal_gemeenten": int(len(values)),
-        })
+        rows.append(
+            {
+                series_label_col: label,
+                period_col: period,
+                value_col: float(values.median()) if len(values) else np.nan,
+                "eenheid": first["eenheid"],
+                "bron": first["bron"],
+                "tabel": first["tabel"],
+                "peildatum": first["peildatum"],
+                "ontbreekt_reden": "" if len(values) else "geen waarden in de groep",
+                "illustratief": bool(group["illustratief"].any()),
+                "voorlopig": bool(group["voorlopig"].any()),
+                "onderdrukt": False,
+                "reeksbreuk": bool(group["reeksbreuk"].any()),
+                "aantal_gemeenten": int(len(values)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -105,8 +112,10 @@ def trend_chart(
     labels = list(order) if order else list(dict.fromkeys(data[series_label_col]))
     unknown = set(labels) - set(data[series_label_col])
     if unknown:
-        raise ValueError(f"trendgrafiek: reeks(en) {', '.join(sorted(map(str, unknown)))} "
-                         f"staan niet in kolom {series_label_col!r}")
+        raise ValueError(
+            f"trendgrafiek: reeks(en) {', '.join(sorted(map(str, unknown)))} "
+            f"staan niet in kolom {series_label_col!r}"
+        )
     role_of = _assign_roles(labels, roles)
 
     with styled():
@@ -125,8 +134,9 @@ def trend_chart(
 
     alt = _trend_alt(data, labels, series_label_col, value_col, unit, indicator_label)
     notes = gap_notes(data, value_col, series_label_col)
-    plotted = public_columns(data.sort_values([series_label_col, "_x"],
-                                              key=_label_sort(labels, series_label_col)))
+    plotted = public_columns(
+        data.sort_values([series_label_col, "_x"], key=_label_sort(labels, series_label_col))
+    )
     return finish(fig, data, title, alt, notes, plotted)
 
 
@@ -138,24 +148,46 @@ def _plot_series(ax: Axes, rows: pd.DataFrame, label: str, role: str, value_col:
     ax.plot(rows["_x"], rows[value_col], label=str(label), marker=None, zorder=zorder, **style)
     final = rows[~rows["voorlopig"]]
     prov = rows[rows["voorlopig"]]
-    ax.plot(final["_x"], final[value_col], linestyle="none", marker=marker,
-            color=style["color"], zorder=zorder)
+    ax.plot(
+        final["_x"],
+        final[value_col],
+        linestyle="none",
+        marker=marker,
+        color=style["color"],
+        zorder=zorder,
+    )
     if len(prov):
-        ax.plot(prov["_x"], prov[value_col], linestyle="none", marker=marker,
-                markerfacecolor="white", color=style["color"], zorder=zorder)
+        ax.plot(
+            prov["_x"],
+            prov[value_col],
+            linestyle="none",
+            marker=marker,
+            markerfacecolor="white",
+            color=style["color"],
+            zorder=zorder,
+        )
 
 
 def _add_legend(ax: Axes, labels: list[str], role_of: Mapping[str, str]) -> None:
     """The legend under the axes; it repeats colour + line style + marker, never colour alone."""
     handles = [
-        mpl.lines.Line2D([], [], marker=ROLE_STYLES[role_of[lb]]["marker"],
-                         **{k: v for k, v in ROLE_STYLES[role_of[lb]].items() if k != "marker"})
+        mpl.lines.Line2D(
+            [],
+            [],
+            marker=ROLE_STYLES[role_of[lb]]["marker"],
+            **{k: v for k, v in ROLE_STYLES[role_of[lb]].items() if k != "marker"},
+        )
         for lb in labels
     ]
     longest = max(len(str(lb)) for lb in labels)
     ncol = min(4, len(labels)) if longest <= 16 else min(2, len(labels))
-    ax.legend(handles, [textwrap.shorten(str(lb), 48, placeholder="…") for lb in labels],
-              loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=ncol)
+    ax.legend(
+        handles,
+        [textwrap.shorten(str(lb), 48, placeholder="…") for lb in labels],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=ncol,
+    )
 
 
 def _label_sort(labels: list[str], col: str) -> Callable[[pd.Series], pd.Series]:
@@ -171,8 +203,9 @@ def _assign_roles(labels: list[str], roles: Mapping[str, str] | None) -> dict[st
     roles = dict(roles or {})
     for label, role in roles.items():
         if role not in ROLE_STYLES:
-            raise ValueError(f"onbekende rol {role!r} voor reeks {label!r}; kies uit "
-                             f"{', '.join(ROLES)}")
+            raise ValueError(
+                f"onbekende rol {role!r} voor reeks {label!r}; kies uit {', '.join(ROLES)}"
+            )
     out: dict[str, str] = {}
     for label in labels:
         out[label] = roles.get(label) or infer_role(label) or ""
@@ -195,14 +228,28 @@ def _mark_series_breaks(ax: Axes, data: pd.DataFrame) -> None:
     for bx in breaks:
         before = [x for x in all_x if x < bx]
         line_x = (before[-1] + bx) / 2 if before else bx - 0.25
-        ax.axvline(line_x, color=COLORS["neutraal"], linestyle=(0, (4, 3)), linewidth=1.0,
-                   zorder=1)
-        ax.text(line_x, 0.98, " reeksbreuk", transform=trans, rotation=90, ha="right", va="top",
-                fontsize=8, color="#444444")
+        ax.axvline(line_x, color=COLORS["neutraal"], linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
+        ax.text(
+            line_x,
+            0.98,
+            " reeksbreuk",
+            transform=trans,
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize=8,
+            color="#444444",
+        )
 
 
-def _trend_alt(data: pd.DataFrame, labels: list[str], label_col: str, value_col: str, unit: str,
-               indicator_label: str | None) -> str:
+def _trend_alt(
+    data: pd.DataFrame,
+    labels: list[str],
+    label_col: str,
+    value_col: str,
+    unit: str,
+    indicator_label: str | None,
+) -> str:
     periods = sorted(set(data["_period"]), key=period_x)
     what = indicator_label or ""
     head = "Lijngrafiek"
@@ -219,14 +266,21 @@ def _trend_alt(data: pd.DataFrame, labels: list[str], label_col: str, value_col:
             parts.append(f"{label}: geen gegevens.")
             continue
         last, first = rows.iloc[-1], rows.iloc[0]
-        text = (f"{label}: {fmt_value(last[value_col], unit, with_unit=True)} in "
-                f"{fmt_period(last['_period'])}")
+        text = (
+            f"{label}: {fmt_value(last[value_col], unit, with_unit=True)} in "
+            f"{fmt_period(last['_period'])}"
+        )
         if len(rows) > 1:
-            text += (f" (in {fmt_period(first['_period'])}: "
-                     f"{fmt_value(first[value_col], unit, with_unit=True)})")
+            text += (
+                f" (in {fmt_period(first['_period'])}: "
+                f"{fmt_value(first[value_col], unit, with_unit=True)})"
+            )
         parts.append(text + ".")
     breaks = sorted(set(data.loc[data["reeksbreuk"], "_period"]), key=period_x)
     if breaks:
-        parts.append("Reeksbreuk vanaf " + fmt_list(fmt_period(p) for p in breaks)
-                     + ": de cijfers ervoor en erna zijn niet helemaal vergelijkbaar.")
+        parts.append(
+            "Reeksbreuk vanaf "
+            + fmt_list(fmt_period(p) for p in breaks)
+            + ": de cijfers ervoor en erna zijn niet helemaal vergelijkbaar."
+        )
     return " ".join(parts)

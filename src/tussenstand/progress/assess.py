@@ -112,7 +112,6 @@ def _prepare(
     }
 
 
-
 def assess_goal(
     goal: Goal, measurements: pd.DataFrame | None, report_period: Period | str
 ) -> GoalAssessment:
@@ -152,10 +151,15 @@ def _assess_series(goal: Goal, points: list[Point], report: Period) -> GoalAsses
         target_value=target,
         target_period=goal.target_period_obj,
         baseline_value=start.value if start else None,
-        baseline_period=start.period if start else (goal.baseline.period_obj if goal.baseline else None),
+        baseline_period=start.period
+        if start
+        else (goal.baseline.period_obj if goal.baseline else None),
         baseline_source=start.source if start else None,
-        expected_value=(path_value(goal, start, target, time_of(report))
-                        if start is not None and target is not None else None),
+        expected_value=(
+            path_value(goal, start, target, time_of(report))
+            if start is not None and target is not None
+            else None
+        ),
         expected_at_latest=result.expected_at_latest,
         latest_value=latest.value if latest else None,
         latest_period=latest.period if latest else None,

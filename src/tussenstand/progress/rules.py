@@ -128,7 +128,11 @@ def start_and_after(goal: Goal, points: Sequence[Point]) -> tuple[Start | None, 
         # Only a measurement over the baseline period itself can fill in the plan's 'x*': a later
         # period would change the goal ('10% lower than in 2023-2024').
         bp = baseline.period_obj
-        over = [p for p in points if bp is not None and p.period.start == bp.start and p.period.end == bp.end]
+        over = [
+            p
+            for p in points
+            if bp is not None and p.period.start == bp.start and p.period.end == bp.end
+        ]
         if not over:
             return None, []
         candidates = [over[0], *(p for p in points if p.period.end > over[0].period.end)]

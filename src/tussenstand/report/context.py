@@ -103,7 +103,9 @@ def open_report(
             f"(notebooks/01_opschonen.ipynb, of `tussenstand run --gemeente {unit.code} --periode {period}`)"
         )
     measurements = read_measurements(source)
-    published = apply_disclosure(measurements, threshold=config.disclosure_threshold, blank_values=True)
+    published = apply_disclosure(
+        measurements, threshold=config.disclosure_threshold, blank_values=True
+    )
     if output_dir:
         out = Path(output_dir).resolve()
         relative_to = out
@@ -111,8 +113,14 @@ def open_report(
         out = config.processed_unit_dir(unit.code, period) / "rapport"
         relative_to = Path.cwd()
     report = Report(
-        config=config, unit=unit, framework=framework, period=period,
-        measurements=measurements, published=published, output_dir=out, relative_to=relative_to,
+        config=config,
+        unit=unit,
+        framework=framework,
+        period=period,
+        measurements=measurements,
+        published=published,
+        output_dir=out,
+        relative_to=relative_to,
         comparison_codes=tuple(_comparison_codes(config, measurements, unit, framework)),
         regions=region_codes(config, list(unit.members)),
     )
@@ -125,8 +133,9 @@ def open_report(
     return report
 
 
-def _comparison_codes(config: ProjectConfig, measurements: pd.DataFrame, unit: MonitoredUnit,
-                      framework: Framework) -> list[str]:
+def _comparison_codes(
+    config: ProjectConfig, measurements: pd.DataFrame, unit: MonitoredUnit, framework: Framework
+) -> list[str]:
     """The comparison group as the cleaning stage chose it, limited to gemeenten with data."""
     present = set(measurements["gemeente"])
     codes = comparison_group_codes(config, framework, list(unit.members))
@@ -159,8 +168,9 @@ def status_counts(report: Report) -> dict[str, int]:
 def series_rows(report: Report, series: str, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Published rows of ``series`` for the whole gemeente (no districts) with a value or a
     suppression, in one kind of period (the members' most recent kind), oldest first."""
-    data = report.published[(report.published["indicator"] == series)
-                            & (report.published["gebied"].fillna("") == "")]
+    data = report.published[
+        (report.published["indicator"] == series) & (report.published["gebied"].fillna("") == "")
+    ]
     data = data[data["waarde"].notna() | data["onderdrukt"]]
     data = one_frequency(data, report.members).sort_values("periode_eind", kind="stable")
     return data if codes is None else data[data["gemeente"].isin(codes)]
@@ -175,8 +185,9 @@ def latest_values(report: Report, series: str) -> pd.DataFrame:
 def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -> pd.DataFrame:
     """Members, Nederland (labelled :data:`~tussenstand.schema.NATIONAL_NAME`), the comparison
     median and the members' regions for one series, published values."""
-    data = report.published[(report.published["indicator"] == series)
-                            & (report.published["gebied"].fillna("") == "")]
+    data = report.published[
+        (report.published["indicator"] == series) & (report.published["gebied"].fillna("") == "")
+    ]
     parts = [data[data["gemeente"].isin(report.members)]]
     units = set(data["eenheid"].dropna())
     if units and units <= {"aantal"}:
@@ -192,7 +203,11 @@ def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -
         for codes in report.regions.values():
             rows = data[data["gemeente"].isin(codes)]
             if rows["waarde"].notna().any():
-                names = rows["gemeente_naam"].astype(str).str.replace(r"\s*\((JZ|AM)\)$", "", regex=True)
+                names = (
+                    rows["gemeente_naam"]
+                    .astype(str)
+                    .str.replace(r"\s*\((JZ|AM)\)$", "", regex=True)
+                )
                 parts.append(rows.assign(gemeente_naam="Regio " + names))
     frames = [p for p in parts if len(p)]
     frame = pd.concat(frames, ignore_index=True) if frames else data.iloc[:0]

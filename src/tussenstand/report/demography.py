@@ -16,15 +16,22 @@ from tussenstand.sources.geo import AGE_BANDS
 
 def show_demography(report: Report) -> None:
     data = report.published
-    inh = data[(data["indicator"] == "inwoners") & data["gemeente"].isin(report.members)
-               & data["waarde"].notna()]
+    inh = data[
+        (data["indicator"] == "inwoners")
+        & data["gemeente"].isin(report.members)
+        & data["waarde"].notna()
+    ]
     if inh.empty:
         show("Er zijn geen CBS-cijfers over het aantal inwoners in de gebruikte CBS-bestanden.")
     else:
         show(_population_sentence(report, inh))
         result = charts.trend_chart(
-            inh, title=_population_title(report, inh), unit="aantal", indicator_label="Inwoners",
-            ylabel="inwoners op 1 januari", y_from_zero=False,
+            inh,
+            title=_population_title(report, inh),
+            unit="aantal",
+            indicator_label="Inwoners",
+            ylabel="inwoners op 1 januari",
+            y_from_zero=False,
         )
         show_chart(report, result, "inwoners")
     _show_age_structure(report)
@@ -38,7 +45,11 @@ def _population_sentence(report: Report, inh: pd.DataFrame) -> str:
         if s.empty:
             continue
         last = s.iloc[-1]
-        earlier = s[s["periode"].astype(str) <= str(int(last["periode"]) - 6)] if str(last["periode"]).isdigit() else s.iloc[:0]
+        earlier = (
+            s[s["periode"].astype(str) <= str(int(last["periode"]) - 6)]
+            if str(last["periode"]).isdigit()
+            else s.iloc[:0]
+        )
         text = f"{report.member_name(code)} had op 1 januari {last['periode']} {fmt_int(last['waarde'])} inwoners"
         if len(earlier):
             e = earlier.iloc[-1]
@@ -54,7 +65,9 @@ def _population_title(report: Report, inh: pd.DataFrame) -> str:
         return "Inwoners per gemeente in de regio"
     s = inh.sort_values("periode_eind")
     first, last = s["waarde"].iloc[0], s["waarde"].iloc[-1]
-    verb = "groeit" if last > first * 1.005 else ("krimpt" if last < first * 0.995 else "is stabiel")
+    verb = (
+        "groeit" if last > first * 1.005 else ("krimpt" if last < first * 0.995 else "is stabiel")
+    )
     return f"Het inwonertal van {report.name} {verb} sinds {s['periode'].iloc[0]}"
 
 
@@ -102,19 +115,21 @@ def _plan_age_table(report: Report) -> pd.DataFrame | None:
         plan = plan[plan["gemeente"].isin(report.members[:1])]
         if plan.empty:
             continue
-        return pd.DataFrame({
-            "gemeente_naam": plan["gemeente_naam"] + " (beleidsplan)",
-            "indicator": "aandeel_" + plan["leeftijd"],
-            "periode": plan["jaar"].astype(str),
-            "waarde": plan["aandeel"],
-            "eenheid": "%",
-            "bron": plan["bron"],
-            "tabel": plan["tabel"],
-            "peildatum": "",
-            "prognose": plan["prognose"],
-            "illustratief": False,
-            "onderdrukt": False,
-        })
+        return pd.DataFrame(
+            {
+                "gemeente_naam": plan["gemeente_naam"] + " (beleidsplan)",
+                "indicator": "aandeel_" + plan["leeftijd"],
+                "periode": plan["jaar"].astype(str),
+                "waarde": plan["aandeel"],
+                "eenheid": "%",
+                "bron": plan["bron"],
+                "tabel": plan["tabel"],
+                "peildatum": "",
+                "prognose": plan["prognose"],
+                "illustratief": False,
+                "onderdrukt": False,
+            }
+        )
     return None
 
 
@@ -133,7 +148,7 @@ def _plan_age_sentence(report: Report, plan: pd.DataFrame) -> str:
     for year, share in old.items():
         prog = bool(plan[(plan["periode"] == year)]["prognose"].any())
         parts.append(f"{fmt_percent(share, 1)} ({'prognose ' if prog else ''}{year})")
-    return ("Volgens de tabel in het beleidsplan is het aandeel 65-plussers " + fmt_list(parts) + ".")
+    return "Volgens de tabel in het beleidsplan is het aandeel 65-plussers " + fmt_list(parts) + "."
 
 
 #: household series (CBS 71486ned; the geo files give the total only) -> label in the table
@@ -150,18 +165,25 @@ def _show_households(report: Report) -> None:
     """Households by composition in 2018 and the latest year, the share of one-person households,
     and what is missing where the CBS extracts give only a total."""
     data = report.published
-    hh = data[data["indicator"].isin(HOUSEHOLD_TYPES) & data["gemeente"].isin(report.members)
-              & data["waarde"].notna()]
+    hh = data[
+        data["indicator"].isin(HOUSEHOLD_TYPES)
+        & data["gemeente"].isin(report.members)
+        & data["waarde"].notna()
+    ]
     if hh.empty:
-        show("De huishoudenstabel van het CBS (71486ned) heeft geen cijfers voor "
-             f"{report.name} in de gebruikte CBS-bestanden.")
+        show(
+            "De huishoudenstabel van het CBS (71486ned) heeft geen cijfers voor "
+            f"{report.name} in de gebruikte CBS-bestanden."
+        )
         return
     years = sorted(set(hh["periode"]))
     pick = [y for y in ("2018", years[-1]) if y in years]
     shown = hh[hh["periode"].isin(pick)]
     tables = sorted(set(shown["tabel"]), key=lambda t: (t.startswith("geo/"), t))
-    show(f"**Huishoudens naar samenstelling** (CBS, {'tabel' if len(tables) == 1 else 'bronnen'} "
-         f"{fmt_list(tables)}; {fmt_list(pick)})")
+    show(
+        f"**Huishoudens naar samenstelling** (CBS, {'tabel' if len(tables) == 1 else 'bronnen'} "
+        f"{fmt_list(tables)}; {fmt_list(pick)})"
+    )
     table = _household_table(report, hh, pick)
     show(markdown.table(table, "l" * (table.shape[1] - len(pick)) + "r" * len(pick)))
     for y in pick:
@@ -174,9 +196,11 @@ def _show_households(report: Report) -> None:
     with_breakdown = set(hh.loc[hh["indicator"] != "huishoudens_totaal", "gemeente"])
     missing = [report.member_name(c) for c in report.members if c not in with_breakdown]
     if missing and len(report.members) > 1:
-        show(f"Voor {fmt_list(missing)} ontbreekt de samenstelling van de huishoudens in de gebruikte "
-             "CBS-bestanden (het extract van tabel 71486ned is afgekapt); waar een totaal staat, komt "
-             "dat uit de gemeentecijfers bij de wijk- en buurtkaart.")
+        show(
+            f"Voor {fmt_list(missing)} ontbreekt de samenstelling van de huishoudens in de gebruikte "
+            "CBS-bestanden (het extract van tabel 71486ned is afgekapt); waar een totaal staat, komt "
+            "dat uit de gemeentecijfers bij de wijk- en buurtkaart."
+        )
 
 
 def _household_table(report: Report, hh: pd.DataFrame, years: list[str]) -> pd.DataFrame:
@@ -185,7 +209,9 @@ def _household_table(report: Report, hh: pd.DataFrame, years: list[str]) -> pd.D
     rows = []
     for code in report.members:
         for key, label in HOUSEHOLD_TYPES.items():
-            s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")["waarde"]
+            s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")[
+                "waarde"
+            ]
             row = {"Gemeente": report.member_name(code), "Huishoudens": label}
             for y in years:
                 row[y] = fmt_int(s[y]) if y in s.index else MISSING
@@ -196,9 +222,11 @@ def _household_table(report: Report, hh: pd.DataFrame, years: list[str]) -> pd.D
 
 def _only_total_note(year: str, rows: pd.DataFrame) -> str:
     source = fmt_list(sorted(set(rows["tabel"])))
-    return (f"Voor {year} staat in de gebruikte CBS-bestanden alleen het totaal aantal huishoudens ({source}"
-            + (", de gemeentecijfers bij de wijk- en buurtkaart" if source.startswith("geo/") else "")
-            + "); de samenstelling ontbreekt daar.")
+    return (
+        f"Voor {year} staat in de gebruikte CBS-bestanden alleen het totaal aantal huishoudens ({source}"
+        + (", de gemeentecijfers bij de wijk- en buurtkaart" if source.startswith("geo/") else "")
+        + "); de samenstelling ontbreekt daar."
+    )
 
 
 def _one_person_shares(report: Report, hh: pd.DataFrame) -> list[str]:
@@ -210,6 +238,8 @@ def _one_person_shares(report: Report, hh: pd.DataFrame) -> list[str]:
         merged = one.merge(tot[["periode", "waarde"]], on="periode", suffixes=("", "_totaal"))
         if len(merged):
             last = merged.sort_values("periode_eind").iloc[-1]
-            shares.append(f"{fmt_percent(last['waarde'] / last['waarde_totaal'] * 100, 1)} in "
-                          f"{report.member_name(code)} ({last['periode']})")
+            shares.append(
+                f"{fmt_percent(last['waarde'] / last['waarde_totaal'] * 100, 1)} in "
+                f"{report.member_name(code)} ({last['periode']})"
+            )
     return shares

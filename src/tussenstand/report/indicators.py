@@ -19,11 +19,16 @@ def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) ->
     frame = indicator_frame(report, ind.series)
     own = frame[frame["gemeente"].isin(report.members) & frame["waarde"].notna()]
     show(f"{'#' * heading_level} {ind.name}")
-    chosen = ("Indicator uit het plan." if ind.chosen_by == "plan"
-              else "Indicator gekozen door de onderzoeker, niet door het plan.")
+    chosen = (
+        "Indicator uit het plan."
+        if ind.chosen_by == "plan"
+        else "Indicator gekozen door de onderzoeker, niet door het plan."
+    )
     show(f"{chosen} {ind.note or ''} Eenheid: {ind.unit}.".strip())
     if own.empty:
-        show(f"Geen cijfers voor {report.name} in de gebruikte CBS-bestanden ({ind.cbs_table or ind.source}).")
+        show(
+            f"Geen cijfers voor {report.name} in de gebruikte CBS-bestanden ({ind.cbs_table or ind.source})."
+        )
         return
     sentence = indicator_sentence(report, ind, frame)
     # A long monthly series would crowd the chart: show the last 24 months.
@@ -31,8 +36,9 @@ def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) ->
     if periods.str.fullmatch(r"\d{4}-\d{2}").all():
         keep = sorted(set(periods))[-24:]
         frame = frame[periods.isin(keep)]
-    result = charts.trend_chart(frame, title=sentence_title(report, ind, frame), unit=ind.unit,
-                                indicator_label=ind.name)
+    result = charts.trend_chart(
+        frame, title=sentence_title(report, ind, frame), unit=ind.unit, indicator_label=ind.name
+    )
     show_chart(report, result, f"indicator-{slug(ind.id)}")
     show(sentence)
 
@@ -49,7 +55,9 @@ def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
     own = latest[latest["gemeente"].isin(report.members)]
     national = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & frame["waarde"].notna()]
     if len(report.members) > 1:
-        return f"{ind.name} per gemeente in {report.name}" + ("" if national.empty else ", naast Nederland")
+        return f"{ind.name} per gemeente in {report.name}" + (
+            "" if national.empty else ", naast Nederland"
+        )
     nl = national[national["periode"] == own["periode"].iloc[0]] if len(own) else national.iloc[:0]
     if own.empty or nl.empty or is_count(ind.unit):
         return f"{ind.name} in {report.name}: {direction_text(report, ind.series, ind.unit)}"
@@ -71,8 +79,10 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
         if row.empty:
             continue
         r = row.iloc[0]
-        texts.append(f"{report.member_name(code)} {value_text(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
-                     f" ({fmt_period(r['periode'])}{', voorlopig' if bool(r['voorlopig']) else ''})")
+        texts.append(
+            f"{report.member_name(code)} {value_text(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
+            f" ({fmt_period(r['periode'])}{', voorlopig' if bool(r['voorlopig']) else ''})"
+        )
     national = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & frame["waarde"].notna()]
     own = latest[latest["gemeente"].isin(report.members)]
     same = national[national["periode"].isin(own["periode"])]
@@ -91,14 +101,20 @@ def show_bbv_indicators(report: Report) -> None:
     bbv = [i for i in fw.indicators if i.bbv]
     names = [report.member_name(c) for c in report.comparison_codes]
     if report.unit.is_region:
-        show(f"In dit regiorapport staan de {fmt_int(len(report.members))} gemeenten naast elkaar en naast Nederland.")
+        show(
+            f"In dit regiorapport staan de {fmt_int(len(report.members))} gemeenten naast elkaar en naast Nederland."
+        )
     elif fw.comparison:
-        show(f"De vergelijkingsgroep is *{fw.comparison.label}*: {fmt_list(names)}. "
-             + (fw.comparison.note or ""))
+        show(
+            f"De vergelijkingsgroep is *{fw.comparison.label}*: {fmt_list(names)}. "
+            + (fw.comparison.note or "")
+        )
     elif names:
-        show(f"De vergelijkingsgroep bestaat uit de {fmt_int(len(names))} gemeenten van dezelfde "
-             "grootteklasse (CBS Gebieden in Nederland); in de grafieken staat hun mediaan. "
-             "De leden staan in de verantwoording.")
+        show(
+            f"De vergelijkingsgroep bestaat uit de {fmt_int(len(names))} gemeenten van dezelfde "
+            "grootteklasse (CBS Gebieden in Nederland); in de grafieken staat hun mediaan. "
+            "De leden staan in de verantwoording."
+        )
     if not bbv:
         show("Dit beleidskader koppelt geen BBV-indicatoren.")
         return
@@ -108,6 +124,11 @@ def show_bbv_indicators(report: Report) -> None:
     without = [i for i in bbv if not i.series]
     if without:
         show("**BBV-indicatoren zonder open bron in deze monitor**")
-        table = pd.DataFrame({"Indicator": [i.name for i in without], "Eenheid": [i.unit for i in without],
-                              "Bron": [i.source for i in without]})
+        table = pd.DataFrame(
+            {
+                "Indicator": [i.name for i in without],
+                "Eenheid": [i.unit for i in without],
+                "Bron": [i.source for i in without],
+            }
+        )
         show(markdown.table(table, "lll"))

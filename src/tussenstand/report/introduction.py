@@ -18,12 +18,17 @@ def show_introduction(report: Report) -> None:
     kind = "regio" if report.unit.is_region else "gemeente"
     members = ""
     if report.unit.is_region:
-        members = f" De regio bestaat uit {fmt_list(report.member_name(c) for c in report.members)}."
+        members = (
+            f" De regio bestaat uit {fmt_list(report.member_name(c) for c in report.members)}."
+        )
     text = (
         f"Dit rapport beschrijft de tussenstand van *{fw.title}* voor de {kind} "
         f"**{report.name}** over de periode **{period}**.{members} "
-        + (f"Het plan gaat over {fw.years.start}" if fw.years.start == fw.years.end
-           else f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}")
+        + (
+            f"Het plan gaat over {fw.years.start}"
+            if fw.years.start == fw.years.end
+            else f"Het plan loopt van {fw.years.start} tot en met {fw.years.end}"
+        )
         + (f"; de tussentijdse evaluatie is in {fw.evaluation_year}" if fw.evaluation_year else "")
         + f". Alleen metingen over perioden die uiterlijk aan het eind van {period} "
         "afgelopen zijn, tellen mee."
@@ -36,25 +41,34 @@ def show_introduction(report: Report) -> None:
 def _cbs_delay_note(report: Report) -> str:
     """The period of the newest CBS figure when it ended half a year or more before the report's."""
     data = report.measurements
-    cbs = data[data["gemeente"].isin(report.members) & data["bron"].str.startswith("CBS")
-               & data["waarde"].notna()]
+    cbs = data[
+        data["gemeente"].isin(report.members)
+        & data["bron"].str.startswith("CBS")
+        & data["waarde"].notna()
+    ]
     if not len(cbs):
         return ""
     newest = cbs.sort_values("periode_eind").iloc[-1]
     months_old = ((pd.Timestamp(report.period.end) - newest["periode_eind"]).days) // 30
     if months_old < 6:
         return ""
-    return (f" De recentste CBS-cijfers in dit rapport gaan over {fmt_period(newest['periode'])}"
-            f" (peildatum {fmt_date(newest['peildatum'])}); CBS publiceert met enige vertraging.")
+    return (
+        f" De recentste CBS-cijfers in dit rapport gaan over {fmt_period(newest['periode'])}"
+        f" (peildatum {fmt_date(newest['peildatum'])}); CBS publiceert met enige vertraging."
+    )
 
 
 def _plan_years_note(report: Report) -> str:
     fw = report.framework
     period = fmt_period(report.period)
     if report.period.end.year < fw.years.start:
-        return (f" Let op: {period} ligt vóór de start van het plan ({fw.years.start}); "
-                "dit rapport toont dus de uitgangssituatie, niet de voortgang.")
+        return (
+            f" Let op: {period} ligt vóór de start van het plan ({fw.years.start}); "
+            "dit rapport toont dus de uitgangssituatie, niet de voortgang."
+        )
     if report.period.start.year > fw.years.end:
-        return (f" Let op: {period} ligt na het einde van het plan ({fw.years.end}); "
-                "het rapport volgt de thema's van het plan met de cijfers van nu.")
+        return (
+            f" Let op: {period} ligt na het einde van het plan ({fw.years.end}); "
+            "het rapport volgt de thema's van het plan met de cijfers van nu."
+        )
     return ""

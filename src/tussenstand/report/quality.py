@@ -18,9 +18,11 @@ from tussenstand.schema import MEASUREMENTS_FILE
 def show_quality(result: CleaningResult) -> None:
     """The data-quality summary of :func:`tussenstand.cleaning.clean_unit` in Dutch tables."""
     quality = result.quality
-    show(f"De opschoonstap schreef {fmt_int(len(result.measurements))} metingen naar "
-         f"`data/processed/{result.code}/{result.period.code}/{MEASUREMENTS_FILE}` "
-         f"(en `{QUALITY_FILE}`).")
+    show(
+        f"De opschoonstap schreef {fmt_int(len(result.measurements))} metingen naar "
+        f"`data/processed/{result.code}/{result.period.code}/{MEASUREMENTS_FILE}` "
+        f"(en `{QUALITY_FILE}`)."
+    )
     per_source = result.quality_table
     if len(per_source):
         show("**Wat kwam binnen, en waarvandaan**")
@@ -46,7 +48,10 @@ def _show_count(title: str, part: Suppressed | Illustrative) -> None:
     show(f"**{title}**")
     if not part.aantal:
         return
-    row = {k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in part.model_dump().items()}
+    row = {
+        k: (", ".join(map(str, v)) if isinstance(v, list) else v)
+        for k, v in part.model_dump().items()
+    }
     show(markdown.table(_quality_frame(pd.DataFrame([row]))))
 
 

@@ -19,8 +19,10 @@ def show_region(report: Report) -> None:
     if fw.region is None:
         return
     show(f"## {fw.region.name}: de gemeenten naast elkaar")
-    show(f"De {fmt_int(len(fw.municipalities))} gemeenten van {fw.region.name} delen dit beleidskader. "
-         "Per ambitie staat hieronder de laatste meting van elke gemeente naast Nederland.")
+    show(
+        f"De {fmt_int(len(fw.municipalities))} gemeenten van {fw.region.name} delen dit beleidskader. "
+        "Per ambitie staat hieronder de laatste meting van elke gemeente naast Nederland."
+    )
     for number, theme in enumerate(fw.themes, start=1):
         inds = [i for i in fw.indicators_by_theme()[theme.id] if i.series]
         if not inds:
@@ -45,14 +47,19 @@ def _indicator_row(report: Report, ind: Indicator) -> dict[str, str]:
             row[m.name] = MISSING
             continue
         last = s.iloc[-1]
-        text = (value_text(report, last["waarde"], ind.unit, bool(last["onderdrukt"]))
-                + provisional(bool(last["voorlopig"])))
+        text = value_text(report, last["waarde"], ind.unit, bool(last["onderdrukt"])) + provisional(
+            bool(last["voorlopig"])
+        )
         # A municipality whose latest figure is older says so in its own cell.
-        row[m.name] = text if last["periode"] == period else f"{text} ({fmt_period(last['periode'])})"
+        row[m.name] = (
+            text if last["periode"] == period else f"{text} ({fmt_period(last['periode'])})"
+        )
     nl = sub[(sub["gemeente"] == NATIONAL_CODE) & (sub["periode"] == period)]
     if is_count(ind.unit):
         row["Nederland"] = "n.v.t."
     else:
-        row["Nederland"] = value_text(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else MISSING
+        row["Nederland"] = (
+            value_text(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else MISSING
+        )
     row["Periode"] = fmt_period(period)
     return row

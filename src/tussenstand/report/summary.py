@@ -37,28 +37,37 @@ def goals_table(report: Report) -> pd.DataFrame:
             baseline = baseline_text(report, goal, a)
             if a.baseline_value is not None and a.baseline_source == "first_measurement":
                 baseline += FIRST_MEASUREMENT_MARK
-            rows.append({
-                "Thema": theme.name,
-                # one column for number and indicator: seven columns do not fit an A4 page
-                "Doel": f"{goal.id}: {goal.indicator}",
-                "Nulmeting": baseline,
-                "Streefwaarde": target_with_period(goal, a),
-                "Laatste meting": latest_text(report, goal, a),
-                "Status": a.status.label + (" (illustratief)" if a.illustrative else ""),
-            })
+            rows.append(
+                {
+                    "Thema": theme.name,
+                    # one column for number and indicator: seven columns do not fit an A4 page
+                    "Doel": f"{goal.id}: {goal.indicator}",
+                    "Nulmeting": baseline,
+                    "Streefwaarde": target_with_period(goal, a),
+                    "Laatste meting": latest_text(report, goal, a),
+                    "Status": a.status.label + (" (illustratief)" if a.illustrative else ""),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _open_statuses(counts: dict[str, int]) -> str:
-    judged = {Status.BEREIKT.label, Status.OP_KOERS.label, Status.ACHTER_OP_SCHEMA.label,
-              Status.VERKEERDE_RICHTING.label}
+    judged = {
+        Status.BEREIKT.label,
+        Status.OP_KOERS.label,
+        Status.ACHTER_OP_SCHEMA.label,
+        Status.VERKEERDE_RICHTING.label,
+    }
     phrases = {
         Status.NULMETING_ONTBREEKT.label: "bij {n} ontbreekt de nulmeting",
         Status.GEEN_METING.label: "bij {n} is er nog geen meting",
         Status.NOG_NIET_TE_BEOORDELEN.label: "bij {n} is er pas één meting",
     }
-    return fmt_list(phrases.get(label, "{n} " + label).format(n=fmt_int(n))
-                    for label, n in counts.items() if label not in judged)
+    return fmt_list(
+        phrases.get(label, "{n} " + label).format(n=fmt_int(n))
+        for label, n in counts.items()
+        if label not in judged
+    )
 
 
 def show_summary(report: Report) -> None:
@@ -73,7 +82,9 @@ def show_summary(report: Report) -> None:
 def _show_goal_summary(report: Report) -> None:
     counts = status_counts(report)
     show(_status_sentence(report, counts))
-    table = pd.DataFrame({"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]})
+    table = pd.DataFrame(
+        {"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]}
+    )
     show(markdown.table(table, "lr"))
     show("**Alle doelen op een rij**")
     table = goals_table(report)
@@ -95,7 +106,11 @@ def _status_sentence(report: Report, counts: dict[str, int]) -> str:
     sentence = (
         f"Van de {fmt_int(total)} doelen in het plan zijn er {fmt_int(good)} bereikt of op koers, liggen er "
         f"{fmt_int(behind)} achter op schema en gaan er {fmt_int(wrong)} de verkeerde kant op"
-        + (f"; over {fmt_int(open_)} is nog geen oordeel mogelijk: {_open_statuses(counts)}." if open_ else ".")
+        + (
+            f"; over {fmt_int(open_)} is nog geen oordeel mogelijk: {_open_statuses(counts)}."
+            if open_
+            else "."
+        )
     )
     if report.illustrative:
         sentence += " Let op: de doelen worden gemeten met illustratieve registraties."
@@ -139,15 +154,17 @@ def indicator_overview(report: Report) -> pd.DataFrame:
             if own.empty:
                 continue
             period = own.sort_values("periode_eind")["periode"].iloc[-1]
-            rows.append({
-                "Thema": theme.name,
-                "Indicator": ind.name + ("" if ind.chosen_by == "plan" else RESEARCHER_MARK),
-                "Eenheid": ind.unit,
-                "Periode": fmt_period(period),
-                report.name: _own_value_text(report, own, ind, period),
-                "Nederland": _national_text(report, ind, period),
-                "Richting": direction_text(report, ind.series, ind.unit),
-            })
+            rows.append(
+                {
+                    "Thema": theme.name,
+                    "Indicator": ind.name + ("" if ind.chosen_by == "plan" else RESEARCHER_MARK),
+                    "Eenheid": ind.unit,
+                    "Periode": fmt_period(period),
+                    report.name: _own_value_text(report, own, ind, period),
+                    "Nederland": _national_text(report, ind, period),
+                    "Richting": direction_text(report, ind.series, ind.unit),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -163,9 +180,19 @@ def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator, period: s
     """The latest value of each member; a member whose latest period is older names it."""
     texts = []
     for code, value, suppressed, provisional_, member_period in zip(
-            own["gemeente"], own["waarde"], own["onderdrukt"], own["voorlopig"], own["periode"], strict=True):
-        text = value_text(report, value, ind.unit, bool(suppressed)) + provisional(bool(provisional_))
-        texts.append((code, text if member_period == period else f"{text} ({fmt_period(member_period)})"))
+        own["gemeente"],
+        own["waarde"],
+        own["onderdrukt"],
+        own["voorlopig"],
+        own["periode"],
+        strict=True,
+    ):
+        text = value_text(report, value, ind.unit, bool(suppressed)) + provisional(
+            bool(provisional_)
+        )
+        texts.append(
+            (code, text if member_period == period else f"{text} ({fmt_period(member_period)})")
+        )
     if len(texts) == 1:
         return texts[0][1]
     return "; ".join(f"{report.member_name(code)} {text}" for code, text in texts)

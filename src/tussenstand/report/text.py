@@ -68,7 +68,9 @@ def change_text(previous: float, last: float, unit: str | None, since: str | Non
     if abs(change) < same:
         return "gelijk" + (f" sinds {since}" if since else "")
     word = "stijgt" if change > 0 else "daalt"
-    return f"{word} ({fmt_change(change, 1, suffix=suffix)}" + (f" sinds {since})" if since else ")")
+    return f"{word} ({fmt_change(change, 1, suffix=suffix)}" + (
+        f" sinds {since})" if since else ")"
+    )
 
 
 def direction_text(report: Report, series: str, unit: str | None = None) -> str:
@@ -81,8 +83,12 @@ def direction_text(report: Report, series: str, unit: str | None = None) -> str:
         s = data[data["gemeente"] == code]
         if len(s) < 2:
             continue
-        text = change_text(float(s["waarde"].iloc[-2]), float(s["waarde"].iloc[-1]), unit,
-                           fmt_period(s["periode"].iloc[-2]))
+        text = change_text(
+            float(s["waarde"].iloc[-2]),
+            float(s["waarde"].iloc[-1]),
+            unit,
+            fmt_period(s["periode"].iloc[-2]),
+        )
         parts.append(text if len(report.members) == 1 else f"{report.member_name(code)} {text}")
     return "; ".join(parts) if parts else "één meting"
 
@@ -91,22 +97,28 @@ def rank_text(report: Report, ind: Indicator) -> str:
     """Where the (first) member stands in its comparison group at the latest common period."""
     if report.unit.is_region or not report.comparison_codes or is_count(ind.unit):
         return ""
-    data = report.published[(report.published["indicator"] == ind.series)
-                            & (report.published["gebied"].fillna("") == "")
-                            & report.published["waarde"].notna()]
+    data = report.published[
+        (report.published["indicator"] == ind.series)
+        & (report.published["gebied"].fillna("") == "")
+        & report.published["waarde"].notna()
+    ]
     own = data[data["gemeente"] == report.members[0]].sort_values("periode_eind")
     if own.empty:
         return ""
     period = own["periode"].iloc[-1]
-    group = data[(data["periode"] == period)
-                 & data["gemeente"].isin((*report.comparison_codes, report.members[0]))]
+    group = data[
+        (data["periode"] == period)
+        & data["gemeente"].isin((*report.comparison_codes, report.members[0]))
+    ]
     if len(group) < 3:
         return ""
     ordered = group.sort_values("waarde", kind="stable").reset_index(drop=True)
     place = int(ordered.index[ordered["gemeente"] == report.members[0]][0]) + 1
-    return (f"In {fmt_period(period)} staat {report.name} op plaats {fmt_int(place)} van {fmt_int(len(group))} "
-            f"({report.name} en de {fmt_int(len(group) - 1)} gemeenten van de vergelijkingsgroep met een cijfer; "
-            "1 = laagste waarde).")
+    return (
+        f"In {fmt_period(period)} staat {report.name} op plaats {fmt_int(place)} van {fmt_int(len(group))} "
+        f"({report.name} en de {fmt_int(len(group) - 1)} gemeenten van de vergelijkingsgroep met een cijfer; "
+        "1 = laagste waarde)."
+    )
 
 
 # ----- goals: baseline, target, latest measurement ---------------------------------------------------
@@ -147,12 +159,21 @@ def target_text(goal: Goal, a: GoalAssessment) -> str:
         return f"in elke wijk {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
     t = goal.target
     if t.kind == "growth_per_year":
-        how = (f"{fmt_number(t.percent)}% per jaar (relatief)" if t.percent is not None
-               else f"{fmt_value(t.amount, goal.unit, with_unit=True)} per jaar")
-        level = f": {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}" if a.target_value is not None else ""
+        how = (
+            f"{fmt_number(t.percent)}% per jaar (relatief)"
+            if t.percent is not None
+            else f"{fmt_value(t.amount, goal.unit, with_unit=True)} per jaar"
+        )
+        level = (
+            f": {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+            if a.target_value is not None
+            else ""
+        )
         return f"groei van {how}{level}"
     if a.target_value is None:
         if t.percent is not None:
-            return fmt_change(t.percent, 0 if float(t.percent).is_integer() else 1, suffix="% t.o.v. nulmeting")
+            return fmt_change(
+                t.percent, 0 if float(t.percent).is_integer() else 1, suffix="% t.o.v. nulmeting"
+            )
         return MISSING
     return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"

@@ -43,7 +43,9 @@ def show_themes(report: Report) -> None:
             show("Voor dit thema is nog geen indicator met open gegevens gekoppeld.")
         bbv = [i.name for i in indicators[theme.id] if i.bbv]
         if bbv:
-            show(f"BBV-indicatoren bij dit thema: {fmt_list(bbv)} (zie het hoofdstuk BBV-indicatoren).")
+            show(
+                f"BBV-indicatoren bij dit thema: {fmt_list(bbv)} (zie het hoofdstuk BBV-indicatoren)."
+            )
 
 
 def show_goal(report: Report, goal: Goal) -> None:
@@ -57,9 +59,13 @@ def show_goal(report: Report, goal: Goal) -> None:
     data = goal_measurements(report, goal, published=True)
     if data["waarde"].notna().any():
         title = f"{goal.id}: {a.status.label}"
-        result = charts.goal_chart(data, a, goal, title=title, unit=goal.unit, source=report.framework.source.document)
+        result = charts.goal_chart(
+            data, a, goal, title=title, unit=goal.unit, source=report.framework.source.document
+        )
         show_chart(report, result, f"doel-{slug(goal.id)}")
-    breakdown = district_breakdown(report, f"{goal.series}_per_wijk", goal.unit, total_series=goal.series)
+    breakdown = district_breakdown(
+        report, f"{goal.series}_per_wijk", goal.unit, total_series=goal.series
+    )
     if breakdown is not None:
         table, caption = breakdown
         show(caption)
@@ -67,16 +73,24 @@ def show_goal(report: Report, goal: Goal) -> None:
 
 
 def _goal_facts(report: Report, goal: Goal, a: GoalAssessment) -> pd.DataFrame:
-    return pd.DataFrame({
-        "": [baseline_label(a), "Doel", "Laatste meting", "Verwacht op het rechte pad", "Status"],
-        "Waarde": [
-            baseline_text(report, goal, a),
-            target_with_period(goal, a),
-            latest_text(report, goal, a),
-            fmt_value(a.expected_at_latest, goal.unit),
-            f"**{a.status.label}**" + (" (illustratieve gegevens)" if a.illustrative else ""),
-        ],
-    })
+    return pd.DataFrame(
+        {
+            "": [
+                baseline_label(a),
+                "Doel",
+                "Laatste meting",
+                "Verwacht op het rechte pad",
+                "Status",
+            ],
+            "Waarde": [
+                baseline_text(report, goal, a),
+                target_with_period(goal, a),
+                latest_text(report, goal, a),
+                fmt_value(a.expected_at_latest, goal.unit),
+                f"**{a.status.label}**" + (" (illustratieve gegevens)" if a.illustrative else ""),
+            ],
+        }
+    )
 
 
 def _goal_explanation(report: Report, goal: Goal, a: GoalAssessment) -> str:
@@ -86,14 +100,18 @@ def _goal_explanation(report: Report, goal: Goal, a: GoalAssessment) -> str:
     if a.baseline_source == "plan" and a.baseline_period is not None:
         rows = rows[rows["periode"] != a.baseline_period.code]
     notes = sorted({n for n in rows["opmerking"] if n})
-    return (a.explanation_nl + f" Bron van de meting: {goal.measurement.source}"
-            + (f" ({goal.measurement.frequency})." if goal.measurement.frequency else ".")
-            + (f" Opmerking bij de registratie: {'; '.join(notes)}." if notes else ""))
+    return (
+        a.explanation_nl
+        + f" Bron van de meting: {goal.measurement.source}"
+        + (f" ({goal.measurement.frequency})." if goal.measurement.frequency else ".")
+        + (f" Opmerking bij de registratie: {'; '.join(notes)}." if notes else "")
+    )
 
 
 # ----- per district -------------------------------------------------------------------------------
-def district_breakdown(report: Report, series: str, unit: str,
-                       total_series: str | None = None) -> tuple[pd.DataFrame, str] | None:
+def district_breakdown(
+    report: Report, series: str, unit: str, total_series: str | None = None
+) -> tuple[pd.DataFrame, str] | None:
     """The latest two measurements per district of a detail series (``<reeks>_per_wijk``); None
     when the series has no district rows.
 
@@ -105,34 +123,50 @@ def district_breakdown(report: Report, series: str, unit: str,
         return None
     totals = _first_member_rows(report, report.published, total_series or "", districts=False)
     with_total = set(totals.loc[totals["waarde"].notna(), "periode"])
-    latest_two = data.drop_duplicates("periode").sort_values("periode_eind")["periode"].tolist()[-2:]
+    latest_two = (
+        data.drop_duplicates("periode").sort_values("periode_eind")["periode"].tolist()[-2:]
+    )
     columns: dict[str, dict[str, str]] = {}
     withheld = False
     for period in latest_two:
-        texts, withheld_here = _district_cells(report, data, series, unit, period, period in with_total)
+        texts, withheld_here = _district_cells(
+            report, data, series, unit, period, period in with_total
+        )
         columns[fmt_period(period)] = texts
         withheld = withheld or withheld_here
     areas = sorted(set(data["gebied"]))
-    table = pd.DataFrame({"Wijk": areas, **{label: [texts.get(a, MISSING) for a in areas]
-                                            for label, texts in columns.items()}})
+    table = pd.DataFrame(
+        {
+            "Wijk": areas,
+            **{label: [texts.get(a, MISSING) for a in areas] for label, texts in columns.items()},
+        }
+    )
     return table, _district_caption(report, data, withheld)
 
 
-def _first_member_rows(report: Report, data: pd.DataFrame, series: str, *, districts: bool) -> pd.DataFrame:
+def _first_member_rows(
+    report: Report, data: pd.DataFrame, series: str, *, districts: bool
+) -> pd.DataFrame:
     """The rows of ``series`` for the report's first member: per district, or the whole gemeente."""
     per_district = data["gebied"].fillna("") != ""
-    return data[(data["indicator"] == series) & data["gemeente"].isin(report.members[:1])
-                & (per_district if districts else ~per_district)]
+    return data[
+        (data["indicator"] == series)
+        & data["gemeente"].isin(report.members[:1])
+        & (per_district if districts else ~per_district)
+    ]
 
 
-def _district_cells(report: Report, data: pd.DataFrame, series: str, unit: str, period: str,
-                    total_published: bool) -> tuple[dict[str, str], bool]:
+def _district_cells(
+    report: Report, data: pd.DataFrame, series: str, unit: str, period: str, total_published: bool
+) -> tuple[dict[str, str], bool]:
     """District -> published text in ``period``, and whether a second district was withheld.
 
     With the total published, one suppressed district could be recovered as the total minus the
     others: then the smallest shown district (by its internal value) is withheld as well ('x')."""
     cells = data[data["periode"] == period]
-    texts = {r.gebied: value_text(report, r.waarde, unit, bool(r.onderdrukt)) for r in cells.itertuples()}
+    texts = {
+        r.gebied: value_text(report, r.waarde, unit, bool(r.onderdrukt)) for r in cells.itertuples()
+    }
     if len(cells[cells["onderdrukt"]]) != 1 or not total_published:
         return texts, False
     internal = _first_member_rows(report, report.measurements, series, districts=True)
@@ -146,8 +180,14 @@ def _district_cells(report: Report, data: pd.DataFrame, series: str, unit: str, 
 def _district_caption(report: Report, data: pd.DataFrame, withheld: bool) -> str:
     files = sorted(set(data["tabel"]))
     threshold = fmt_int(report.config.disclosure_threshold)
-    return (f"**Per wijk** (bron: {fmt_list(files)}"
-            + (", illustratieve gegevens" if data["illustratief"].any() else "")
-            + f"). Aantallen onder de {threshold} staan als '< {threshold}'."
-            + (" 'x': niet gepubliceerd, omdat het onderdrukte aantal anders uit het totaal terug te "
-               "rekenen is." if withheld else ""))
+    return (
+        f"**Per wijk** (bron: {fmt_list(files)}"
+        + (", illustratieve gegevens" if data["illustratief"].any() else "")
+        + f"). Aantallen onder de {threshold} staan als '< {threshold}'."
+        + (
+            " 'x': niet gepubliceerd, omdat het onderdrukte aantal anders uit het totaal terug te "
+            "rekenen is."
+            if withheld
+            else ""
+        )
+    )

@@ -66,7 +66,9 @@ def read_report_summary(path: Path, root: Path) -> ReportSummary:
     project root) and the wrong field."""
     try:
         return ReportSummary.read(path)
-    except HandoffError as exc:  # "samenvatting.json: past niet bij het model ...: status_counts..."
+    except (
+        HandoffError
+    ) as exc:  # "samenvatting.json: past niet bij het model ...: status_counts..."
         raise SiteError(f"{path.parent.relative_to(root).as_posix()}/{exc}") from None
 
 
@@ -75,7 +77,10 @@ def _summary_from_folder(code: str, periode: str, name: str, notebook: Path) -> 
     with contextlib.suppress(PeriodError):  # a folder name that is no period is shown as it is
         label = fmt_period(periode)
     return ReportSummary(
-        gemeente=code, gemeente_naam=name, periode=periode, periode_label=label,
+        gemeente=code,
+        gemeente_naam=name,
+        periode=periode,
+        periode_label=label,
         gebouwd_op=datetime.fromtimestamp(notebook.stat().st_mtime).date(),
     )
 
@@ -113,15 +118,21 @@ def find_reports(config: ProjectConfig, units: dict[str, MonitoredUnit]) -> list
                 unit = units.get(code)
                 summary = _summary_from_folder(code, periode, unit.name if unit else code, nb_path)
             data_dir = period_dir / DOWNLOADS_DIR
-            downloads = tuple(
-                p.relative_to(root) for p in sorted(data_dir.glob("*.csv")) if p.is_file()
-            ) if data_dir.is_dir() else ()
+            downloads = (
+                tuple(p.relative_to(root) for p in sorted(data_dir.glob("*.csv")) if p.is_file())
+                if data_dir.is_dir()
+                else ()
+            )
             cleaning = period_dir / cleaning_name if cleaning_name else None
-            entries.append(ReportEntry(
-                summary=summary,
-                notebook=nb_path.relative_to(root),
-                cleaning_notebook=cleaning.relative_to(root) if cleaning and cleaning.is_file() else None,
-                downloads=downloads,
-                has_summary=summary_path.is_file(),
-            ))
+            entries.append(
+                ReportEntry(
+                    summary=summary,
+                    notebook=nb_path.relative_to(root),
+                    cleaning_notebook=cleaning.relative_to(root)
+                    if cleaning and cleaning.is_file()
+                    else None,
+                    downloads=downloads,
+                    has_summary=summary_path.is_file(),
+                )
+            )
     return entries

@@ -22,8 +22,17 @@ class BrokenLink:
 
 
 class _LinkParser(HTMLParser):
-    ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src",
-             "iframe": "src", "embed": "src", "video": "src", "audio": "src"}
+    ATTRS = {
+        "a": "href",
+        "link": "href",
+        "img": "src",
+        "script": "src",
+        "source": "src",
+        "iframe": "src",
+        "embed": "src",
+        "video": "src",
+        "audio": "src",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

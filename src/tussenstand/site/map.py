@@ -41,7 +41,9 @@ def draw_map(geojson: Path, highlight: Iterable[str], out: Path) -> Path:
     try:
         data = json.loads(geojson.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise SiteError(f"{geojson.name}: geen geldige GeoJSON (regel {exc.lineno}): {exc.msg}") from exc
+        raise SiteError(
+            f"{geojson.name}: geen geldige GeoJSON (regel {exc.lineno}): {exc.msg}"
+        ) from exc
     codes = set(highlight)
     other, marked = [], []
     for feature in data.get("features", []):
@@ -52,11 +54,17 @@ def draw_map(geojson: Path, highlight: Iterable[str], out: Path) -> Path:
         rings = _rings(feature["geometry"])
         (marked if code in codes else other).extend(rings)
     if not other and not marked:
-        raise SiteError(f"{geojson.name}: geen gemeentegrenzen gevonden (verwacht Polygon/MultiPolygon)")
+        raise SiteError(
+            f"{geojson.name}: geen gemeentegrenzen gevonden (verwacht Polygon/MultiPolygon)"
+        )
     fig, ax = plt.subplots(figsize=(5.5, 6.5), dpi=150)
-    ax.add_collection(PolyCollection(other, facecolors="#e6e6e6", edgecolors="#ffffff", linewidths=0.3))
+    ax.add_collection(
+        PolyCollection(other, facecolors="#e6e6e6", edgecolors="#ffffff", linewidths=0.3)
+    )
     if marked:
-        ax.add_collection(PolyCollection(marked, facecolors="#1f6f8b", edgecolors="#0b3c4d", linewidths=0.5))
+        ax.add_collection(
+            PolyCollection(marked, facecolors="#1f6f8b", edgecolors="#0b3c4d", linewidths=0.5)
+        )
     ax.autoscale_view()
     ax.set_aspect(1 / math.cos(math.radians(52.2)))
     ax.set_axis_off()

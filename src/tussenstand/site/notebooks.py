@@ -85,8 +85,10 @@ def typst_document_metadata(summary: ReportSummary) -> str:
     own typst template, which Quarto does not use), so the report sets it in the header
     (``include-in-header``, placed before the template's ``#show``)."""
     keywords = ", ".join(_typst_string(k) for k in pdf_keywords(summary))
-    return (f"#set document(title: {_typst_string(f'{summary.title}, {summary.periode_label}')}, "
-            f"author: {_typst_string(PDF_AUTHOR)}, keywords: ({keywords},))")
+    return (
+        f"#set document(title: {_typst_string(f'{summary.title}, {summary.periode_label}')}, "
+        f"author: {_typst_string(PDF_AUTHOR)}, keywords: ({keywords},))"
+    )
 
 
 def _typst_format(summary: ReportSummary) -> dict:
@@ -108,7 +110,10 @@ def _typst_format(summary: ReportSummary) -> dict:
         "fig-format": "png",
         # Pandoc puts every table in a typst figure, and a figure does not break across pages: the
         # rows of a long table (all goals on one page) would pile up at the page foot.
-        "include-in-header": [{"text": TYPST_BREAKABLE_FIGURES}, {"text": typst_document_metadata(summary)}],
+        "include-in-header": [
+            {"text": TYPST_BREAKABLE_FIGURES},
+            {"text": typst_document_metadata(summary)},
+        ],
     }
 
 
@@ -144,8 +149,10 @@ def cleaning_front_matter(summary: ReportSummary) -> dict:
         "date": summary.gebouwd_op.isoformat(),
         "date-format": "long",
         "lang": "nl",
-        "description": (f"Opschoning en controle van de gegevens voor {summary.gemeente_naam}, "
-                        f"{summary.periode_label}."),
+        "description": (
+            f"Opschoning en controle van de gegevens voor {summary.gemeente_naam}, "
+            f"{summary.periode_label}."
+        ),
         "format": {"html": "default"},
         "format-links": False,
         "execute": {"enabled": False, "echo": False, "warning": False},
@@ -160,13 +167,18 @@ def closing_text(summary: ReportSummary, downloads: Sequence[str], cleaning: str
     which data and with which tussenstand the report was built."""
     lines = ["## Downloads", ""]
     if downloads:
-        lines.append("De cijfers achter de grafieken van dit rapport, als CSV (puntkomma als scheidingsteken):")
+        lines.append(
+            "De cijfers achter de grafieken van dit rapport, als CSV (puntkomma als scheidingsteken):"
+        )
         lines.append("")
         lines.extend(f"- [{escape(Path(d).name)}]({d})" for d in downloads)
     else:
         lines.append("Bij dit rapport horen geen downloadbare tabellen.")
     if cleaning:
-        lines += ["", f"Hoe de gegevens zijn opgeschoond en gecontroleerd: [Datakwaliteit]({cleaning})."]
+        lines += [
+            "",
+            f"Hoe de gegevens zijn opgeschoond en gecontroleerd: [Datakwaliteit]({cleaning}).",
+        ]
     built = f"Gebouwd op {fmt_date(summary.gebouwd_op)}"
     stamp = built_with(summary)
     if stamp:
@@ -178,7 +190,10 @@ def closing_text(summary: ReportSummary, downloads: Sequence[str], cleaning: str
         built += f", uit {data}" if stamp else f" met {data}"
     lines += ["", f"*{built}.*"]
     if summary.illustratief:
-        lines += ["", "*Dit rapport bevat illustratieve (niet echte) gegevens; zie de pagina Data.*"]
+        lines += [
+            "",
+            "*Dit rapport bevat illustratieve (niet echte) gegevens; zie de pagina Data.*",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -203,13 +218,21 @@ def _cell_id(mark: str) -> str:
 
 def _front_matter_cell(front: Mapping) -> dict:
     text = "---\n" + yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=False) + "---\n"
-    return {"cell_type": "raw", "id": _cell_id(MARK_FRONT_MATTER), "metadata": {MARK_KEY: MARK_FRONT_MATTER},
-            "source": text.splitlines(True)}
+    return {
+        "cell_type": "raw",
+        "id": _cell_id(MARK_FRONT_MATTER),
+        "metadata": {MARK_KEY: MARK_FRONT_MATTER},
+        "source": text.splitlines(True),
+    }
 
 
 def _markdown_cell(text: str, mark: str) -> dict:
-    return {"cell_type": "markdown", "id": _cell_id(mark), "metadata": {MARK_KEY: mark},
-            "source": text.splitlines(True)}
+    return {
+        "cell_type": "markdown",
+        "id": _cell_id(mark),
+        "metadata": {MARK_KEY: mark},
+        "source": text.splitlines(True),
+    }
 
 
 def _prepare_notebook(
@@ -225,8 +248,15 @@ def _prepare_notebook(
         raise SiteError(str(exc)) from None
     cells = []
     injected = [c for c in nb["cells"] if "injected-parameters" in _tags(c)]
-    run_values = [ln for ln in _source(injected[0]).splitlines()
-                  if re.match(r"\s*(gemeente|periode)\s*=", ln)] if injected else []
+    run_values = (
+        [
+            ln
+            for ln in _source(injected[0]).splitlines()
+            if re.match(r"\s*(gemeente|periode)\s*=", ln)
+        ]
+        if injected
+        else []
+    )
     for cell in nb["cells"]:
         if _is_ours(cell):
             continue  # added by an earlier prepare: replaced below
@@ -237,7 +267,11 @@ def _prepare_notebook(
             # the template's defaults would mislead a reader of the notebook file: keep the values
             # this report was run with (municipality and period, no paths)
             cell["source"] = "# Parameters van deze uitvoering\n" + "\n".join(run_values)
-        if cell.get("cell_type") == "raw" and _source(cell).lstrip().startswith("---") and not cells:
+        if (
+            cell.get("cell_type") == "raw"
+            and _source(cell).lstrip().startswith("---")
+            and not cells
+        ):
             continue  # an older front matter of the template: ours replaces it
         if cell.get("cell_type") == "code":
             new_tags = [t for t in tags if t != "remove-input"] + ["remove-input"]
@@ -271,14 +305,22 @@ def prepare_report_notebook(
     """
     path = Path(path)
     _prepare_notebook(
-        path, report_front_matter(summary, pdf_name=f"{path.stem}.pdf"),
-        closing_text(summary, downloads, cleaning), Path(root) if root else path.parent, extra_paths,
+        path,
+        report_front_matter(summary, pdf_name=f"{path.stem}.pdf"),
+        closing_text(summary, downloads, cleaning),
+        Path(root) if root else path.parent,
+        extra_paths,
     )
 
 
 def prepare_cleaning_notebook(
-    path: Path, summary: ReportSummary, root: Path | None = None, extra_paths: Mapping[str, str] | None = None
+    path: Path,
+    summary: ReportSummary,
+    root: Path | None = None,
+    extra_paths: Mapping[str, str] | None = None,
 ) -> None:
     """Make the executed cleaning notebook a 'Datakwaliteit' page (HTML only), in place."""
     path = Path(path)
-    _prepare_notebook(path, cleaning_front_matter(summary), None, Path(root) if root else path.parent, extra_paths)
+    _prepare_notebook(
+        path, cleaning_front_matter(summary), None, Path(root) if root else path.parent, extra_paths
+    )

@@ -79,13 +79,18 @@ def unit_page_text(
 
 
 def overview_text(
-    units: Sequence[MonitoredUnit], reports: Sequence[ReportEntry], map_file: Path | None, map_note: str
+    units: Sequence[MonitoredUnit],
+    reports: Sequence[ReportEntry],
+    map_file: Path | None,
+    map_note: str,
 ) -> str:
     """``_generated/overzicht.md`` (included by ``index.qmd``; links are relative to the root)."""
     latest = _latest_per_unit(reports)
     lines = ["## Gevolgde gemeenten en regio's", ""]
     if not units:
-        lines.append("Er worden nog geen gemeenten gevolgd: voeg een kader toe in `data/raw/kaders/`.")
+        lines.append(
+            "Er worden nog geen gemeenten gevolgd: voeg een kader toe in `data/raw/kaders/`."
+        )
         return "\n".join(lines) + "\n"
     n_reports = len(reports)
     lines += [
@@ -111,12 +116,14 @@ def overview_text(
     lines += ["", "## Kaart", ""]
     if map_file is not None:
         monitored = fmt_list(u.name for u in units)
-        alt = (f"Kaart van Nederland met de gemeentegrenzen; gemarkeerd zijn de gemeenten die "
-               f"tussenstand volgt: {monitored}.")
+        alt = (
+            f"Kaart van Nederland met de gemeentegrenzen; gemarkeerd zijn de gemeenten die "
+            f"tussenstand volgt: {monitored}."
+        )
         lines += [
             # empty caption (an image alone in a paragraph with alt text becomes a captioned
             # figure in Pandoc); the alt text goes in fig-alt
-            f"![]({map_file.as_posix()}){{fig-alt=\"{attribute(alt)}\"}}",
+            f'![]({map_file.as_posix()}){{fig-alt="{attribute(alt)}"}}',
             "",
             f"[{MAP_SOURCE}.]{{.bronregel}}",
         ]
@@ -137,11 +144,18 @@ def sources_text(cbs_dir: Path) -> str:
     ``tussenstand fetch``); without one the download date is unknown, and says so: a file's
     modification date is not when CBS published or we downloaded the figures."""
     if not cbs_dir.is_dir():
-        return ("*De map met CBS-tabellen is niet gevonden; zet haar met `--cbs-dir` of "
-                "`TUSSENSTAND_CBS_DIR`.*\n")
+        return (
+            "*De map met CBS-tabellen is niet gevonden; zet haar met `--cbs-dir` of "
+            "`TUSSENSTAND_CBS_DIR`.*\n"
+        )
     rows = []
-    tables = sorted({p.name.split(".")[0] for p in cbs_dir.iterdir()
-                     if p.is_file() and (p.suffix.lower() == ".csv" or p.name.endswith(TABLE_META_SUFFIX))})
+    tables = sorted(
+        {
+            p.name.split(".")[0]
+            for p in cbs_dir.iterdir()
+            if p.is_file() and (p.suffix.lower() == ".csv" or p.name.endswith(TABLE_META_SUFFIX))
+        }
+    )
     for table in tables:
         try:
             meta = TableMeta.for_table(cbs_dir / f"{table}.csv")
@@ -154,13 +168,18 @@ def sources_text(cbs_dir: Path) -> str:
         rows.append(f"| [{escape(table)}]({url}) | {escape(titel) or '–'} | {date_text} |")
     if not rows:
         return "*In de map met CBS-tabellen staan (nog) geen tabellen.*\n"
-    return "\n".join([
-        "| Tabel | Onderwerp | Peildatum |",
-        "|---|---|---|",
-        *rows,
-        "",
-        "Bron: CBS, CC BY 4.0.",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "| Tabel | Onderwerp | Peildatum |",
+                "|---|---|---|",
+                *rows,
+                "",
+                "Bron: CBS, CC BY 4.0.",
+            ]
+        )
+        + "\n"
+    )
 
 
 def illustrative_text(reports: Sequence[ReportEntry]) -> str:
@@ -168,10 +187,15 @@ def illustrative_text(reports: Sequence[ReportEntry]) -> str:
     flagged = [r for r in reports if r.summary.illustratief]
     if not flagged:
         return "Geen van de gepubliceerde rapporten bevat illustratieve gegevens.\n"
-    lines = ["Deze rapporten bevatten illustratieve (niet echte) registratiecijfers, omdat de gemeente "
-             "voor die doelen (nog) geen registratie aanleverde. Ze zijn in het rapport gemarkeerd.", ""]
-    lines += [f"- [{escape(r.summary.gemeente_naam)}, {escape(r.summary.periode_label)}]({r.notebook.as_posix()})"
-              for r in flagged]
+    lines = [
+        "Deze rapporten bevatten illustratieve (niet echte) registratiecijfers, omdat de gemeente "
+        "voor die doelen (nog) geen registratie aanleverde. Ze zijn in het rapport gemarkeerd.",
+        "",
+    ]
+    lines += [
+        f"- [{escape(r.summary.gemeente_naam)}, {escape(r.summary.periode_label)}]({r.notebook.as_posix()})"
+        for r in flagged
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -182,7 +206,10 @@ def build_stamp_text(info: BuildInfo, on: date) -> str:
 
 def build_stamp_variables(info: BuildInfo, on: date) -> str:
     """``_variables.yml``: the build stamp as a Quarto variable (Markdown)."""
-    header = ("# Written by `tussenstand render` (tussenstand.site); do not edit: the next render\n"
-              "# replaces it. Shown in the footer of every page (_quarto.yml, page-footer).\n")
-    return header + yaml.safe_dump({STAMP_VARIABLE: escape(build_stamp_text(info, on))},
-                                   allow_unicode=True, sort_keys=False)
+    header = (
+        "# Written by `tussenstand render` (tussenstand.site); do not edit: the next render\n"
+        "# replaces it. Shown in the footer of every page (_quarto.yml, page-footer).\n"
+    )
+    return header + yaml.safe_dump(
+        {STAMP_VARIABLE: escape(build_stamp_text(info, on))}, allow_unicode=True, sort_keys=False
+    )

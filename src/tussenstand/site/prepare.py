@@ -87,20 +87,27 @@ def prepare_site(config: ProjectConfig, units: Iterable[MonitoredUnit]) -> SiteP
     plan.units = list(by_code.values())
 
     have = {(r.summary.gemeente, r.summary.periode) for r in plan.reports}
-    plan.missing = [(u.code, str(p)) for u in plan.units for p in config.periods if (u.code, str(p)) not in have]
+    plan.missing = [
+        (u.code, str(p)) for u in plan.units for p in config.periods if (u.code, str(p)) not in have
+    ]
     for r in plan.reports:
         if not r.has_summary:
-            plan.warnings.append(f"Let op: {r.notebook.parent.as_posix()} heeft geen {SUMMARY_FILE}; "
-                                 "de statusoverzichten van dat rapport blijven leeg.")
+            plan.warnings.append(
+                f"Let op: {r.notebook.parent.as_posix()} heeft geen {SUMMARY_FILE}; "
+                "de statusoverzichten van dat rapport blijven leeg."
+            )
 
     extra_paths = {str(config.cbs_dir): "<CBS-map>"}
     for r in plan.reports:
         downloads = [d.relative_to(r.notebook.parent).as_posix() for d in r.downloads]
         cleaning = r.cleaning_notebook.name if r.cleaning_notebook else None
-        prepare_report_notebook(root / r.notebook, r.summary, downloads, cleaning, root=root,
-                                extra_paths=extra_paths)
+        prepare_report_notebook(
+            root / r.notebook, r.summary, downloads, cleaning, root=root, extra_paths=extra_paths
+        )
         if r.cleaning_notebook:
-            prepare_cleaning_notebook(root / r.cleaning_notebook, r.summary, root=root, extra_paths=extra_paths)
+            prepare_cleaning_notebook(
+                root / r.cleaning_notebook, r.summary, root=root, extra_paths=extra_paths
+            )
 
     by_unit: dict[str, list[ReportEntry]] = {}
     for r in plan.reports:
@@ -112,8 +119,10 @@ def prepare_site(config: ProjectConfig, units: Iterable[MonitoredUnit]) -> SiteP
         plan.unit_pages.append(page)
 
     geo = config.geo_dir / GEO_FILE
-    map_note = (f"*Geen kaart: het bestand met gemeentegrenzen (`geo/{GEO_FILE}`) staat niet in de "
-                "map met CBS-gegevens.*")
+    map_note = (
+        f"*Geen kaart: het bestand met gemeentegrenzen (`geo/{GEO_FILE}`) staat niet in de "
+        "map met CBS-gegevens.*"
+    )
     if geo.is_file():
         highlight = set()
         for u in plan.units:

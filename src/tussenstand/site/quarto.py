@@ -40,7 +40,9 @@ def parse_quarto_version(text: str) -> tuple[int, ...] | None:
 def quarto_version(quarto: str) -> tuple[int, ...] | None:
     """The version of the ``quarto`` command; None when it cannot be run or says no version."""
     try:
-        out = subprocess.run([quarto, "--version"], capture_output=True, text=True, timeout=60, check=False)
+        out = subprocess.run(
+            [quarto, "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return parse_quarto_version(out.stdout)
@@ -66,14 +68,19 @@ def render_site(
     plan = prepare_site(config, units)
     print(plan.text_nl())
     if not quarto:
-        print(f"Klaar voor Quarto: {len(plan.reports)} rapport(en), {len(plan.unit_pages)} "
-              f"gemeentepagina('s) en de pagina's in {GENERATED_DIR}/.")
+        print(
+            f"Klaar voor Quarto: {len(plan.reports)} rapport(en), {len(plan.unit_pages)} "
+            f"gemeentepagina('s) en de pagina's in {GENERATED_DIR}/."
+        )
         print(INSTALL_HINT_NL)
         return 0
     version = quarto_version(quarto)
     if version is not None and version[:2] < MIN_QUARTO:
-        print(f"Let op: Quarto {'.'.join(map(str, version))} gevonden; tussenstand is gemaakt voor "
-              f"Quarto {MIN_QUARTO[0]}.{MIN_QUARTO[1]} of nieuwer.", file=sys.stderr)
+        print(
+            f"Let op: Quarto {'.'.join(map(str, version))} gevonden; tussenstand is gemaakt voor "
+            f"Quarto {MIN_QUARTO[0]}.{MIN_QUARTO[1]} of nieuwer.",
+            file=sys.stderr,
+        )
 
     root = config.root
     final = root / SITE_DIR
@@ -86,13 +93,18 @@ def render_site(
     result = subprocess.run(cmd, cwd=root, check=False)
     if result.returncode != 0 or not (staging / "index.html").is_file():
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"Quarto is mislukt (code {result.returncode}); {SITE_DIR}/ is niet gewijzigd.", file=sys.stderr)
+        print(
+            f"Quarto is mislukt (code {result.returncode}); {SITE_DIR}/ is niet gewijzigd.",
+            file=sys.stderr,
+        )
         return 1
     broken = check_site_links(staging)
     if broken:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"De site heeft {len(broken)} kapotte verwijzing(en); {SITE_DIR}/ is niet gewijzigd:",
-              file=sys.stderr)
+        print(
+            f"De site heeft {len(broken)} kapotte verwijzing(en); {SITE_DIR}/ is niet gewijzigd:",
+            file=sys.stderr,
+        )
         for b in broken[:50]:
             print(f"  {b}", file=sys.stderr)
         return 1

@@ -46,11 +46,25 @@ REGION_PREFIXES: dict[str, str] = {
 REGION_KINDS = ("jeugdzorgregio", "arbeidsmarktregio", "provincie", "corop", "ggd_regio")
 
 AREA_COLUMNS = [
-    "gemeente", "gemeente_naam", "regio_titel", "jaar",
-    "provincie_code", "provincie", "corop_code", "corop",
-    "arbeidsmarktregio_code", "arbeidsmarktregio", "jeugdzorgregio_code", "jeugdzorgregio",
-    "ggd_regio_code", "ggd_regio", "landsdeel_code", "landsdeel",
-    "gemeentegrootte_code", "gemeentegrootte", "inwonertal",
+    "gemeente",
+    "gemeente_naam",
+    "regio_titel",
+    "jaar",
+    "provincie_code",
+    "provincie",
+    "corop_code",
+    "corop",
+    "arbeidsmarktregio_code",
+    "arbeidsmarktregio",
+    "jeugdzorgregio_code",
+    "jeugdzorgregio",
+    "ggd_regio_code",
+    "ggd_regio",
+    "landsdeel_code",
+    "landsdeel",
+    "gemeentegrootte_code",
+    "gemeentegrootte",
+    "inwonertal",
 ]
 
 _SUFFIX_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<suffix>[A-Za-z]{2})\)$")
@@ -111,21 +125,28 @@ def _read_statline_areas(path: Path, year: int) -> pd.DataFrame:
             pairs.setdefault("gemeentegrootte", (col, name_col))
     if gm_col is None:
         raise AreasError(f"{path.name}: geen kolom met gemeentecodes (GMxxxx) gevonden")
-    missing = [k for k in ("provincie", "jeugdzorgregio", "arbeidsmarktregio", "gemeentegrootte")
-               if k not in pairs]
+    missing = [
+        k
+        for k in ("provincie", "jeugdzorgregio", "arbeidsmarktregio", "gemeentegrootte")
+        if k not in pairs
+    ]
     if missing:
         raise AreasError(f"{path.name}: kolommen voor {', '.join(missing)} niet herkend")
 
-    out = pd.DataFrame({
-        "gemeente": raw[gm_col[0]],
-        "gemeente_naam": raw[gm_col[1]],
-        "regio_titel": raw["RegioS"],
-        "jaar": year,
-    })
+    out = pd.DataFrame(
+        {
+            "gemeente": raw[gm_col[0]],
+            "gemeente_naam": raw[gm_col[1]],
+            "regio_titel": raw["RegioS"],
+            "jaar": year,
+        }
+    )
     for kind in (*REGION_PREFIXES, "gemeentegrootte"):
         if kind in pairs:
             code_col, name_col = pairs[kind]
-            out[f"{kind}_code"] = raw[code_col].replace(".", "").str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+            out[f"{kind}_code"] = (
+                raw[code_col].replace(".", "").str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+            )
             out[kind] = raw[name_col].replace(".", "")
         else:
             out[f"{kind}_code"] = ""
@@ -139,15 +160,19 @@ def _read_xlsx_areas(path: Path, year: int) -> pd.DataFrame:
     raw = pd.read_excel(path, dtype=str).apply(lambda col: col.str.strip())
     need = {"GemeentecodeGM", "Gemeentenaam", "ProvinciecodePV", "Provincienaam"}
     if not need <= set(raw.columns):
-        raise AreasError(f"{path.name}: verwacht kolommen {sorted(need)}, gevonden {list(raw.columns)}")
-    out = pd.DataFrame({
-        "gemeente": raw["GemeentecodeGM"],
-        "gemeente_naam": raw["Gemeentenaam"],
-        "regio_titel": raw["Gemeentenaam"],
-        "jaar": year,
-        "provincie_code": raw["ProvinciecodePV"],
-        "provincie": raw["Provincienaam"],
-    })
+        raise AreasError(
+            f"{path.name}: verwacht kolommen {sorted(need)}, gevonden {list(raw.columns)}"
+        )
+    out = pd.DataFrame(
+        {
+            "gemeente": raw["GemeentecodeGM"],
+            "gemeente_naam": raw["Gemeentenaam"],
+            "regio_titel": raw["Gemeentenaam"],
+            "jaar": year,
+            "provincie_code": raw["ProvinciecodePV"],
+            "provincie": raw["Provincienaam"],
+        }
+    )
     for col in AREA_COLUMNS:
         if col not in out:
             out[col] = float("nan") if col == "inwonertal" else ""
@@ -171,7 +196,9 @@ def load_areas(cbs_dir: str | Path, year: int | None = None) -> pd.DataFrame:
     if year is None:
         year = max(files)
     if year not in files:
-        raise AreasError(f"geen gebiedentabel voor {year} in {cbs_dir}; beschikbaar: {sorted(files)}")
+        raise AreasError(
+            f"geen gebiedentabel voor {year} in {cbs_dir}; beschikbaar: {sorted(files)}"
+        )
     path = files[year]
     if path.suffix.lower() == ".xlsx":
         df = _read_xlsx_areas(path, year)
@@ -231,7 +258,9 @@ def name_to_code(areas: pd.DataFrame) -> RegionNames:
             sub = rows[(rows[code_col].fillna("") != "") & (rows[name_col].fillna("") != "")]
             for code, name in sub[[code_col, name_col]].drop_duplicates().itertuples(index=False):
                 pairs[_norm(f"{name} ({prefix})")] = (code, name)
-        for code, name, title in rows[["gemeente", "gemeente_naam", "regio_titel"]].itertuples(index=False):
+        for code, name, title in rows[["gemeente", "gemeente_naam", "regio_titel"]].itertuples(
+            index=False
+        ):
             pairs[_norm(name)] = (code, name)
             pairs[_norm(title)] = (code, name)
     return RegionNames(pairs)
@@ -241,7 +270,9 @@ def _row(areas: pd.DataFrame, code: str) -> pd.Series:
     latest = areas[areas["jaar"] == areas["jaar"].max()]
     hit = latest[latest["gemeente"] == code.strip().upper()]
     if hit.empty:
-        raise AreasError(f"gemeente {code!r} staat niet in de gebiedentabel van {latest['jaar'].max()}")
+        raise AreasError(
+            f"gemeente {code!r} staat niet in de gebiedentabel van {latest['jaar'].max()}"
+        )
     return hit.iloc[0]
 
 
@@ -251,7 +282,9 @@ def comparison_group(areas: pd.DataFrame, code: str) -> pd.DataFrame:
     if not row["gemeentegrootte_code"]:
         raise AreasError(f"geen gemeentegrootteklasse bekend voor {code} in deze gebiedentabel")
     latest = areas[areas["jaar"] == row["jaar"]]
-    return latest[latest["gemeentegrootte_code"] == row["gemeentegrootte_code"]].reset_index(drop=True)
+    return latest[latest["gemeentegrootte_code"] == row["gemeentegrootte_code"]].reset_index(
+        drop=True
+    )
 
 
 def region_members(areas: pd.DataFrame, code: str, kind: str = "jeugdzorgregio") -> pd.DataFrame:

@@ -56,7 +56,9 @@ def fetch_table(table_id: str, cbs_dir: str | Path, client: Any = None) -> Path:
     cbs_dir = Path(cbs_dir)
     try:
         records = client.get_data(table_id)
-    except Exception as exc:  # network, HTTP or unknown table: one clear message, no traceback chain
+    except (
+        Exception
+    ) as exc:  # network, HTTP or unknown table: one clear message, no traceback chain
         raise CBSFetchError(
             f"CBS-tabel {table_id} kon niet worden gedownload ({_why(exc)}). Controleer de "
             f"internetverbinding en het tabelnummer, of exporteer de tabel als CSV uit StatLine "
@@ -90,7 +92,9 @@ def fetch_table(table_id: str, cbs_dir: str | Path, client: Any = None) -> Path:
 
 
 def fetch_tables(
-    table_ids: Iterable[str] = DEFAULT_TABLES, cbs_dir: str | Path = "data/raw/cbs", client: Any = None
+    table_ids: Iterable[str] = DEFAULT_TABLES,
+    cbs_dir: str | Path = "data/raw/cbs",
+    client: Any = None,
 ) -> list[Path]:
     """Download each table in ``table_ids`` into ``cbs_dir`` with ``client`` (default: cbsodata).
 

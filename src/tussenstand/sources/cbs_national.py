@@ -45,9 +45,15 @@ REASON_NO_POPULATION_15_64 = "afgeleid: geen inwonertal 15-64 jaar (85383NED)"
 
 
 def _input_files(cbs_dir: Path) -> list[Path]:
-    wanted = {f"{t}.csv".lower() for t in DEFAULT_TABLES} | {f"{t}.meta.json".lower() for t in DEFAULT_TABLES}
-    files = [p for p in cbs_dir.iterdir() if p.is_file() and (
-        p.name.lower() in wanted or p.name.lower().startswith("gemeenten-alfabetisch-"))]
+    wanted = {f"{t}.csv".lower() for t in DEFAULT_TABLES} | {
+        f"{t}.meta.json".lower() for t in DEFAULT_TABLES
+    }
+    files = [
+        p
+        for p in cbs_dir.iterdir()
+        if p.is_file()
+        and (p.name.lower() in wanted or p.name.lower().startswith("gemeenten-alfabetisch-"))
+    ]
     geo = cbs_dir / "geo"
     if geo.is_dir():
         files += [p for p in geo.iterdir() if p.is_file() and p.suffix == ".geojson"]
@@ -91,23 +97,32 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
             meta = read_meta(path)
             meta_period = meta.periode.strip() if meta is not None else ""
             fixed = meta_period if meta_period.isdigit() else None
-        df = clean_table(read_table(cbs_dir, table_id), table_id, areas,
-                         peildatum=peildatum, fixed_period=fixed)
+        df = clean_table(
+            read_table(cbs_dir, table_id), table_id, areas, peildatum=peildatum, fixed_period=fixed
+        )
         unresolved[table_id] = df.attrs.get("niet_gekoppeld", [])
         frames.append(df)
     if absent:
-        warnings.warn(f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
-                      stacklevel=2)
+        warnings.warn(
+            f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
+            stacklevel=2,
+        )
     tables = combine(frames)
     geo = geo_series(cbs_dir)
     if not geo.empty:
         # The geo files repeat CBS figures (inhabitants, households) from another CBS release.
         # Precedence: a CBS table wins over a geo file for the same key. Differences are not
         # dropped silently: they are listed in attrs['geo_afwijkingen'].
-        both = geo.merge(tables[[*KEY_COLUMNS, "waarde", "tabel"]], on=KEY_COLUMNS, how="left",
-                         suffixes=("", "_tabel"), indicator=True)
+        both = geo.merge(
+            tables[[*KEY_COLUMNS, "waarde", "tabel"]],
+            on=KEY_COLUMNS,
+            how="left",
+            suffixes=("", "_tabel"),
+            indicator=True,
+        )
         differs = (both["_merge"] == "both") & ~np.isclose(
-            both["waarde"].astype(float), both["waarde_tabel"].astype(float), equal_nan=True)
+            both["waarde"].astype(float), both["waarde_tabel"].astype(float), equal_nan=True
+        )
         geo_diffs = [
             f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {fmt_number(r.waarde_tabel)}, {r.tabel} {fmt_number(r.waarde)}"
             for r in both[differs].itertuples()
@@ -115,9 +130,15 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
         geo = geo[(both["_merge"] == "left_only").to_numpy()]
     else:
         geo_diffs = []
-    out = combine([tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)])
-    out.attrs = {"niet_gekoppeld": unresolved, "peildatum_bron": provenance, "ontbrekend": absent,
-                 "geo_afwijkingen": geo_diffs}
+    out = combine(
+        [tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)]
+    )
+    out.attrs = {
+        "niet_gekoppeld": unresolved,
+        "peildatum_bron": provenance,
+        "ontbrekend": absent,
+        "geo_afwijkingen": geo_diffs,
+    }
     return out
 
 
@@ -161,8 +182,10 @@ def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.D
     if cached_hash(path) == digest:
         return pd.read_parquet(path)
     df = build_national_series(cbs_dir)
-    extra = {"tussenstand_inputs_hash": digest,
-             "tussenstand_cbs_notes": json.dumps(df.attrs, ensure_ascii=False)}
+    extra = {
+        "tussenstand_inputs_hash": digest,
+        "tussenstand_cbs_notes": json.dumps(df.attrs, ensure_ascii=False),
+    }
     attrs = df.attrs
     df.attrs = {}
     write_parquet(df, path, extra)
@@ -178,20 +201,24 @@ def derive_reintegration_rate(df: pd.DataFrame) -> pd.DataFrame:
     if counts.empty:
         return counts.iloc[0:0]
     pop = pop.assign(_jaar=pop["periode"].astype(str).astype(int))[
-        ["gemeente", "_jaar", "waarde", "voorlopig"]].rename(
-        columns={"waarde": "_pop", "voorlopig": "_pop_voorlopig"})
+        ["gemeente", "_jaar", "waarde", "voorlopig"]
+    ].rename(columns={"waarde": "_pop", "voorlopig": "_pop_voorlopig"})
     out = counts.assign(_jaar=counts["periode_start"].dt.year).merge(
-        pop, on=["gemeente", "_jaar"], how="left")
+        pop, on=["gemeente", "_jaar"], how="left"
+    )
     out["_pop_voorlopig"] = out["_pop_voorlopig"].fillna(False).astype(bool)
     value = per_10000(out["waarde"].to_numpy(float), out["_pop"].to_numpy(float))
-    reason = np.where(out["ontbreekt_reden"] != "", out["ontbreekt_reden"],
-                      np.where(np.isnan(value), REASON_NO_POPULATION_15_64, ""))
+    reason = np.where(
+        out["ontbreekt_reden"] != "",
+        out["ontbreekt_reden"],
+        np.where(np.isnan(value), REASON_NO_POPULATION_15_64, ""),
+    )
     out = out.assign(
         indicator="reintegratie_per_10000",
         eenheid="per 10.000 inwoners van 15 tot en met 64 jaar",
-        waarde=value, ontbreekt_reden=reason, tabel="85588NED/85383NED",
+        waarde=value,
+        ontbreekt_reden=reason,
+        tabel="85588NED/85383NED",
         voorlopig=out["voorlopig"] | out["_pop_voorlopig"],
     )
     return conform_series(out)
-
-

@@ -119,13 +119,18 @@ PCT_YOUTH = "% van jongeren tot 18 jaar"
 _JEUGD_SERIES = (
     Series("JongerenMetJeugdhulpInNatura_1", "jongeren_jeugdhulp_pct", PCT_YOUTH, "pct"),
     Series("JongerenMetJeugdbescherming_3", "jongeren_jeugdbescherming_pct", PCT_YOUTH, "pct"),
-    Series("JongerenMetJeugdreclassering_5", "jongeren_jeugdreclassering_pct",
-           "% van jongeren van 12 tot 23 jaar", "pct"),
+    Series(
+        "JongerenMetJeugdreclassering_5",
+        "jongeren_jeugdreclassering_pct",
+        "% van jongeren van 12 tot 23 jaar",
+        "pct",
+    ),
 )
 
 TABLES: dict[str, TableSpec] = {
     "85383NED": TableSpec(
-        "85383NED", "Maatstaven gemeentefonds",
+        "85383NED",
+        "Maatstaven gemeentefonds",
         series=(
             Series("InwonersTotaal_1", "inwoners", "aantal"),
             Series("InwonersJongerDan18_2", "inwoners_0_17", "aantal"),
@@ -143,93 +148,146 @@ TABLES: dict[str, TableSpec] = {
             Series("WajongUitkeringen_32", "wajong_aantal", "aantal"),
         ),
         derived=(
-            Derived("inwoners_65plus_maatstaf", "aantal",
-                    ("InwonersTotaal_1", "InwonersJongerDan65_3"), lambda t, y: t - y),
-            Derived("bijstand_per_10000",
-                    "per 10.000 inwoners van 18 jaar en ouder (bijstandsuitkeringen)",
-                    ("TotaalBijstandsuitkeringen_22", "InwonersTotaal_1", "InwonersJongerDan18_2"),
-                    lambda b, t, y: per_10000(b, t - y), "rate"),
+            Derived(
+                "inwoners_65plus_maatstaf",
+                "aantal",
+                ("InwonersTotaal_1", "InwonersJongerDan65_3"),
+                lambda t, y: t - y,
+            ),
+            Derived(
+                "bijstand_per_10000",
+                "per 10.000 inwoners van 18 jaar en ouder (bijstandsuitkeringen)",
+                ("TotaalBijstandsuitkeringen_22", "InwonersTotaal_1", "InwonersJongerDan18_2"),
+                lambda b, t, y: per_10000(b, t - y),
+                "rate",
+            ),
         ),
         status_column="StatusCijfer",
         code_column="Regiocode_73",
     ),
     "82972NED": TableSpec(
-        "82972NED", "Jeugdzorg; beleidsindicatoren, regio (2015-2020)", series=_JEUGD_SERIES,
+        "82972NED",
+        "Jeugdzorg; beleidsindicatoren, regio (2015-2020)",
+        series=_JEUGD_SERIES,
     ),
     "85098NED": TableSpec(
-        "85098NED", "Jeugdzorg; beleidsindicatoren, regio (vanaf 2021)", series=_JEUGD_SERIES,
+        "85098NED",
+        "Jeugdzorg; beleidsindicatoren, regio (vanaf 2021)",
+        series=_JEUGD_SERIES,
         continues="82972NED",
     ),
     "85099NED": TableSpec(
-        "85099NED", "Jongeren met jeugdzorg; regio",
+        "85099NED",
+        "Jongeren met jeugdzorg; regio",
         series=(
             Series("JongerenMetJeugdzorg_1", "jongeren_jeugdzorg_aantal", "aantal"),
-            Series("JongerenMetJeugdzorgRelatief_2", "jongeren_jeugdzorg_pct",
-                   "% van alle jongeren tot 23 jaar", "pct"),
+            Series(
+                "JongerenMetJeugdzorgRelatief_2",
+                "jongeren_jeugdzorg_pct",
+                "% van alle jongeren tot 23 jaar",
+                "pct",
+            ),
         ),
-        filters={"VormenVanJeugdzorg": "JZ Totaal jeugdzorg"}, truncated=True,
+        filters={"VormenVanJeugdzorg": "JZ Totaal jeugdzorg"},
+        truncated=True,
     ),
     "86050NED": TableSpec(
-        "86050NED", "Wmo-cliënten met een maatwerkvoorziening; regio",
+        "86050NED",
+        "Wmo-cliënten met een maatwerkvoorziening; regio",
         series=(
             Series("WmoClienten_1", "wmo_clienten_aantal", "aantal"),
-            Series("WmoClientenPer1000Inwoners_2", "wmo_clienten_per_10000",
-                   "per 10.000 inwoners", "rate", factor=10.0),
+            Series(
+                "WmoClientenPer1000Inwoners_2",
+                "wmo_clienten_per_10000",
+                "per 10.000 inwoners",
+                "rate",
+                factor=10.0,
+            ),
         ),
-        filters={"TypeMaatwerkvoorziening": "Totaal"}, truncated=True,
+        filters={"TypeMaatwerkvoorziening": "Totaal"},
+        truncated=True,
         note="CBS publiceert per 1.000 inwoners (afgerond op hele getallen); x 10 = per 10.000.",
     ),
     "86060NED": TableSpec(
-        "86060NED", "Wmo-cliënten naar aantal maatwerkvoorzieningen",
+        "86060NED",
+        "Wmo-cliënten naar aantal maatwerkvoorzieningen",
         series=(
             Series("ClientenMetMaatwerkvoorzieningen_1", "wmo_clienten_maatwerk_aantal", "aantal"),
-            Series("HuishoudensMetMaatwerkvoorzieningen_2", "wmo_huishoudens_maatwerk_aantal",
-                   "aantal"),
+            Series(
+                "HuishoudensMetMaatwerkvoorzieningen_2", "wmo_huishoudens_maatwerk_aantal", "aantal"
+            ),
         ),
         filters={"AantalMaatwerkvoorzieningen": "Totaal"},
     ),
     "85588NED": TableSpec(
-        "85588NED", "Re-integratie- en participatievoorzieningen; regio, maand",
+        "85588NED",
+        "Re-integratie- en participatievoorzieningen; regio, maand",
         series=(
-            Series("ReIntegratieParticipatievoorzieningen_1", "reintegratie_lopend_aantal",
-                   "aantal"),
+            Series(
+                "ReIntegratieParticipatievoorzieningen_1", "reintegratie_lopend_aantal", "aantal"
+            ),
         ),
-        filters={"TypeReIntegratieParticipatievoorz": "Totaal re-integratie-/participatievoorz.",
-                 "StatusVoorziening": "Lopend eind verslagperiode"},
+        filters={
+            "TypeReIntegratieParticipatievoorz": "Totaal re-integratie-/participatievoorz.",
+            "StatusVoorziening": "Lopend eind verslagperiode",
+        },
         truncated=True,
     ),
     "83450NED": TableSpec(
-        "83450NED", "Bijstand en re-integratie; gemeenten",
+        "83450NED",
+        "Bijstand en re-integratie; gemeenten",
         series=(
-            Series("Bijstandsdichtheid_3", "bijstandsdichtheid_15plus_per_10000",
-                   "per 10.000 inwoners van 15 jaar en ouder", "rate", factor=10.0),
+            Series(
+                "Bijstandsdichtheid_3",
+                "bijstandsdichtheid_15plus_per_10000",
+                "per 10.000 inwoners van 15 jaar en ouder",
+                "rate",
+                factor=10.0,
+            ),
             Series("Bijstandontvangers_2", "bijstand_ontvangers_15plus_aantal", "aantal"),
-            Series("PersonenMetReIntegratievoorziening_10", "reintegratie_personen_aantal",
-                   "aantal"),
+            Series(
+                "PersonenMetReIntegratievoorziening_10", "reintegratie_personen_aantal", "aantal"
+            ),
         ),
         filters={"Leeftijd": "15 jaar of ouder"},
-        period_column=None, fixed_period="2015",
+        period_column=None,
+        fixed_period="2015",
         note="Het bestand noemt geen periode; 2015 is aangenomen (of de periode uit "
-             "83450NED.meta.json als die er is).",
+        "83450NED.meta.json als die er is).",
     ),
     "71486ned": TableSpec(
-        "71486ned", "Huishoudens; samenstelling, regio",
+        "71486ned",
+        "Huishoudens; samenstelling, regio",
         series=(
             Series("TotaalParticuliereHuishoudens_1", "huishoudens_totaal", "aantal"),
             Series("Eenpersoonshuishouden_2", "huishoudens_eenpersoons", "aantal"),
             Series("TotaalEenouderhuishoudens_16", "huishoudens_eenouder", "aantal"),
         ),
         derived=(
-            Derived("huishoudens_paar_zonder_kinderen", "aantal",
-                    ("k_0Kinderen_7", "k_0Kinderen_12"), lambda a, b: a + b),
-            Derived("huishoudens_paar_met_kinderen", "aantal",
-                    ("TotaalNietGehuwdeParen_6", "k_0Kinderen_7", "TotaalGehuwdeParen_11",
-                     "k_0Kinderen_12"), lambda n, n0, g, g0: (n - n0) + (g - g0)),
+            Derived(
+                "huishoudens_paar_zonder_kinderen",
+                "aantal",
+                ("k_0Kinderen_7", "k_0Kinderen_12"),
+                lambda a, b: a + b,
+            ),
+            Derived(
+                "huishoudens_paar_met_kinderen",
+                "aantal",
+                (
+                    "TotaalNietGehuwdeParen_6",
+                    "k_0Kinderen_7",
+                    "TotaalGehuwdeParen_11",
+                    "k_0Kinderen_12",
+                ),
+                lambda n, n0, g, g0: (n - n0) + (g - g0),
+            ),
         ),
-        filters={"LeeftijdReferentiepersoon": "Totaal"}, truncated=True,
+        filters={"LeeftijdReferentiepersoon": "Totaal"},
+        truncated=True,
     ),
     "80860ned": TableSpec(
-        "80860ned", "Bevolking; leeftijdsgroepen, regio (1999-2009)",
+        "80860ned",
+        "Bevolking; leeftijdsgroepen, regio (1999-2009)",
         series=(
             Series("TotaleBevolking_2", "inwoners", "aantal"),
             Series("k_0Tot15Jaar_5", "inwoners_0_15", "aantal"),
@@ -239,11 +297,20 @@ TABLES: dict[str, TableSpec] = {
             Series("k_65JaarEnOuder_9", "inwoners_65plus", "aantal"),
         ),
         derived=tuple(
-            Derived(f"aandeel_{band}", "%", (col, "TotaleBevolking_2"),
-                    lambda n, t: np.where(t > 0, n / t * 100, np.nan), "pct")
-            for band, col in (("0_15", "k_0Tot15Jaar_5"), ("15_25", "k_15Tot25Jaar_6"),
-                              ("25_45", "k_25Tot45Jaar_7"), ("45_65", "k_45Tot65Jaar_8"),
-                              ("65plus", "k_65JaarEnOuder_9"))
+            Derived(
+                f"aandeel_{band}",
+                "%",
+                (col, "TotaleBevolking_2"),
+                lambda n, t: np.where(t > 0, n / t * 100, np.nan),
+                "pct",
+            )
+            for band, col in (
+                ("0_15", "k_0Tot15Jaar_5"),
+                ("15_25", "k_15Tot25Jaar_6"),
+                ("25_45", "k_25Tot45Jaar_7"),
+                ("45_65", "k_45Tot65Jaar_8"),
+                ("65plus", "k_65JaarEnOuder_9"),
+            )
         ),
         code_column="RegiocodeKoppelvariabele_1",
     ),
@@ -301,7 +368,9 @@ def read_table(cbs_dir: str | Path, table_id: str) -> pd.DataFrame:
     try:
         raw = read_semicolon_csv(path)
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise CBSDataError(f"{path.name}: geen leesbare CBS-CSV (';'-gescheiden, UTF-8): {exc}") from None
+        raise CBSDataError(
+            f"{path.name}: geen leesbare CBS-CSV (';'-gescheiden, UTF-8): {exc}"
+        ) from None
     raw = raw.apply(lambda col: col.str.strip())
     raw["_regel"] = np.arange(2, len(raw) + 2)
     raw.attrs["bestand"] = path.name
@@ -347,7 +416,9 @@ def _resolve_regions(raw: pd.DataFrame, spec: TableSpec, areas: pd.DataFrame | N
         codes = raw[spec.code_column].astype(str).str.strip().str.upper()
         return codes.where(codes != "", None), []
     if areas is None:
-        raise CBSDataError(f"{spec.table_id}: gebiedentabel nodig om regionamen aan codes te koppelen")
+        raise CBSDataError(
+            f"{spec.table_id}: gebiedentabel nodig om regionamen aan codes te koppelen"
+        )
     names = name_to_code(areas)
     unique = titles.unique()
     mapping = {t: names.get(t) for t in unique}
@@ -358,7 +429,8 @@ def _resolve_regions(raw: pd.DataFrame, spec: TableSpec, areas: pd.DataFrame | N
 def table_spec(table_id: str) -> TableSpec:
     """The spec of a supported table, matched case-insensitively (``80860ned`` or ``80860NED``)."""
     spec = TABLES.get(table_id) or next(
-        (s for k, s in TABLES.items() if k.lower() == table_id.lower()), None)
+        (s for k, s in TABLES.items() if k.lower() == table_id.lower()), None
+    )
     if spec is None:
         raise CBSDataError(f"tabel {table_id} wordt niet ondersteund; bekend: {', '.join(TABLES)}")
     return spec
@@ -391,7 +463,9 @@ def clean_table(
     parsed = _parse_periods(rows, spec, fixed_period, file_name)
     provisional = parsed.map(lambda p: p.provisional).to_numpy(dtype=bool)
     if spec.status_column:
-        provisional = provisional | (rows[spec.status_column].str.casefold() == "voorlopig").to_numpy()
+        provisional = (
+            provisional | (rows[spec.status_column].str.casefold() == "voorlopig").to_numpy()
+        )
     periods = parsed.map(lambda p: p.period)
     base = {
         "gemeente": codes.to_numpy(dtype=object),
@@ -403,9 +477,17 @@ def clean_table(
         "_regel": rows["_regel"].to_numpy(),
     }
     parts = _series_frames(rows, spec, base, file_name)
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*base, "indicator"])
-    out = out.assign(gebied="", bron=BRON, tabel=spec.table_id, peildatum=peildatum or "",
-                     illustratief=False, onderdrukt=False)
+    out = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*base, "indicator"])
+    )
+    out = out.assign(
+        gebied="",
+        bron=BRON,
+        tabel=spec.table_id,
+        peildatum=peildatum or "",
+        illustratief=False,
+        onderdrukt=False,
+    )
     out = _prefer_final(out, spec.table_id, file_name)
     out["reeksbreuk"] = _first_of_new_series(out) if spec.continues else False
     out = conform_series(out)
@@ -420,11 +502,14 @@ def _check_columns(raw: pd.DataFrame, spec: TableSpec, file_name: str) -> None:
     needed |= {c for c in (spec.period_column, spec.status_column) if c}
     missing = sorted(needed - set(raw.columns))
     if missing:
-        raise CBSDataError(f"{file_name}: kolom(men) {', '.join(missing)} ontbreken voor tabel {spec.table_id}")
+        raise CBSDataError(
+            f"{file_name}: kolom(men) {', '.join(missing)} ontbreken voor tabel {spec.table_id}"
+        )
 
 
-def _parse_periods(rows: pd.DataFrame, spec: TableSpec, fixed_period: str | None,
-                   file_name: str) -> pd.Series:
+def _parse_periods(
+    rows: pd.DataFrame, spec: TableSpec, fixed_period: str | None, file_name: str
+) -> pd.Series:
     """The period of every row (a :class:`ParsedPeriod`: period and CBS's provisional mark)."""
     if spec.period_column:
         labels = rows[spec.period_column].astype(str)
@@ -436,12 +521,15 @@ def _parse_periods(rows: pd.DataFrame, spec: TableSpec, fixed_period: str | None
             parsed[label] = parse_period_label(label)
         except PeriodError as exc:
             line = rows.loc[labels == label, "_regel"].iloc[0]
-            raise CBSDataError(f"{file_name}, regel {line}, kolom {spec.period_column}: {exc}") from None
+            raise CBSDataError(
+                f"{file_name}, regel {line}, kolom {spec.period_column}: {exc}"
+            ) from None
     return labels.map(parsed)
 
 
-def _series_frames(rows: pd.DataFrame, spec: TableSpec, base: dict[str, np.ndarray],
-                   file_name: str) -> list[pd.DataFrame]:
+def _series_frames(
+    rows: pd.DataFrame, spec: TableSpec, base: dict[str, np.ndarray], file_name: str
+) -> list[pd.DataFrame]:
     """One long frame per series of the spec: plain columns, then derived ones."""
     numeric: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -454,8 +542,17 @@ def _series_frames(rows: pd.DataFrame, spec: TableSpec, base: dict[str, np.ndarr
     for s in spec.series:
         values, reasons = column(s.column)
         _validate(values, s.kind, rows, s.column, file_name)
-        parts.append(pd.DataFrame({**base, "indicator": s.indicator, "eenheid": s.unit,
-                                   "waarde": values * s.factor, "ontbreekt_reden": reasons}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    **base,
+                    "indicator": s.indicator,
+                    "eenheid": s.unit,
+                    "waarde": values * s.factor,
+                    "ontbreekt_reden": reasons,
+                }
+            )
+        )
     for d in spec.derived:
         inputs = [column(c) for c in d.columns]
         values = np.asarray(d.func(*(v for v, _ in inputs)), dtype=float)
@@ -464,8 +561,17 @@ def _series_frames(rows: pd.DataFrame, spec: TableSpec, base: dict[str, np.ndarr
             reasons = np.where(r != "", r, reasons)
         reasons = np.where(np.isnan(values) & (reasons == ""), REASON_NO_DENOMINATOR, reasons)
         _validate(values, d.kind, rows, "+".join(d.columns), file_name)
-        parts.append(pd.DataFrame({**base, "indicator": d.indicator, "eenheid": d.unit,
-                                   "waarde": values, "ontbreekt_reden": reasons}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    **base,
+                    "indicator": d.indicator,
+                    "eenheid": d.unit,
+                    "waarde": values,
+                    "ontbreekt_reden": reasons,
+                }
+            )
+        )
     return parts
 
 
@@ -496,7 +602,9 @@ def check_conflicts(df: pd.DataFrame, where: str) -> None:
     dup = df[df.duplicated(KEY_COLUMNS, keep=False)]
     if dup.empty:
         return
-    filled = dup.assign(_w=dup["waarde"].round(9).astype(object).where(dup["waarde"].notna(), "NaN"))
+    filled = dup.assign(
+        _w=dup["waarde"].round(9).astype(object).where(dup["waarde"].notna(), "NaN")
+    )
     n = filled.groupby(KEY_COLUMNS)["_w"].nunique()
     bad = n[n > 1]
     if bad.empty:
@@ -523,5 +631,3 @@ def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     check_conflicts(df, "de samengevoegde CBS-tabellen")
     return conform_series(df.drop_duplicates(KEY_COLUMNS))
-
-

@@ -17,7 +17,13 @@ def read_semicolon_csv(path: str | Path, *, skip_blank_lines: bool = True) -> pd
     """The file as text cells. Raises ``UnicodeDecodeError`` (not UTF-8) or
     ``pandas.errors.ParserError`` (rows that do not fit the header); callers turn those into a
     message for the user."""
-    df = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                     skip_blank_lines=skip_blank_lines)
+    df = pd.read_csv(
+        path,
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+        skip_blank_lines=skip_blank_lines,
+    )
     df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
     return df

@@ -43,6 +43,7 @@ def geo_files(cbs_dir: str | Path) -> dict[int, Path]:
             out[int(m[1])] = path
     return dict(sorted(out.items()))
 
+
 #: the municipality figures published with the wijk- en buurtkaart (the files in ``geo/``)
 GEO_BRON = "CBS Wijk- en buurtkaart (gemeentecijfers)"
 
@@ -56,8 +57,10 @@ def read_geo(cbs_dir: str | Path, year: int | None = None) -> pd.DataFrame:
     files = geo_files(cbs_dir)
     if year is not None:
         if year not in files:
-            raise GeoError(f"geen geo-bestand gemeenten_{year}.geojson in {Path(cbs_dir) / 'geo'}; "
-                                    f"beschikbaar: {list(files)}")
+            raise GeoError(
+                f"geen geo-bestand gemeenten_{year}.geojson in {Path(cbs_dir) / 'geo'}; "
+                f"beschikbaar: {list(files)}"
+            )
         files = {year: files[year]}
     rows = []
     for y, path in files.items():
@@ -72,22 +75,37 @@ def read_geo(cbs_dir: str | Path, year: int | None = None) -> pd.DataFrame:
                 raise GeoError(f"{path.name}, feature {i}: geen gemeentecode (GMxxxx)")
             if code == GEO_ABROAD:
                 continue
-            row = {"gemeente": code, "gemeente_naam": str(props.get("gemeentenaam", "")).strip(),
-                   "jaar": y, "inwoners": props.get("aantal_inwoners"),
-                   "huishoudens": props.get("huishoudens")}
+            row = {
+                "gemeente": code,
+                "gemeente_naam": str(props.get("gemeentenaam", "")).strip(),
+                "jaar": y,
+                "inwoners": props.get("aantal_inwoners"),
+                "huishoudens": props.get("huishoudens"),
+            }
             for band in AGE_BANDS:
                 row[f"aandeel_{band}"] = props.get(band)
             rows.append(row)
-    df = pd.DataFrame(rows, columns=["gemeente", "gemeente_naam", "jaar", "inwoners", "huishoudens",
-                                     *(f"aandeel_{b}" for b in AGE_BANDS)])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "gemeente",
+            "gemeente_naam",
+            "jaar",
+            "inwoners",
+            "huishoudens",
+            *(f"aandeel_{b}" for b in AGE_BANDS),
+        ],
+    )
     num = ["inwoners", "huishoudens", *(f"aandeel_{b}" for b in AGE_BANDS)]
     df[num] = df[num].apply(pd.to_numeric, errors="coerce").astype(float)
     for col in num:
         bad = (df[col] < 0) | ((df[col] > 100) & col.startswith("aandeel"))
         if bad.any():
             r = df[bad].iloc[0]
-            raise GeoError(f"gemeenten_{r['jaar']}.geojson, {r['gemeente']}, veld {col}: "
-                                    f"onmogelijke waarde {fmt_number(r[col], max_decimals=6)}")
+            raise GeoError(
+                f"gemeenten_{r['jaar']}.geojson, {r['gemeente']}, veld {col}: "
+                f"onmogelijke waarde {fmt_number(r[col], max_decimals=6)}"
+            )
     return df
 
 
@@ -103,8 +121,11 @@ def geo_series(cbs_dir: str | Path) -> pd.DataFrame:
     parts = []
     for col, indicator, unit in specs:
         part = wide[["gemeente", "gemeente_naam", "jaar"]].assign(
-            indicator=indicator, eenheid=unit, waarde=wide[col],
-            ontbreekt_reden=np.where(wide[col].isna(), "geo-bestand: geen waarde", ""))
+            indicator=indicator,
+            eenheid=unit,
+            waarde=wide[col],
+            ontbreekt_reden=np.where(wide[col].isna(), "geo-bestand: geen waarde", ""),
+        )
         parts.append(part)
     df = pd.concat(parts, ignore_index=True)
     df["periode"] = df["jaar"].astype(str)
@@ -145,12 +166,25 @@ def national_shares_from_geo(cbs_dir: str | Path) -> pd.DataFrame:
                 continue
             value = float((known[col] * known["inwoners"]).sum() / known["inwoners"].sum())
             period = Period.of_year(int(year))
-            rows.append({
-                "gemeente": NATIONAL_CODE, "gemeente_naam": NATIONAL_NAME, "indicator": col,
-                "periode": period.code, "periode_start": pd.Timestamp(period.start),
-                "periode_eind": pd.Timestamp(period.end), "gebied": "", "waarde": value,
-                "eenheid": UNIT_NATIONAL_FROM_ROUNDED, "bron": GEO_BRON,
-                "tabel": f"geo/gemeenten_{year}.geojson", "peildatum": dates.get(year, ""), "ontbreekt_reden": "",
-                "illustratief": False, "voorlopig": False, "onderdrukt": False, "reeksbreuk": False,
-            })
+            rows.append(
+                {
+                    "gemeente": NATIONAL_CODE,
+                    "gemeente_naam": NATIONAL_NAME,
+                    "indicator": col,
+                    "periode": period.code,
+                    "periode_start": pd.Timestamp(period.start),
+                    "periode_eind": pd.Timestamp(period.end),
+                    "gebied": "",
+                    "waarde": value,
+                    "eenheid": UNIT_NATIONAL_FROM_ROUNDED,
+                    "bron": GEO_BRON,
+                    "tabel": f"geo/gemeenten_{year}.geojson",
+                    "peildatum": dates.get(year, ""),
+                    "ontbreekt_reden": "",
+                    "illustratief": False,
+                    "voorlopig": False,
+                    "onderdrukt": False,
+                    "reeksbreuk": False,
+                }
+            )
     return pd.DataFrame(rows)

@@ -47,8 +47,17 @@ from tussenstand.schema import (
 )
 
 TEMPLATE_COLUMNS = (
-    "gemeente", "doel", "reeks", "periode", "gebied", "waarde", "eenheid", "bron", "opmerking",
-    "illustratief", "peildatum",
+    "gemeente",
+    "doel",
+    "reeks",
+    "periode",
+    "gebied",
+    "waarde",
+    "eenheid",
+    "bron",
+    "opmerking",
+    "illustratief",
+    "peildatum",
 )
 REQUIRED_COLUMNS = ("gemeente", "periode", "waarde", "eenheid")
 SUFFIXES = (".csv", ".xlsx")
@@ -71,7 +80,9 @@ class RegistrationError(ValueError):
         self.problems = problems
         shown = problems[:MAX_REPORTED_ERRORS]
         more = len(problems) - len(shown)
-        head = f"{file}: de registratie volgt het sjabloon niet ({len(problems)} probleem/problemen):"
+        head = (
+            f"{file}: de registratie volgt het sjabloon niet ({len(problems)} probleem/problemen):"
+        )
         lines = [head, *(f"  {p}" for p in shown)]
         if more > 0:
             lines.append(f"  ... en {more} meer")
@@ -122,10 +133,26 @@ def _unit_kind(unit: str) -> str:
     u = normalize_unit(unit).lower()
     if u.startswith("%"):
         return "percent"
-    if u.startswith("aantal") or u.startswith("per ") or u in {
-        "personen", "huishoudens", "clienten", "cliënten", "nachten", "inwoners", "jongeren",
-        "kinderen", "jeugdigen", "deelnemers", "gebruikers", "mantelzorgers", "toekenningen",
-    }:
+    if (
+        u.startswith("aantal")
+        or u.startswith("per ")
+        or u
+        in {
+            "personen",
+            "huishoudens",
+            "clienten",
+            "cliënten",
+            "nachten",
+            "inwoners",
+            "jongeren",
+            "kinderen",
+            "jeugdigen",
+            "deelnemers",
+            "gebruikers",
+            "mantelzorgers",
+            "toekenningen",
+        }
+    ):
         return "count"
     return "other"
 
@@ -181,8 +208,12 @@ def _goal_index(frameworks: list[Framework]) -> dict[str, dict[str, _GoalInfo]]:
     index: dict[str, dict[str, _GoalInfo]] = {}
     for fw in frameworks:
         goals = {
-            g.id: _GoalInfo(g.id, g.series, g.unit,
-                            tuple(g.measurement.districts) if g.measurement.districts else None)
+            g.id: _GoalInfo(
+                g.id,
+                g.series,
+                g.unit,
+                tuple(g.measurement.districts) if g.measurement.districts else None,
+            )
             for g in fw.goals
         }
         for code in fw.municipality_codes:
@@ -197,21 +228,32 @@ def _read_raw(path: Path) -> pd.DataFrame:
     if suffix == ".csv":
         try:
             df = pd.read_csv(
-                path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                path,
+                sep=";",
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
                 skip_blank_lines=False,
             )
         except UnicodeDecodeError as exc:
-            raise RegistrationError(path.name, [
-                f"het bestand is geen UTF-8 (byte {exc.start}); sla het op als 'CSV UTF-8 "
-                "(puntkomma-gescheiden)'"
-            ]) from None
+            raise RegistrationError(
+                path.name,
+                [
+                    f"het bestand is geen UTF-8 (byte {exc.start}); sla het op als 'CSV UTF-8 "
+                    "(puntkomma-gescheiden)'"
+                ],
+            ) from None
         except pd.errors.ParserError as exc:
-            raise RegistrationError(path.name, [f"geen leesbare CSV met ';' als scheidingsteken: {exc}"]) from None
+            raise RegistrationError(
+                path.name, [f"geen leesbare CSV met ';' als scheidingsteken: {exc}"]
+            ) from None
     elif suffix == ".xlsx":
         df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
         df = df.astype(object).where(df.notna(), "")
     else:
-        raise RegistrationError(path.name, [f"onbekend bestandstype '{path.suffix}'; verwacht .csv of .xlsx"])
+        raise RegistrationError(
+            path.name, [f"onbekend bestandstype '{path.suffix}'; verwacht .csv of .xlsx"]
+        )
     df.columns = [str(c).strip() for c in df.columns]
     df.insert(0, "_rij", range(2, len(df) + 2))
     values = df.drop(columns="_rij")
@@ -288,7 +330,9 @@ class _Row:
         return "" if v is None else str(v).strip()
 
     def error(self, column: str, expected: str, got: object) -> None:
-        self.errors.append(f"{self.file}, rij {self.number}, kolom {column}: {expected}, kreeg {str(got)!r}")
+        self.errors.append(
+            f"{self.file}, rij {self.number}, kolom {column}: {expected}, kreeg {str(got)!r}"
+        )
 
 
 def _parse_row(
@@ -306,12 +350,18 @@ def _parse_row(
     value = _value(row, unit)
     indicator, info = _series(row, gemeente, goal_index)
     if info is not None and unit and normalize_unit(info.unit) != unit:
-        row.error("eenheid", f"verwacht '{info.unit}' (de eenheid van doel {info.goal_id} in het kader)",
-                  row.text("eenheid"))
+        row.error(
+            "eenheid",
+            f"verwacht '{info.unit}' (de eenheid van doel {info.goal_id} in het kader)",
+            row.text("eenheid"),
+        )
     gebied = row.text("gebied")
     if info is not None and info.districts and gebied and gebied not in info.districts:
-        row.error("gebied", f"onbekende wijk voor doel {info.goal_id}; geldig: {', '.join(info.districts)}",
-                  gebied)
+        row.error(
+            "gebied",
+            f"onbekende wijk voor doel {info.goal_id}; geldig: {', '.join(info.districts)}",
+            gebied,
+        )
     illustrative = _illustrative(row)
     peildatum = _peildatum(row, file_date)
     if row.errors:
@@ -333,7 +383,8 @@ def _parse_row(
         "peildatum": peildatum,
         "ontbreekt_reden": (
             f"Registratie: geen waarde aangeleverd{': ' + opmerking if opmerking else ''}"
-            if value is None else ""
+            if value is None
+            else ""
         ),
         "opmerking": opmerking,
         "illustratief": illustrative,
@@ -354,15 +405,20 @@ def _period(row: _Row) -> Period | None:
     try:
         return parse_period(row.text("periode"))
     except PeriodError:
-        row.error("periode", "verwacht een periode zoals 2024, 2024-H1, 2024-Q3, 2024-03 of 2026-2027",
-                  row.text("periode"))
+        row.error(
+            "periode",
+            "verwacht een periode zoals 2024, 2024-H1, 2024-Q3, 2024-03 of 2026-2027",
+            row.text("periode"),
+        )
         return None
 
 
 def _unit(row: _Row) -> str:
     unit_text = row.text("eenheid")
     if not unit_text:
-        row.error("eenheid", "verwacht een eenheid zoals aantal, %, euro of per 1.000 inwoners", unit_text)
+        row.error(
+            "eenheid", "verwacht een eenheid zoals aantal, %, euro of per 1.000 inwoners", unit_text
+        )
         return ""
     return normalize_unit(unit_text)
 
@@ -372,19 +428,24 @@ def _value(row: _Row, unit: str) -> float | None:
     try:
         value = parse_dutch_number(raw_value)
     except ValueError:
-        row.error("waarde", "verwacht een getal (bijv. 1.234 of 13.601,04) of een lege cel", raw_value)
+        row.error(
+            "waarde", "verwacht een getal (bijv. 1.234 of 13.601,04) of een lege cel", raw_value
+        )
         return None
     if value is not None and unit:
         kind = _unit_kind(unit)
         if kind == "count" and value < 0:
-            row.error("waarde", f"verwacht een getal van 0 of meer (eenheid '{unit}' telt)", raw_value)
+            row.error(
+                "waarde", f"verwacht een getal van 0 of meer (eenheid '{unit}' telt)", raw_value
+            )
         if kind == "percent" and not 0 <= value <= 100:
             row.error("waarde", "verwacht een percentage tussen 0 en 100", raw_value)
     return value
 
 
-def _series(row: _Row, gemeente: str, goal_index: dict[str, dict[str, _GoalInfo]]
-            ) -> tuple[str, _GoalInfo | None]:
+def _series(
+    row: _Row, gemeente: str, goal_index: dict[str, dict[str, _GoalInfo]]
+) -> tuple[str, _GoalInfo | None]:
     """The series code of the row (from its goal id or its own series code), and the goal."""
     doel, reeks = row.text("doel"), row.text("reeks")
     if not doel and not reeks:
@@ -397,7 +458,11 @@ def _series(row: _Row, gemeente: str, goal_index: dict[str, dict[str, _GoalInfo]
     goals = goal_index.get(gemeente)
     info = goals.get(doel) if goals is not None else None
     if goals is not None and info is None:
-        row.error("doel", f"onbekend doel voor {gemeente}; geldige doelen: {', '.join(sorted(goals))}", doel)
+        row.error(
+            "doel",
+            f"onbekend doel voor {gemeente}; geldige doelen: {', '.join(sorted(goals))}",
+            doel,
+        )
     indicator = info.series if info else f"reg_{doel}"
     if reeks and reeks != indicator:
         row.error("reeks", f"reeks past niet bij doel {doel} (verwacht {indicator})", reeks)
@@ -416,7 +481,9 @@ def _peildatum(row: _Row, file_date: str) -> str:
         return file_date
     parsed = _parse_date(row.record.get("peildatum"))
     if parsed is None:
-        row.error("peildatum", "verwacht een datum zoals 2026-07-15 of 15-07-2026", row.text("peildatum"))
+        row.error(
+            "peildatum", "verwacht een datum zoals 2026-07-15 of 15-07-2026", row.text("peildatum")
+        )
         return file_date
     return parsed
 
@@ -453,9 +520,12 @@ def registration_files(folder: str | Path) -> list[Path]:
     hidden or Office lock files (``~$...``) are skipped."""
     folder = Path(folder)
     return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in SUFFIXES
-        and not p.name.startswith((".", "~$")) and p.stem.upper() != "TEMPLATE"
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not p.name.startswith((".", "~$"))
+        and p.stem.upper() != "TEMPLATE"
     )
 
 
@@ -487,8 +557,11 @@ def load_registrations(
         for k, g in clash:
             if g["waarde"].nunique(dropna=False) > 1 or g["tabel"].nunique() > 1:
                 files = " en ".join(sorted(g["tabel"].unique()))
-                raise RegistrationError(files, [
-                    f"{k[0]}, reeks {k[1]}, periode {k[2]}{', gebied ' + k[3] if k[3] else ''} "
-                    f"staat in meer dan één bestand ({files}); lever elke meting één keer aan"
-                ])
+                raise RegistrationError(
+                    files,
+                    [
+                        f"{k[0]}, reeks {k[1]}, periode {k[2]}{', gebied ' + k[3] if k[3] else ''} "
+                        f"staat in meer dan één bestand ({files}); lever elke meting één keer aan"
+                    ],
+                )
     return validate_measurements(df, str(folder.name))
