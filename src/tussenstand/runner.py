@@ -24,7 +24,7 @@ defaults that work when the notebook runs on its own, e.g. under nbval):
 
 papermill inserts the values in a new cell right after the ``parameters`` cell, tagged
 ``injected-parameters`` (papermill's ``report_mode`` is not used: it hides the source of *all*
-code cells; hiding cells on the site is up to ``site.py`` and Quarto).
+code cells; hiding cells on the site is up to :mod:`tussenstand.site` and Quarto).
 
 Incremental builds
     ``reports/.manifest.json`` holds, per (gemeente, periode), a content hash of the notebook
