@@ -38,6 +38,7 @@ from babel.numbers import format_decimal
 
 from tussenstand.goals import Goal, parse_goal
 from tussenstand.periods import Period
+from tussenstand.sources.registrations import TEMPLATE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = ROOT / "data" / "raw" / "kaders" / "heemskerk.yaml"
@@ -50,19 +51,6 @@ EXPORT_DATE = "2026-10-15"
 FIRST_YEAR_WITHOUT_BASELINE = 2024
 SEED = 20241001
 DISTRICTS = ["Wijk 1", "Wijk 2", "Wijk 3", "Wijk 4", "Wijk 5"]
-COLUMNS = [
-    "gemeente",
-    "doel",
-    "reeks",
-    "periode",
-    "gebied",
-    "waarde",
-    "eenheid",
-    "bron",
-    "opmerking",
-    "illustratief",
-    "peildatum",
-]
 
 # Value at the last measurement up to 2026-H1, per goal (the outcome it illustrates).
 # For goals without a baseline: (first value, last value).
@@ -289,7 +277,7 @@ def build_rows(goals: list[Goal]) -> list[dict[str, str]]:
 
 def render(rows: list[dict[str, str]]) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=TEMPLATE_COLUMNS, delimiter=";", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
