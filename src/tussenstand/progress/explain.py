@@ -146,6 +146,14 @@ def explain(goal: Goal, a: GoalAssessment) -> str:
                 f"{lead}: er is tot en met {report.label_nl} nog geen meting; het doel is {phrase}."
             )
 
+    return " ".join([main, *_notes(goal, a, start)])
+
+
+def _notes(goal: Goal, a: GoalAssessment, start: Start | None) -> list[str]:
+    """What the reader should know besides the status: where the start comes from, how old the
+    latest measurement is, the projection, provisional and illustrative figures."""
+    status, unit = a.status, goal.unit
+    latest_p = a.latest_period
     notes: list[str] = []
     if start is not None and status != Status.NOG_NIET_TE_BEOORDELEN:
         if start.source == "first_measurement" and goal.target.kind != "level":
@@ -185,7 +193,7 @@ def explain(goal: Goal, a: GoalAssessment) -> str:
         notes.append("Het laatste cijfer is voorlopig.")
     if a.illustrative:
         notes.append("Let op: dit zijn illustratieve cijfers, geen echte registratie.")
-    return " ".join([main, *notes])
+    return notes
 
 
 def explain_districts(
