@@ -39,13 +39,15 @@ def heemskerk(project_root):
 
 def test_dutch_numbers():
     assert parse_dutch_number("13.601,04") == 13601.04
-    assert parse_dutch_number("5.377") == 5377
+    assert parse_dutch_number("5.377", "aantal") == 5377
     assert parse_dutch_number("48,1") == 48.1
     assert parse_dutch_number("13601.04") == 13601.04
-    assert parse_dutch_number(" 1.100 ") == 1100
+    assert parse_dutch_number(" 1.100 ", "aantal") == 1100
     assert parse_dutch_number("") is None
     with pytest.raises(ValueError):
         parse_dutch_number("twaalf")
+    with pytest.raises(ValueError, match="dubbelzinnig"):
+        parse_dutch_number("5.377")  # without a unit nobody can tell 5377 from 5,377
 
 
 def test_csv_with_bom_and_decimal_commas(tmp_path):
@@ -171,8 +173,8 @@ def test_negative_count_and_percentage_above_100(tmp_path):
     with pytest.raises(RegistrationError) as err:
         read_registrations(path)
     msg = str(err.value)
-    assert "grenzen.csv, rij 2, kolom waarde: verwacht een getal van 0 of meer" in msg
-    assert "grenzen.csv, rij 3, kolom waarde: verwacht een percentage tussen 0 en 100" in msg
+    assert "grenzen.csv, rij 2, kolom waarde: verwacht een heel getal van 0 of meer" in msg
+    assert "grenzen.csv, rij 3, kolom waarde: verwacht een percentage van 0 tot en met 100" in msg
     assert "rij 4" not in msg
 
 
@@ -278,3 +280,62 @@ def test_illustrative_file_is_reproducible(project_root, tmp_path):
     )
     committed = project_root / "data" / "raw" / "registraties" / "heemskerk_illustratief.csv"
     assert out.read_bytes() == committed.read_bytes()
+
+
+def test_row_of_a_gemeente_no_framework_monitors_is_refused(tmp_path, heemskerk):
+    """As the cleaning stage calls it (gemeente=members, every framework): the GM0397 row used to
+    be dropped without a word, and the goal's status came from the other rows only."""
+    folder = tmp_path / "registraties"
+    folder.mkdir()
+    write_csv(
+        folder / "export.csv",
+        [
+            HEADER,
+            "GM0396;FF-4;2024-H1;;45;aantal;;;nee",
+            "GM0397;FF-4;2024-H2;;12;aantal;;;nee",  # a typo for GM0396
+            "GM9999;FF-4;2024-H2;;12;aantal;;;nee",
+        ],
+    )
+    with pytest.raises(RegistrationError) as err:
+        load_registrations(folder, gemeente=["GM0396"], framework={"heemskerk": heemskerk})
+    msg = str(err.value)
+    assert (
+        "export.csv, rij 3, kolom gemeente: gemeente GM0397 wordt door geen beleidskader gevolgd "
+        "(data/raw/kaders); bedoelt u GM0396 (Heemskerk)? Gevolgde gemeenten: GM0396 (Heemskerk)"
+    ) in msg
+    assert "kreeg 'GM0397'" in msg
+    assert "export.csv, rij 4, kolom gemeente: gemeente GM9999 wordt door geen" in msg
+    assert "rij 2" not in msg
+
+
+def test_rows_of_other_monitored_gemeenten_are_kept_out_of_a_report(tmp_path, project_root):
+    from tussenstand.frameworks import load_frameworks
+
+    frameworks = load_frameworks(project_root / "data" / "raw" / "kaders")
+    folder = tmp_path / "registraties"
+    folder.mkdir()
+    header = "gemeente;doel;reeks;periode;waarde;eenheid"
+    write_csv(
+        folder / "export.csv",
+        [
+            header,
+            "GM0396;FF-4;;2024-H1;45;aantal",
+            "GM0400;;reg_x;2024-H1;7;aantal",  # Den Helder (Kop van Noord-Holland)
+        ],
+    )
+    df = load_registrations(folder, gemeente=["GM0396"], framework=frameworks)
+    assert df["gemeente"].tolist() == ["GM0396"]
+    write_csv(folder / "export.csv", [header, "GM0401;;reg_x;2024-H1;7;aantal"])
+    with pytest.raises(RegistrationError) as err:
+        load_registrations(folder, gemeente=["GM0396"], framework=frameworks)
+    msg = str(err.value)
+    assert "rij 2, kolom gemeente: gemeente GM0401 wordt door geen beleidskader gevolgd" in msg
+    for code in ("GM0396", "GM0400", "GM0405", "GM0441", "GM0448", "GM1507", "GM1911"):
+        assert code in msg
+    write_csv(folder / "export.csv", [header, "GM0400;VW-2;;2024-H1;7;aantal"])
+    with pytest.raises(RegistrationError) as err:
+        load_registrations(folder, gemeente=["GM0400"], framework=frameworks)
+    assert (
+        "rij 2, kolom doel: onbekend doel voor GM0400; het kader heeft geen doelen; zet een "
+        "reekscode in kolom reeks, kreeg 'VW-2'"
+    ) in str(err.value)

@@ -21,20 +21,34 @@ Files: CSV (``;``-separated, UTF-8 with or without BOM) or Excel (``.xlsx``, fir
 header is row 1, so the first data row is row 2: error messages use those row numbers. Raw files are
 only read, never changed. Every file passes :func:`tussenstand.disclosure.check_no_personal_data`
 right after reading.
+
+Numbers are read one way (:func:`parse_dutch_number`) and checked against the range of their unit
+(:func:`unit_rule`): a value with two readings that differ by a factor 1.000 (``80.605``) is refused
+unless the unit is a whole count. Excel cells are read with openpyxl, value and number format: a
+cell formatted as a percentage is read as Excel shows it (58,6 for a stored 0,586). Given the
+frameworks, a row's gemeente must be one they monitor.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
+import numbers
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
+from tussenstand import disclosure
 from tussenstand.disclosure import check_no_personal_data
 from tussenstand.frameworks import Framework
 from tussenstand.nlformat import fmt_number
@@ -62,13 +76,11 @@ TEMPLATE_COLUMNS = (
 REQUIRED_COLUMNS = ("gemeente", "periode", "waarde", "eenheid")
 SUFFIXES = (".csv", ".xlsx")
 MAX_REPORTED_ERRORS = 25
+MAX_LISTED_CODES = 12
 
 _YES = {"ja", "j", "yes", "y", "true", "waar", "1"}
 _NO = {"nee", "n", "no", "false", "onwaar", "0", ""}
 _RE_GM = re.compile(r"^GM\d{4}$")
-_RE_DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-_RE_DUTCH_DECIMAL = re.compile(r"^-?\d+(,\d+)?$")
-_RE_PLAIN_DECIMAL = re.compile(r"^-?\d+\.\d+$")
 _RE_FILE_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 
 
@@ -91,31 +103,214 @@ class RegistrationError(ValueError):
 
 
 # ----- numbers, units, dates -----------------------------------------------------------------
-def parse_dutch_number(value: object) -> float | None:
-    """``13.601,04`` -> 13601.04; ``1.100`` -> 1100 (Dutch thousands); ``13601.04`` -> 13601.04.
+class NumberError(ValueError):
+    """A cell that is not a number the template allows; ``str()`` is the Dutch reason."""
 
-    Returns None for empty cells; raises ValueError for anything that is not a number. A value with
-    a point and no comma is read as thousands when the groups after the point have three digits
-    (``1.100``), else as a decimal point (``13601.04``, as Excel and other tools write).
+
+class ShownAsPercent(str):
+    """The text an Excel cell formatted as a percentage shows (``58,6%`` for a stored 0.586).
+
+    A ``str``, so that every check on text treats it like a typed ``58,6%``; ``stored`` keeps the
+    number Excel stored, for messages.
     """
+
+    stored: float
+
+    def __new__(cls, stored: float, percent_signs: int = 1) -> ShownAsPercent:
+        shown = Decimal(repr(float(stored))) * Decimal(100) ** percent_signs
+        text = format(shown.normalize(), "f").replace(".", ",")
+        obj = super().__new__(cls, text + "%" * percent_signs)
+        obj.stored = float(stored)
+        return obj
+
+
+@dataclass(frozen=True)
+class UnitRule:
+    """What a unit allows: the range of its values, and whether they are whole numbers."""
+
+    unit: str
+    kind: str  # "percent", "rate", "count", "amount" or "other"
+    low: float | None = None
+    high: float | None = None
+    whole: bool = False
+
+    @property
+    def allowed_nl(self) -> str:
+        """The allowed values in Dutch, for messages: ``een percentage van 0 tot en met 100``."""
+        if self.kind == "percent":
+            return "een percentage van 0 tot en met 100"
+        if self.kind == "rate" and self.high is not None:
+            n = fmt_number(self.high)
+            return f"een aantal per {n} van 0 tot en met {n} (meer dan {n} per {n} kan niet)"
+        if self.whole:
+            return "een heel getal van 0 of meer (een aantal heeft geen decimalen)"
+        if self.low is not None:
+            return "een getal van 0 of meer"
+        return "een getal"
+
+
+_RE_PER_N = re.compile(r"(?:^|\s)per\s+(\d{1,3}(?:\.\d{3})+|\d+)(?=\s|$)")
+_DURATIONS = ("nachten", "dagen", "weken", "maanden", "jaren", "uren")
+
+
+def unit_rule(unit: str) -> UnitRule:
+    """The plausibility rule of a unit (the table in ``data/raw/registraties/README.md``).
+
+    * ``%...``: 0 to 100.
+    * a rate ``per N`` (``per 1.000 inwoners``, ``aantal per 10.000 inwoners van 18 jaar en
+      ouder``): 0 to N; ``euro per N ...`` has no range, durations per N (``nachten per 1.000
+      inwoners``) are 0 or more.
+    * a whole count (``aantal``, ``aantal per wijk``, ``aantal <iets>``, or a unit that counts
+      persons, :func:`~tussenstand.disclosure.is_person_count_unit`): a whole number, 0 or more.
+    * a duration (``nachten``, ``dagen``, ...) or another ``per ...`` (``per inwoner``): 0 or
+      more, decimals allowed (an average stay).
+    * ``euro``: any amount (a balance may be negative); any other unit: any number.
+    """
+    unit = normalize_unit(unit)
+    low = unit.lower()
+    if low.startswith("%"):
+        return UnitRule(unit, "percent", 0.0, 100.0)
+    per = _RE_PER_N.search(low)
+    if per:
+        base = low[: per.start()].strip()
+        if _is_euro(base):
+            return UnitRule(unit, "amount")
+        if base.startswith(_DURATIONS):
+            return UnitRule(unit, "rate", 0.0)
+        return UnitRule(unit, "rate", 0.0, float(per[1].replace(".", "")))
+    if _is_euro(low):
+        return UnitRule(unit, "amount")
+    if low == "aantal" or low.startswith("aantal ") or disclosure.is_person_count_unit(low):
+        return UnitRule(unit, "count", 0.0, whole=True)
+    if low.startswith(_DURATIONS) or low.startswith("per "):
+        return UnitRule(unit, "count", 0.0)
+    return UnitRule(unit, "other")
+
+
+def _is_euro(unit: str) -> bool:
+    return unit.startswith(("euro", "€", "eur "))
+
+
+_SPACE_LIKE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " "})
+_SIGNS = ("-", "\u2212", "+")
+_RE_WHOLE = re.compile(r"\d+")
+_RE_DECIMAL_COMMA = re.compile(r"\d+,\d+")
+_RE_POINT_GROUPS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
+_RE_ONE_POINT_GROUP = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+_RE_SPACE_GROUPS = re.compile(r"[1-9]\d{0,2}(?: \d{3})+(?:,\d+)?")
+_RE_DECIMAL_POINT = re.compile(r"\d+\.\d+")
+_RE_SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d+")
+_RE_EXCEL_ERROR = re.compile(r"#[A-Z0-9/]+[!?]?")  # #DEEL/0!, #N/B, #WAARDE!, #NAAM?
+NUMBER_EXAMPLES = "1234, 1.234.567, 13.601,04 of 48,1"
+
+
+def parse_dutch_number(value: object, unit: str = "") -> float | None:
+    """The number in a cell, read the one way the template allows, or :class:`NumberError`.
+
+    ``None`` for an empty cell. Text is read as Dutch (``13.601,04``, ``48,1``, ``1.234.567``); a
+    point followed by something other than groups of three digits is a decimal point
+    (``13601.04``, as other tools write). A single point with three digits after it and no comma
+    (``80.605``) has two readings that differ by a factor 1.000 (80605 or 80,605): it is read as
+    thousands only when ``unit`` is a whole count (``aantal``: 80,605 persons cannot be) and
+    refused otherwise. ``%`` is allowed only for a percentage unit and ``€`` only for an amount;
+    spaces (also non-breaking) between groups of three digits, a leading ``+`` and the minus sign
+    U+2212 are read. Scientific notation (``1,2E+03``, which Excel writes in CSV after rounding) and
+    Excel error values (``#DEEL/0!``) are refused. Numbers from Excel cells (``int``/``float``) are
+    taken as they are; a cell formatted as a percentage arrives as :class:`ShownAsPercent`.
+    """
+    rule = unit_rule(unit) if unit else None
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, float)):
-        return None if isinstance(value, float) and math.isnan(value) else float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-    if text.endswith("%"):
-        text = text[:-1]
+        raise NumberError(f"verwacht een getal, geen ja/nee-waarde ({NUMBER_EXAMPLES})")
+    if isinstance(value, numbers.Real):  # an Excel number cell
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            raise NumberError("verwacht een eindig getal, kreeg oneindig (deling door nul?)")
+        return number
+    if isinstance(value, (date, datetime, time)):
+        raise NumberError(
+            "verwacht een getal, maar de cel is een datum of tijd; zet de celopmaak op 'Getal'"
+        )
+    text = " ".join(str(value).translate(_SPACE_LIKE).split())
     if not text:
         return None
-    if _RE_DUTCH_THOUSANDS.match(text):
-        return float(text.replace(".", "").replace(",", "."))
-    if _RE_DUTCH_DECIMAL.match(text):
-        return float(text.replace(",", "."))
-    if _RE_PLAIN_DECIMAL.match(text):
-        return float(text)
-    raise ValueError(value)
+    body, negative, percent, euro = _split_signs(text)
+    if percent and rule is not None and rule.kind != "percent":
+        if isinstance(value, ShownAsPercent):
+            raise NumberError(
+                f"de cel is in Excel opgemaakt als percentage (opgeslagen "
+                f"{fmt_number(value.stored, max_decimals=6)}, getoond {value}), maar eenheid "
+                f"'{rule.unit}' is geen percentage; zet de celopmaak op 'Getal' of 'Standaard' en "
+                "vul het getal in dat u bedoelt"
+            )
+        raise NumberError(
+            f"een %-teken past niet bij eenheid '{rule.unit}'; laat het %-teken weg of "
+            "gebruik eenheid %"
+        )
+    if euro and rule is not None and rule.kind != "amount":
+        raise NumberError(
+            f"een €-teken past niet bij eenheid '{rule.unit}'; laat het €-teken weg of "
+            "gebruik eenheid euro"
+        )
+    number = _read_body(body, text, rule)
+    return -number if negative else number
+
+
+def _split_signs(text: str) -> tuple[str, bool, bool, bool]:
+    """(digits and separators, negative, had a % sign, had a € sign) of a trimmed cell text.
+
+    One sign (``-``, U+2212 or ``+``) and one ``€`` in either order (``-€ 12``, ``€ -12``); ``%``
+    or ``€`` at the end."""
+    negative = signed = euro = percent = False
+    body = text
+    for _ in range(2):
+        if not signed and body[:1] in _SIGNS:
+            negative, signed, body = body[0] != "+", True, body[1:].strip()
+        if not euro and body.startswith("€"):
+            euro, body = True, body[1:].strip()
+    if body.endswith("%"):
+        percent, body = True, body[:-1].strip()
+    elif not euro and body.endswith("€"):
+        euro, body = True, body[:-1].strip()
+    return body, negative, percent, euro
+
+
+def _read_body(body: str, text: str, rule: UnitRule | None) -> float:
+    if _RE_WHOLE.fullmatch(body):
+        return float(body)
+    if _RE_DECIMAL_COMMA.fullmatch(body):
+        return float(body.replace(",", "."))
+    if _RE_ONE_POINT_GROUP.fullmatch(body):
+        if rule is not None and rule.whole:
+            return float(body.replace(".", ""))
+        thousands, decimal = body.replace(".", ""), body.replace(".", ",")
+        raise NumberError(
+            f"'{text}' is dubbelzinnig: {thousands} (punt als scheiding van duizendtallen) of "
+            f"{decimal} (punt als decimaalteken); die lezingen verschillen een factor 1.000. "
+            f"Schrijf {thousands} of {decimal}"
+        )
+    if _RE_POINT_GROUPS.fullmatch(body) or _RE_SPACE_GROUPS.fullmatch(body):
+        return float(body.replace(".", "").replace(" ", "").replace(",", "."))
+    if _RE_DECIMAL_POINT.fullmatch(body):
+        return float(body)
+    if _RE_SCIENTIFIC.fullmatch(body):
+        raise NumberError(
+            f"'{text}' is wetenschappelijke notatie, waarin Excel getallen afrondt; schrijf het "
+            f"getal voluit ({NUMBER_EXAMPLES}): maak de kolom in Excel breder of zet de "
+            "celopmaak op 'Getal' voordat u opslaat"
+        )
+    if _RE_EXCEL_ERROR.fullmatch(text):
+        raise NumberError(
+            f"de cel bevat de Excel-foutwaarde '{text}'; herstel de formule, of laat de cel leeg "
+            "en zet de reden in kolom opmerking"
+        )
+    raise NumberError(
+        f"verwacht een getal ({NUMBER_EXAMPLES}), of een lege cel met de reden in kolom "
+        "opmerking als het cijfer ontbreekt"
+    )
 
 
 def normalize_unit(unit: str) -> str:
@@ -127,34 +322,6 @@ def normalize_unit(unit: str) -> str:
     if low in {"euro", "eur", "€", "euro's"}:
         return "euro"
     return low
-
-
-def _unit_kind(unit: str) -> str:
-    u = normalize_unit(unit).lower()
-    if u.startswith("%"):
-        return "percent"
-    if (
-        u.startswith("aantal")
-        or u.startswith("per ")
-        or u
-        in {
-            "personen",
-            "huishoudens",
-            "clienten",
-            "cliënten",
-            "nachten",
-            "inwoners",
-            "jongeren",
-            "kinderen",
-            "jeugdigen",
-            "deelnemers",
-            "gebruikers",
-            "mantelzorgers",
-            "toekenningen",
-        }
-    ):
-        return "count"
-    return "other"
 
 
 def _parse_date(value: object) -> str | None:
@@ -203,6 +370,11 @@ def _frameworks_list(frameworks: Frameworks) -> list[Framework]:
     return list(frameworks)
 
 
+def _monitored(frameworks: list[Framework]) -> dict[str, str]:
+    """gemeente code -> name, for every gemeente a framework monitors."""
+    return {m.code: m.name for fw in frameworks for m in fw.municipalities}
+
+
 def _goal_index(frameworks: list[Framework]) -> dict[str, dict[str, _GoalInfo]]:
     """gemeente code -> goal id -> goal info (goal ids of every framework covering the gemeente)."""
     index: dict[str, dict[str, _GoalInfo]] = {}
@@ -226,30 +398,9 @@ def _read_raw(path: Path) -> pd.DataFrame:
     """The file as the user sees it: every cell as text (Excel numbers/dates kept), with ``_rij``."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        try:
-            df = pd.read_csv(
-                path,
-                sep=";",
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                skip_blank_lines=False,
-            )
-        except UnicodeDecodeError as exc:
-            raise RegistrationError(
-                path.name,
-                [
-                    f"het bestand is geen UTF-8 (byte {exc.start}); sla het op als 'CSV UTF-8 "
-                    "(puntkomma-gescheiden)'"
-                ],
-            ) from None
-        except pd.errors.ParserError as exc:
-            raise RegistrationError(
-                path.name, [f"geen leesbare CSV met ';' als scheidingsteken: {exc}"]
-            ) from None
+        df = _read_csv(path)
     elif suffix == ".xlsx":
-        df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-        df = df.astype(object).where(df.notna(), "")
+        df = _read_xlsx(path)
     else:
         raise RegistrationError(
             path.name, [f"onbekend bestandstype '{path.suffix}'; verwacht .csv of .xlsx"]
@@ -259,6 +410,105 @@ def _read_raw(path: Path) -> pd.DataFrame:
     values = df.drop(columns="_rij")
     empty = values.apply(lambda col: col.map(lambda v: str(v).strip() == "")).all(axis=1)
     return df[~empty].reset_index(drop=True)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(
+            path,
+            sep=";",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            skip_blank_lines=False,
+        )
+    except UnicodeDecodeError as exc:
+        raise RegistrationError(
+            path.name,
+            [
+                f"het bestand is geen UTF-8 (byte {exc.start}); sla het op als 'CSV UTF-8 "
+                "(puntkomma-gescheiden)'"
+            ],
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise RegistrationError(
+            path.name, [f"geen leesbare CSV met ';' als scheidingsteken: {exc}"]
+        ) from None
+    except pd.errors.EmptyDataError:  # an empty file: "kolom(men) ontbreken" says what to do
+        return pd.DataFrame()
+    return df
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    """The first sheet, cell by cell with openpyxl: values as Excel stored them, except that a
+    number in a cell formatted as a percentage becomes the text Excel shows (:class:`ShownAsPercent`),
+    and a formula without a stored result is refused (pandas would read it as an empty cell)."""
+    try:
+        values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
+        formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise RegistrationError(
+            path.name,
+            [
+                f"geen leesbaar Excel-bestand ({type(exc).__name__}); open het in Excel en sla het "
+                "op als 'Excel-werkmap (.xlsx)', of als 'CSV UTF-8 (puntkomma-gescheiden)'"
+            ],
+        ) from None
+    grid = [[_excel_cell(cell) for cell in row] for row in values.iter_rows()]
+    if not grid:
+        return pd.DataFrame()
+    header, body = grid[0], grid[1:]
+    problems = [
+        f"{path.name}, rij {r}, kolom {_column_name(header, c)}: de cel bevat een formule zonder "
+        "opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw op, of plak de cellen "
+        "als waarden"
+        for r, row in enumerate(body, start=2)
+        for c, cell in enumerate(row)
+        if cell == "" and formulas.cell(r, c + 1).data_type == "f"
+    ]
+    if problems:
+        raise RegistrationError(path.name, problems)
+    keep = [
+        c
+        for c in range(len(header))
+        if str(header[c]).strip() or any(str(row[c]).strip() for row in body)
+    ]
+    names = _unique([_column_name(header, c) for c in keep])
+    return pd.DataFrame([[row[c] for c in keep] for row in body], columns=names, dtype=object)
+
+
+def _excel_cell(cell: Any) -> object:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        signs = _percent_signs(cell.number_format)
+        if signs:
+            return ShownAsPercent(value, signs)
+    return value
+
+
+def _percent_signs(number_format: str | None) -> int:
+    """How many ``%`` of an Excel number format scale the value (each one x 100); a quoted
+    ``"%"``, an escaped ``\\%`` or a ``[...]`` part shows a sign without scaling."""
+    fmt = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")
+    return fmt.split(";")[0].count("%")
+
+
+def _column_name(header: list[object], c: int) -> str:
+    name = str(header[c]).strip() if c < len(header) else ""
+    return name or f"(kolom {get_column_letter(c + 1)} zonder kop)"
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique as pandas does for a CSV (``waarde``, ``waarde.1``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(name if n == 0 else f"{name}.{n}")
+    return out
 
 
 def read_registrations(
@@ -291,12 +541,14 @@ def read_registrations(
     if problems:
         raise RegistrationError(path.name, problems)
 
-    goal_index = _goal_index(_frameworks_list(framework))
+    frameworks = _frameworks_list(framework)
+    goal_index = _goal_index(frameworks)
+    monitored = _monitored(frameworks)
     file_date = _date_from_file_name(path)
     rows: list[dict[str, Any]] = []
     row_numbers: list[int] = []
     for record in raw.to_dict("records"):
-        row, errs = _parse_row(record, path.name, goal_index, file_date)
+        row, errs = _parse_row(record, path.name, goal_index, monitored, file_date)
         problems.extend(errs)
         if row is not None:
             rows.append(row)
@@ -339,12 +591,13 @@ def _parse_row(
     record: dict[str, Any],
     file: str,
     goal_index: dict[str, dict[str, _GoalInfo]],
+    monitored: Mapping[str, str],
     file_date: str,
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """One template row as a measurement row, or the problems that stop it (each naming file,
     row and column)."""
     row = _Row(record, file)
-    gemeente = _gemeente(row)
+    gemeente = _gemeente(row, monitored)
     period = _period(row)
     unit = _unit(row)
     value = _value(row, unit)
@@ -394,10 +647,28 @@ def _parse_row(
     }, []
 
 
-def _gemeente(row: _Row) -> str:
+def _gemeente(row: _Row, monitored: Mapping[str, str]) -> str:
+    """The row's gemeente code; with frameworks given it must be one they monitor (a row of
+    another gemeente would otherwise be dropped without a word when the reports are built)."""
     gemeente = row.text("gemeente").upper()
     if not _RE_GM.match(gemeente):
         row.error("gemeente", "verwacht een CBS-gemeentecode zoals GM0396", row.text("gemeente"))
+    elif monitored and gemeente not in monitored:
+        listed = sorted(monitored)
+        closest = difflib.get_close_matches(gemeente, listed, n=1, cutoff=0.6)
+        hint = f"; bedoelt u {closest[0]} ({monitored[closest[0]]})?" if closest else ""
+        if len(listed) > MAX_LISTED_CODES:
+            shown = ", ".join(f"{c} ({monitored[c]})" for c in listed[:MAX_LISTED_CODES])
+            shown += f" en {len(listed) - MAX_LISTED_CODES} andere"
+        else:
+            shown = ", ".join(f"{c} ({monitored[c]})" for c in listed)
+        row.error(
+            "gemeente",
+            f"gemeente {gemeente} wordt door geen beleidskader gevolgd (data/raw/kaders){hint} "
+            f"Gevolgde gemeenten: {shown}. Verbeter de code, of haal de rij weg als de gemeente "
+            "niet in de monitor hoort",
+            row.text("gemeente"),
+        )
     return gemeente
 
 
@@ -424,22 +695,22 @@ def _unit(row: _Row) -> str:
 
 
 def _value(row: _Row, unit: str) -> float | None:
+    """The row's number, read for its unit (:func:`parse_dutch_number`) and checked against the
+    unit's range (:func:`unit_rule`)."""
     raw_value = row.record.get("waarde", "")
     try:
-        value = parse_dutch_number(raw_value)
-    except ValueError:
-        row.error(
-            "waarde", "verwacht een getal (bijv. 1.234 of 13.601,04) of een lege cel", raw_value
-        )
+        value = parse_dutch_number(raw_value, unit)
+    except NumberError as exc:
+        row.error("waarde", str(exc), raw_value)
         return None
-    if value is not None and unit:
-        kind = _unit_kind(unit)
-        if kind == "count" and value < 0:
-            row.error(
-                "waarde", f"verwacht een getal van 0 of meer (eenheid '{unit}' telt)", raw_value
-            )
-        if kind == "percent" and not 0 <= value <= 100:
-            row.error("waarde", "verwacht een percentage tussen 0 en 100", raw_value)
+    if value is None or not unit:
+        return value
+    rule = unit_rule(unit)
+    outside = (rule.low is not None and value < rule.low) or (
+        rule.high is not None and value > rule.high
+    )
+    if outside or (rule.whole and not value.is_integer()):
+        row.error("waarde", f"verwacht {rule.allowed_nl} (eenheid '{unit}')", raw_value)
     return value
 
 
@@ -458,11 +729,12 @@ def _series(
     goals = goal_index.get(gemeente)
     info = goals.get(doel) if goals is not None else None
     if goals is not None and info is None:
-        row.error(
-            "doel",
-            f"onbekend doel voor {gemeente}; geldige doelen: {', '.join(sorted(goals))}",
-            doel,
+        valid = (
+            f"geldige doelen: {', '.join(sorted(goals))}"
+            if goals
+            else "het kader heeft geen doelen; zet een reekscode in kolom reeks"
         )
+        row.error("doel", f"onbekend doel voor {gemeente}; {valid}", doel)
     indicator = info.series if info else f"reg_{doel}"
     if reeks and reeks != indicator:
         row.error("reeks", f"reeks past niet bij doel {doel} (verwacht {indicator})", reeks)
