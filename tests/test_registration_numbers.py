@@ -65,14 +65,12 @@ def test_values_outside_the_range_of_their_unit_are_refused(tmp_path):
     assert "(9 probleem/problemen)" in msg
     expected = {
         2: "een percentage van 0 tot en met 100 (eenheid '%'), kreeg '100,5'",
-        3: "een aantal per 1.000 van 0 tot en met 1.000 (meer dan 1.000 per 1.000 kan niet) "
-        "(eenheid 'per 1.000 inwoners'), kreeg '1.000,5'",
+        3: "een aantal per 1.000 van 0 tot en met 1.000 (eenheid 'per 1.000 inwoners'), "
+        "kreeg '1.000,5'",
         4: "een aantal per 10.000 van 0 tot en met 10.000",
         5: "een aantal per 100 van 0 tot en met 100",
-        6: "een heel getal van 0 of meer (een aantal heeft geen decimalen) (eenheid 'aantal'), "
-        "kreeg '-1'",
-        7: "een heel getal van 0 of meer (een aantal heeft geen decimalen) (eenheid 'aantal'), "
-        "kreeg '12,5'",
+        6: "een heel getal van 0 of meer, zonder decimalen (eenheid 'aantal'), kreeg '-1'",
+        7: "een heel getal van 0 of meer, zonder decimalen (eenheid 'aantal'), kreeg '12,5'",
         8: "een percentage van 0 tot en met 100 (eenheid '% van jongeren tot 18 jaar')",
         9: "een aantal per 1.000 van 0 tot en met 1.000",
         10: "een getal van 0 of meer (eenheid 'nachten'), kreeg '-2'",
@@ -127,11 +125,11 @@ def test_a_point_with_two_readings_is_refused_and_says_how_to_write_it(tmp_path)
     msg = refused(path)
     assert (
         "punten.csv, rij 2, kolom waarde: '80.605' is dubbelzinnig: 80605 (punt als scheiding van "
-        "duizendtallen) of 80,605 (punt als decimaalteken); die lezingen verschillen een factor "
-        "1.000. Schrijf 80605 of 80,605" in msg
+        "duizendtallen) of 80,605 (punt als decimaalteken), een factor 1.000 verschil; schrijf "
+        "80605 of 80,605, kreeg '80.605'" in msg
     )
     assert "punten.csv, rij 3, kolom waarde: '2.912' is dubbelzinnig" in msg
-    assert "Schrijf 2912 of 2,912" in msg
+    assert "schrijf 2912 of 2,912" in msg
     assert "punten.csv, rij 4, kolom waarde: '1.100' is dubbelzinnig" in msg
     assert "punten.csv, rij 5, kolom waarde: '10.000' is dubbelzinnig" in msg
 

@@ -141,9 +141,9 @@ class UnitRule:
             return "een percentage van 0 tot en met 100"
         if self.kind == "rate" and self.high is not None:
             n = fmt_number(self.high)
-            return f"een aantal per {n} van 0 tot en met {n} (meer dan {n} per {n} kan niet)"
+            return f"een aantal per {n} van 0 tot en met {n}"
         if self.whole:
-            return "een heel getal van 0 of meer (een aantal heeft geen decimalen)"
+            return "een heel getal van 0 of meer, zonder decimalen"
         if self.low is not None:
             return "een getal van 0 of meer"
         return "een getal"
@@ -289,8 +289,8 @@ def _read_body(body: str, text: str, rule: UnitRule | None) -> float:
         thousands, decimal = body.replace(".", ""), body.replace(".", ",")
         raise NumberError(
             f"'{text}' is dubbelzinnig: {thousands} (punt als scheiding van duizendtallen) of "
-            f"{decimal} (punt als decimaalteken); die lezingen verschillen een factor 1.000. "
-            f"Schrijf {thousands} of {decimal}"
+            f"{decimal} (punt als decimaalteken), een factor 1.000 verschil; schrijf "
+            f"{thousands} of {decimal}"
         )
     if _RE_POINT_GROUPS.fullmatch(body) or _RE_SPACE_GROUPS.fullmatch(body):
         return float(body.replace(".", "").replace(" ", "").replace(",", "."))
