@@ -59,6 +59,7 @@ from tussenstand.schema import (
     empty_measurements,
     validate_measurements,
 )
+from tussenstand.sources.csvfile import read_semicolon_csv
 
 TEMPLATE_COLUMNS = (
     "gemeente",
@@ -414,14 +415,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        df = pd.read_csv(
-            path,
-            sep=";",
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            skip_blank_lines=False,
-        )
+        df = read_semicolon_csv(path, skip_blank_lines=False)
     except UnicodeDecodeError as exc:
         raise RegistrationError(
             path.name,
