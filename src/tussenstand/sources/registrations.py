@@ -454,8 +454,8 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     header, body = grid[0], grid[1:]
     problems = [
         f"{path.name}, rij {r}, kolom {_column_name(header, c)}: de cel bevat een formule zonder "
-        "opgeslagen uitkomst; open het bestand in Excel en sla het opnieuw op, of plak de cellen "
-        "als waarden"
+        "opgeslagen (of met een lege) uitkomst; open het bestand in Excel en sla het opnieuw op, "
+        "of plak de cellen als waarden (en laat een ontbrekend cijfer echt leeg)"
         for r, row in enumerate(body, start=2)
         for c, cell in enumerate(row)
         if cell == "" and formulas.cell(r, c + 1).data_type == "f"
