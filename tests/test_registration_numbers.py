@@ -106,7 +106,8 @@ def test_plausibility_in_excel_numbers(tmp_path):
     )
     msg = refused(path)
     assert (
-        "grenzen.xlsx, rij 2, kolom waarde: verwacht een aantal per 1.000 van 0 tot en met" in msg
+        "grenzen.xlsx, rij 2, kolom waarde: verwacht een aantal per 1.000 van 0 tot en met 1.000 "
+        "(eenheid 'per 1.000 inwoners'), kreeg '1200,5'" in msg
     )
     assert "rij 3" not in msg
 

@@ -692,10 +692,13 @@ def _value(row: _Row, unit: str) -> float | None:
     """The row's number, read for its unit (:func:`parse_dutch_number`) and checked against the
     unit's range (:func:`unit_rule`)."""
     raw_value = row.record.get("waarde", "")
+    shown = raw_value  # an Excel number in messages as Excel shows it in Dutch: 1200,5
+    if isinstance(raw_value, numbers.Real) and not isinstance(raw_value, bool):
+        shown = fmt_number(raw_value, max_decimals=10).replace(".", "")
     try:
         value = parse_dutch_number(raw_value, unit)
     except NumberError as exc:
-        row.error("waarde", str(exc), raw_value)
+        row.error("waarde", str(exc), shown)
         return None
     if value is None or not unit:
         return value
@@ -704,7 +707,7 @@ def _value(row: _Row, unit: str) -> float | None:
         rule.high is not None and value > rule.high
     )
     if outside or (rule.whole and not value.is_integer()):
-        row.error("waarde", f"verwacht {rule.allowed_nl} (eenheid '{unit}')", raw_value)
+        row.error("waarde", f"verwacht {rule.allowed_nl} (eenheid '{unit}')", shown)
     return value
 
 
