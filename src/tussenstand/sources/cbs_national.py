@@ -2,7 +2,8 @@
 
 Built on the table readers (:mod:`tussenstand.sources.cbs_tables`) and the wijk- en buurtkaart files
 (:mod:`tussenstand.sources.geo`): :func:`build_national_series` cleans every table found in the CBS
-folder, joins old and new series of one indicator, adds the geo figures where no table has them,
+folder, joins old and new series of one indicator, adds the gap-filling tables (Kerncijfers wijken
+en buurten) and then the geo figures where no table has them (:func:`gap_rows`),
 derives the re-integration rate per 10.000 inhabitants of 15-64 and Nederland's age shares for the
 geo years. :func:`load_national_series` caches the result as
 ``data/processed/cbs/landelijk.parquet`` (rebuilt only when an input file or the cleaning rules

@@ -23,6 +23,10 @@ Decisions:
 * Provisional and final figures: per gemeente x indicator x period a final figure wins; a
   provisional one is kept (``voorlopig=True``) only where no final figure exists.
 * Two different values for one gemeente x indicator x period are an error, never silently dropped.
+* The yearly 'Kerncijfers wijken en buurten' (:data:`KWB_TABLES`) are gap-filling tables
+  (``fills_gaps``): their rows count only where no primary table has the key. Their columns are
+  matched without CBS's number (:func:`prepare_kwb`), and their age groups must add up to the
+  inhabitants.
 * ``peildatum`` is the download date from the fetch sidecar ``<tabel>.meta.json``
   (:class:`tussenstand.handoff.TableMeta`); without a sidecar it is the file's modification date.
   Which of the two was used is in ``df.attrs['peildatum_bron']`` (per table) and
