@@ -380,6 +380,28 @@ def test_fetch_that_breaks_off_leaves_complete_tables_and_the_old_copy(replay, t
     assert not data_requests(replay, "86060NED")  # stopped at the failing table
 
 
+def test_table_and_sidecar_are_replaced_together_or_not_at_all(
+    replay, tmp_path, cbs_dir, monkeypatch
+):
+    """A failure between writing the new table and its sidecar (here: the sidecar cannot be
+    written) leaves the old table with its own download date, never new figures with an old date."""
+    old_csv = (cbs_dir / "86060NED.csv").read_bytes()
+    (tmp_path / "86060NED.csv").write_bytes(old_csv)
+    TableMeta(tabel="86060NED", download_datum=date(2025, 4, 22)).write(
+        tmp_path / "86060NED.meta.json"
+    )
+
+    def disk_full(self, path):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m, pytest.raises(OSError, match="No space left"):
+        m.setattr(TableMeta, "write", disk_full)
+        fetch_tables(["86060NED"], tmp_path, progress=False)
+    assert (tmp_path / "86060NED.csv").read_bytes() == old_csv
+    assert TableMeta.read(tmp_path / "86060NED.meta.json").download_datum == date(2025, 4, 22)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["86060NED.csv", "86060NED.meta.json"]
+
+
 # ----- `tussenstand build` on a fresh machine: the first command gets its own data ---------------
 @pytest.fixture
 def fresh_project(tmp_path, monkeypatch):
