@@ -212,7 +212,7 @@ def replay_tables(cbs_dir):
     """Every table a build needs: the shared CSVs' rows for three regions, and the KWB tables."""
     tables, source_rows = {}, {}
     for table_id, title in TITLES.items():
-        period = "2024" if table_id == "85755NED" else ("2025" if table_id == "86059NED" else "")
+        period = {"85755NED": "2024", "86059NED": "2025", "86050NED": "2017-2024"}.get(table_id, "")
         table, rows = odata_replay.table_from_csv(
             cbs_dir / f"{table_id}.csv", table_id, title, period, REGIONS
         )
@@ -273,6 +273,7 @@ def test_cbsodata_downloads_every_page_and_writes_csv_and_meta(replay, replay_ta
 
     meta = TableMeta.read(tmp_path / "86050NED.meta.json")
     assert meta.tabel == "86050NED" and meta.titel == TITLES["86050NED"]
+    assert meta.periode == "2017-2024"  # TableInfos.Period as the replay serves it
     assert meta.aantal_rijen == 88 and before <= meta.download_datum <= after
     assert meta.bron_url.endswith("/86050NED/TypedDataSet")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["86050NED.csv", "86050NED.meta.json"]
