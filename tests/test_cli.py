@@ -23,6 +23,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.delenv("TUSSENSTAND_CBS_DIR", raising=False)
     monkeypatch.setattr(cli, "_load_units", lambda config: list(UNITS))
     monkeypatch.setattr(runner, "prepare_shared_inputs", lambda config: None)
+    monkeypatch.setattr(cbs_fetch, "missing_tables", lambda cbs_dir: [])  # no download here
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "x.py").write_text("X = 1\n")

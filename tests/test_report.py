@@ -340,3 +340,44 @@ def test_introduction_says_how_old_the_cbs_figures_are_and_when_the_plan_ran(bui
     assert "Het plan gaat over 2020." in intro
     assert "De recentste CBS-cijfers in dit rapport gaan over 2024" in intro
     assert "ligt na het einde van het plan (2020)" in intro
+
+
+def test_age_sources_sentence_names_what_each_year_is():
+    """The sentence under the age chart follows the data: rounded geo shares, or exact shares
+    computed from the counts in the named CBS tables (KWB when fetched)."""
+    from tussenstand.report.demography import age_sources_sentence
+    from tussenstand.sources.geo import UNIT_NATIONAL_FROM_ROUNDED, UNIT_ROUNDED_PCT
+
+    def rows(spec):
+        return pd.DataFrame(
+            [{"periode": p, "eenheid": u, "tabel": t} for p, u, t in spec],
+            columns=["periode", "eenheid", "tabel"],
+        )
+
+    fetched = rows(
+        [("2009", "%", "80860ned"), ("2018", "%", "84286NED"), ("2024", "%", "85984NED")]
+    )
+    assert age_sources_sentence(fetched, fetched) == (
+        "De CBS-aandelen van 2009, 2018 en 2024 zijn exact (tabellen 80860ned, 84286NED en "
+        "85984NED)."
+    )
+    mixed = rows(
+        [
+            ("2009", "%", "80860ned"),
+            ("2018", UNIT_ROUNDED_PCT, "geo/gemeenten_2018.geojson"),
+            ("2024", "%", "85984NED"),
+        ]
+    )
+    national = rows(
+        [
+            ("2009", "%", "80860ned"),
+            ("2018", UNIT_NATIONAL_FROM_ROUNDED, "geo/gemeenten_2018.geojson"),
+            ("2024", "%", "85984NED"),
+        ]
+    )
+    assert age_sources_sentence(mixed, national) == (
+        "De CBS-aandelen van 2018 komen uit de gemeentecijfers bij de wijk- en buurtkaart en zijn "
+        "op hele procenten afgerond; die van 2009 en 2024 zijn exact (tabellen 80860ned en "
+        "85984NED). Het aandeel voor Nederland in 2018 is berekend als het naar inwoners gewogen "
+        "gemiddelde van alle gemeenten."
+    )

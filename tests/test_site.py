@@ -433,6 +433,7 @@ def test_overview_has_status_counts_and_units_without_report(project: Path):
     knh = next(line for line in overview.splitlines() if "[Kop van Noord-Holland]" in line)
     assert "illustratieve gegevens" in knh
     assert "Geen kaart" in overview  # this project's CBS folder has no geo files
+    assert "`tussenstand fetch` haalt geen grenzen op" in overview  # and fetch cannot get them
     illustr = (project / "_generated/illustratief.md").read_text(encoding="utf-8")
     assert "Kop van Noord-Holland" in illustr and "Heemskerk" not in illustr
 

@@ -1,5 +1,8 @@
 """The ``tussenstand`` command: list, run, build, render and fetch.
 
+``build`` and ``run`` first fetch the CBS tables the reports need when the project's own CBS folder
+lacks them (not when a folder was chosen with --cbs-dir or $TUSSENSTAND_CBS_DIR).
+
 Exit status: 0 success, 1 a run or step failed, 2 wrong input on the command line (an unknown
 gemeente, a period that is not configured or has the wrong form).
 """
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tussenstand.config import CONFIG_FILE, ConfigError, ProjectConfig, load_config
+from tussenstand.config import CBS_DIR_ENV, CONFIG_FILE, ConfigError, ProjectConfig, load_config
 from tussenstand.periods import REPORT_PERIOD_FORMS, Period, PeriodError, parse_report_period
 
 if TYPE_CHECKING:
@@ -91,6 +94,34 @@ def _require_cbs_dir(config: ProjectConfig) -> None:
         )
 
 
+def _fetch_missing_tables(config: ProjectConfig, cbs_dir: Path | None) -> None:
+    """Before `build` and `run`: download with cbsodata the tables the reports need that the
+    project's own CBS folder lacks (a fresh machine gets its data with its first command). Never
+    into a folder the user chose with --cbs-dir or $TUSSENSTAND_CBS_DIR: that folder is theirs.
+    Offline this fails with what is missing and three ways to get it (exit status 1)."""
+    if cbs_dir is not None or os.environ.get(CBS_DIR_ENV):
+        return
+    from tussenstand.sources import cbs_fetch
+    from tussenstand.sources.cbs_tables import missing_data_message
+
+    missing = cbs_fetch.missing_tables(config.cbs_dir)
+    if not missing:
+        return
+    click.echo(
+        f"De CBS-map {config.cbs_dir} mist {len(missing)} tabel(len) die de rapporten gebruiken; "
+        f"ophalen bij CBS StatLine: {', '.join(missing)}",
+        err=True,
+    )
+    try:
+        config.cbs_dir.mkdir(parents=True, exist_ok=True)
+        cbs_fetch.fetch_tables(missing, config.cbs_dir)
+    except (cbs_fetch.CBSFetchError, OSError) as exc:
+        still = cbs_fetch.missing_tables(config.cbs_dir)
+        raise click.ClickException(
+            f"ophalen bij CBS mislukt: {exc}\n{missing_data_message(config.cbs_dir, still)}"
+        ) from None
+
+
 def _build(config: ProjectConfig, units: list[MonitoredUnit], periods: Sequence[Period], **kwargs):
     from tussenstand import runner
 
@@ -158,6 +189,7 @@ def run(code: str, label: str, cbs_dir: Path | None) -> None:
     config = _config(cbs_dir)
     unit = _choose_unit(_load_units(config), code)
     period = _choose_period(config, label)
+    _fetch_missing_tables(config, cbs_dir)
     _require_cbs_dir(config)
     summary = _build(config, [unit], [period], jobs=1, force=True, progress=False)
     _report_failures(summary)
@@ -180,6 +212,7 @@ def build_command(jobs: int | None, force: bool, cbs_dir: Path | None) -> None:
     """Voer de notebooks uit voor alle gemeenten en periodes waarvan de invoer veranderde."""
     config = _config(cbs_dir)
     units = _load_units(config)
+    _fetch_missing_tables(config, cbs_dir)
     _require_cbs_dir(config)
     summary = _build(config, units, config.periods, jobs=jobs, force=force, progress=True)
     _report_failures(summary)

@@ -11,7 +11,7 @@ from tussenstand.report.context import Report
 from tussenstand.report.output import show, show_chart
 from tussenstand.schema import NATIONAL_CODE
 from tussenstand.sources import plan_figures
-from tussenstand.sources.geo import AGE_BANDS
+from tussenstand.sources.geo import AGE_BANDS, UNIT_NATIONAL_FROM_ROUNDED, UNIT_ROUNDED_PCT
 
 
 def show_demography(report: Report) -> None:
@@ -91,16 +91,48 @@ def _show_age_structure(report: Report) -> None:
     show_chart(report, result, "leeftijdsopbouw")
     if plan is not None:
         show(_plan_age_sentence(report, plan))
-    show(
-        "De CBS-aandelen van 2018 en 2024 komen uit de gemeentecijfers bij de wijk- en buurtkaart en zijn "
-        "op hele procenten afgerond; die van 2009 zijn exact (tabel 80860ned). Het aandeel voor Nederland "
-        "in 2018 en 2024 is berekend als het naar inwoners gewogen gemiddelde van alle gemeenten."
+    sentence = age_sources_sentence(
+        own[own["periode"].isin(years)],
+        national[national["periode"].isin(years)] if not national.empty else national,
     )
+    if sentence:
+        show(sentence)
+
+
+def age_sources_sentence(own: pd.DataFrame, national: pd.DataFrame) -> str:
+    """Where the CBS age shares shown come from, per year: rounded (the geo files' whole percents)
+    or exact (computed from counts, with the tables named), and how Nederland's were computed."""
+    rounded = sorted(set(own.loc[own["eenheid"] == UNIT_ROUNDED_PCT, "periode"]))
+    exact_rows = own[own["eenheid"] != UNIT_ROUNDED_PCT]
+    exact = sorted(set(exact_rows["periode"]))
+    tables = sorted(set(exact_rows["tabel"]))
+    parts = []
+    if rounded:
+        parts.append(
+            f"De CBS-aandelen van {fmt_list(rounded)} komen uit de gemeentecijfers bij de wijk- en "
+            "buurtkaart en zijn op hele procenten afgerond"
+        )
+    if exact:
+        source = f"{'tabel' if len(tables) == 1 else 'tabellen'} {fmt_list(tables)}"
+        parts.append(
+            f"{'die' if rounded else 'De CBS-aandelen'} van {fmt_list(exact)} zijn exact ({source})"
+        )
+    text = "; ".join(parts) + "." if parts else ""
+    weighted = sorted(
+        set(national.loc[national["eenheid"] == UNIT_NATIONAL_FROM_ROUNDED, "periode"])
+    )
+    if weighted:
+        text += (
+            f" Het aandeel voor Nederland in {fmt_list(weighted)} is berekend als het naar inwoners "
+            "gewogen gemiddelde van alle gemeenten."
+        )
+    return text.strip()
 
 
 def national_age_shares(report: Report) -> pd.DataFrame:
-    """Nederland's age shares: CBS 80860ned up to 2009, then the inhabitant-weighted shares from the
-    geo files (the cleaning stage adds them to the national series)."""
+    """Nederland's age shares: CBS 80860ned up to 2009, the Kerncijfers wijken en buurten tables
+    from 2016 where they were fetched, else the inhabitant-weighted shares from the geo files (the
+    national series has them; see :mod:`tussenstand.sources.cbs_national`)."""
     data = report.published
     bands = [f"aandeel_{b}" for b in AGE_BANDS]
     return data[data["indicator"].isin(bands) & (data["gemeente"] == NATIONAL_CODE)]

@@ -121,7 +121,9 @@ def prepare_site(config: ProjectConfig, units: Iterable[MonitoredUnit]) -> SiteP
     geo = config.geo_dir / GEO_FILE
     map_note = (
         f"*Geen kaart: het bestand met gemeentegrenzen (`geo/{GEO_FILE}`) staat niet in de "
-        "map met CBS-gegevens.*"
+        "map met CBS-gegevens. `tussenstand fetch` haalt geen grenzen op, want CBS levert geen "
+        "geometrie via OData; zet de gemeentegrenzen van de wijk- en buurtkaart (CBS en PDOK, als "
+        "GeoJSON met `gemeentecode`) in die map om de kaart te tonen.*"
     )
     if geo.is_file():
         highlight = set()

@@ -2,7 +2,8 @@
 
 Built on the table readers (:mod:`tussenstand.sources.cbs_tables`) and the wijk- en buurtkaart files
 (:mod:`tussenstand.sources.geo`): :func:`build_national_series` cleans every table found in the CBS
-folder, joins old and new series of one indicator, adds the geo figures where no table has them,
+folder, joins old and new series of one indicator, adds the gap-filling tables (Kerncijfers wijken
+en buurten) and then the geo figures where no table has them (:func:`gap_rows`),
 derives the re-integration rate per 10.000 inhabitants of 15-64 and Nederland's age shares for the
 geo years. :func:`load_national_series` caches the result as
 ``data/processed/cbs/landelijk.parquet`` (rebuilt only when an input file or the cleaning rules
@@ -37,9 +38,15 @@ from tussenstand.sources.cbs_tables import (
     read_meta,
     read_table,
 )
-from tussenstand.sources.geo import GeoError, geo_files, geo_series, national_shares_from_geo
+from tussenstand.sources.geo import (
+    UNIT_ROUNDED_PCT,
+    GeoError,
+    geo_files,
+    geo_series,
+    national_shares_from_geo,
+)
 
-CACHE_VERSION = "cbs-landelijk-4"  # bump when the cleaning rules change: the cache rebuilds
+CACHE_VERSION = "cbs-landelijk-5"  # bump when the cleaning rules change: the cache rebuilds
 CACHE_FILE = "landelijk.parquet"
 REASON_NO_POPULATION_15_64 = "afgeleid: geen inwonertal 15-64 jaar (85383NED)"
 
@@ -85,10 +92,11 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
     cbs_dir = check_cbs_dir(cbs_dir)
     areas = load_all_areas(cbs_dir)
     frames, unresolved, provenance, absent = [], {}, {}, []
+    secondary, absent_secondary = [], []
     for table_id, spec in TABLES.items():
         path = find_table_file(cbs_dir, table_id)
         if path is None:
-            absent.append(table_id)
+            (absent_secondary if spec.fills_gaps else absent).append(table_id)
             continue
         peildatum, how = peildatum_for(path)
         provenance[table_id] = how
@@ -101,35 +109,20 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
             read_table(cbs_dir, table_id), table_id, areas, peildatum=peildatum, fixed_period=fixed
         )
         unresolved[table_id] = df.attrs.get("niet_gekoppeld", [])
-        frames.append(df)
+        (secondary if spec.fills_gaps else frames).append(df)
     if absent:
         warnings.warn(
             f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
             stacklevel=2,
         )
-    tables = combine(frames)
-    geo = geo_series(cbs_dir)
-    if not geo.empty:
-        # The geo files repeat CBS figures (inhabitants, households) from another CBS release.
-        # Precedence: a CBS table wins over a geo file for the same key. Differences are not
-        # dropped silently: they are listed in attrs['geo_afwijkingen'].
-        both = geo.merge(
-            tables[[*KEY_COLUMNS, "waarde", "tabel"]],
-            on=KEY_COLUMNS,
-            how="left",
-            suffixes=("", "_tabel"),
-            indicator=True,
-        )
-        differs = (both["_merge"] == "both") & ~np.isclose(
-            both["waarde"].astype(float), both["waarde_tabel"].astype(float), equal_nan=True
-        )
-        geo_diffs = [
-            f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {fmt_number(r.waarde_tabel)}, {r.tabel} {fmt_number(r.waarde)}"
-            for r in both[differs].itertuples()
-        ]
-        geo = geo[(both["_merge"] == "left_only").to_numpy()]
-    else:
-        geo_diffs = []
+    primary = combine(frames)
+    # Precedence for one gemeente x indicator x period: a primary table, then a gap-filling table
+    # (Kerncijfers wijken en buurten), then a geo file. The secondary sources repeat CBS figures
+    # (inhabitants, households) from another CBS release; differences are not dropped silently:
+    # they are listed in attrs['aanvulling_afwijkingen'] and attrs['geo_afwijkingen'].
+    extra, extra_diffs = gap_rows(primary, combine(secondary))
+    tables = combine([primary, extra])
+    geo, geo_diffs = gap_rows(tables, geo_series(cbs_dir))
     out = combine(
         [tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)]
     )
@@ -137,9 +130,42 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
         "niet_gekoppeld": unresolved,
         "peildatum_bron": provenance,
         "ontbrekend": absent,
+        "aanvulling_ontbrekend": absent_secondary,
+        "aanvulling_afwijkingen": extra_diffs,
         "geo_afwijkingen": geo_diffs,
     }
     return out
+
+
+def gap_rows(have: pd.DataFrame, extra: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of ``extra`` whose key ``have`` lacks, and a line per key where both have a value
+    and the values differ. A share that ``extra`` publishes rounded to whole percents differs only
+    when it is more than half a percent off."""
+    if extra.empty:
+        return extra, []
+    both = extra.merge(
+        have[[*KEY_COLUMNS, "waarde", "tabel"]],
+        on=KEY_COLUMNS,
+        how="left",
+        suffixes=("", "_tabel"),
+        indicator=True,
+    )
+    value = both["waarde"].astype(float).to_numpy()
+    other = both["waarde_tabel"].astype(float).to_numpy()
+    rounded = (both["eenheid"] == UNIT_ROUNDED_PCT).to_numpy()
+    with np.errstate(invalid="ignore"):
+        same = np.where(
+            rounded,
+            np.abs(value - other) <= 0.5 + 1e-9,
+            np.isclose(value, other, equal_nan=True),
+        ) | (np.isnan(value) & np.isnan(other))
+    differs = (both["_merge"] == "both").to_numpy() & ~same
+    diffs = [
+        f"{r.gemeente} {r.indicator} {r.periode}: {r.tabel_tabel} {fmt_number(r.waarde_tabel)}, "
+        f"{r.tabel} {fmt_number(r.waarde)}"
+        for r in both[differs].itertuples()
+    ]
+    return extra[(both["_merge"] == "left_only").to_numpy()], diffs
 
 
 def _national_age_shares(cbs_dir: Path, tables: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,10 @@ Decisions:
 * Provisional and final figures: per gemeente x indicator x period a final figure wins; a
   provisional one is kept (``voorlopig=True``) only where no final figure exists.
 * Two different values for one gemeente x indicator x period are an error, never silently dropped.
+* The yearly 'Kerncijfers wijken en buurten' (:data:`KWB_TABLES`) are gap-filling tables
+  (``fills_gaps``): their rows count only where no primary table has the key. Their columns are
+  matched without CBS's number (:func:`prepare_kwb`), and their age groups must add up to the
+  inhabitants.
 * ``peildatum`` is the download date from the fetch sidecar ``<tabel>.meta.json``
   (:class:`tussenstand.handoff.TableMeta`); without a sidecar it is the file's modification date.
   Which of the two was used is in ``df.attrs['peildatum_bron']`` (per table) and
@@ -31,6 +35,7 @@ Decisions:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +49,7 @@ from tussenstand.config import CBS_DIR_ENV
 from tussenstand.handoff import TableMeta
 from tussenstand.nlformat import fmt_number
 from tussenstand.periods import ParsedPeriod, PeriodError, parse_period_label
-from tussenstand.schema import KEY_COLUMNS, conform_series
+from tussenstand.schema import KEY_COLUMNS, NATIONAL_CODE, conform_series
 from tussenstand.sources.areas import AREA_TABLES, name_to_code
 from tussenstand.sources.csvfile import read_semicolon_csv
 
@@ -108,6 +113,14 @@ class TableSpec:
     continues: str | None = None
     truncated: bool = False
     note: str = ""
+    #: a function that brings the raw table into the shape the fields above describe (column
+    #: names, region column, codes) before it is cleaned; None for tables that already have it
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    #: a secondary source: its rows are used only for keys that no primary table has (see
+    #: :mod:`tussenstand.sources.cbs_national`), and it is not needed where the geo files are
+    fills_gaps: bool = False
+    #: the OData ``$filter`` that ``tussenstand fetch`` downloads the table with (None: all rows)
+    fetch_filter: str | None = None
 
 
 def per_10000(count, population):
@@ -316,6 +329,138 @@ TABLES: dict[str, TableSpec] = {
     ),
 }
 
+
+# ----- Kerncijfers wijken en buurten (KWB): inhabitants, age groups and households per gemeente --
+#: CBS StatLine 'Kerncijfers wijken en buurten <jaar>': one table per year, each gemeente (and
+#: Nederland) on 1 January of that year. The same figures as the geo files (the wijk- en
+#: buurtkaart is made from them), but with the age groups as counts instead of rounded shares.
+#: Years before 2016 are left out: their tables have another layout (2013: region column RegioS,
+#: 2009-2012: one table 70904NED with periods), which the project has not checked.
+KWB_TABLES: dict[int, str] = {
+    2016: "83487NED",
+    2017: "83765NED",
+    2018: "84286NED",
+    2019: "84583NED",
+    2020: "84799NED",
+    2021: "85039NED",
+    2022: "85318NED",
+    2023: "85618NED",
+    2024: "85984NED",
+}
+#: the age groups of the KWB tables (and of 80860ned): band code -> column stem
+KWB_AGE_COLUMNS: dict[str, str] = {
+    "0_15": "k_0Tot15Jaar",
+    "15_25": "k_15Tot25Jaar",
+    "25_45": "k_25Tot45Jaar",
+    "45_65": "k_45Tot65Jaar",
+    "65plus": "k_65JaarOfOuder",
+}
+KWB_REGION_KINDS = ("Gemeente", "Land")  # SoortRegio: gemeenten and Nederland; not wijk or buurt
+KWB_NATIONAL_CODE = "NL00"  # Nederland's code in the KWB tables (NL01 elsewhere)
+#: gemeenten (GMxxxx) and Nederland (NL00) only: about 350 of the 17.000 rows of a KWB table
+KWB_FETCH_FILTER = "substringof('GM',WijkenEnBuurten) or substringof('NL00',WijkenEnBuurten)"
+_KWB_STEMS = (
+    "SoortRegio",
+    "Codering",
+    "AantalInwoners",
+    "HuishoudensTotaal",
+    *KWB_AGE_COLUMNS.values(),
+)
+#: the sum of the age groups may differ this much from the inhabitants (CBS rounds nothing at
+#: gemeente level; a column of percentages instead of counts is off by a factor of hundreds)
+KWB_AGE_SUM_TOLERANCE = 0.01
+
+
+def _column_stem(name: str) -> str:
+    """``k_0Tot15Jaar_8`` -> ``k_0Tot15Jaar``: CBS numbers its columns, and the numbers of the same
+    column differ between the yearly KWB tables (``HuishoudensTotaal_28`` in 2022, ``_29`` in 2024)."""
+    return re.sub(r"_\d+$", "", name)
+
+
+def prepare_kwb(raw: pd.DataFrame) -> pd.DataFrame:
+    """A KWB table as the generic cleaning expects it: columns by their stem, the region column
+    ``WijkenEnBuurten`` as ``RegioS``, only gemeenten and Nederland (code NL01), and the age groups
+    checked to be counts that add up to the inhabitants (refused otherwise, with file and line)."""
+    file_name = raw.attrs.get("bestand", "KWB-tabel")
+    renames: dict[str, str] = {}
+    for col in raw.columns:
+        stem = _column_stem(col)
+        if stem in _KWB_STEMS:
+            if stem in renames.values():
+                raise CBSDataError(
+                    f"{file_name}: twee kolommen voor {stem} ({col} en "
+                    f"{next(k for k, v in renames.items() if v == stem)}); welke bedoeld is, is onduidelijk"
+                )
+            renames[col] = stem
+    out = raw.rename(columns={**renames, "WijkenEnBuurten": "RegioS"})
+    missing = [s for s in ("SoortRegio", "Codering") if s not in out.columns]
+    if missing or "RegioS" not in out.columns:
+        raise CBSDataError(
+            f"{file_name}: kolom(men) {', '.join(missing or ['WijkenEnBuurten'])} ontbreken; "
+            "is dit een tabel 'Kerncijfers wijken en buurten'?"
+        )
+    out = out[out["SoortRegio"].astype(str).str.strip().isin(KWB_REGION_KINDS)].copy()
+    codes = out["Codering"].astype(str).str.strip().str.upper()
+    out["Codering"] = codes.where(codes != KWB_NATIONAL_CODE, NATIONAL_CODE)
+    _check_kwb_age_sum(out, file_name)
+    out.attrs = dict(raw.attrs)
+    return out
+
+
+def _check_kwb_age_sum(raw: pd.DataFrame, file_name: str) -> None:
+    bands = list(KWB_AGE_COLUMNS.values())
+    if not {"AantalInwoners", *bands} <= set(raw.columns):
+        return  # the missing columns are reported by the generic check
+    counts = raw[bands].apply(pd.to_numeric, errors="coerce")
+    total = pd.to_numeric(raw["AantalInwoners"], errors="coerce")
+    known = counts.notna().all(axis=1) & total.notna() & (total > 0)
+    off = (counts.sum(axis=1) - total).abs() > KWB_AGE_SUM_TOLERANCE * total
+    bad = known & off
+    if bad.any():
+        i = bad.idxmax()
+        raise CBSDataError(
+            f"{file_name}, regel {raw.at[i, '_regel']}, {raw.at[i, 'RegioS']}: de leeftijdsgroepen "
+            f"({', '.join(bands)}) tellen op tot {fmt_number(counts.loc[i].sum(), max_decimals=2)}, "
+            f"niet tot het aantal inwoners {fmt_number(total[i])}; zijn het wel aantallen? De tabel "
+            "is niet gebruikt."
+        )
+
+
+def share_pct(part, total):
+    """``part`` as a percentage of ``total`` (NaN where the total is 0 or unknown)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, part / total * 100, np.nan)
+
+
+_KWB_SERIES = (
+    Series("AantalInwoners", "inwoners", "aantal"),
+    Series("HuishoudensTotaal", "huishoudens_totaal", "aantal"),
+    *(Series(col, f"inwoners_{band}", "aantal") for band, col in KWB_AGE_COLUMNS.items()),
+)
+_KWB_SHARES = tuple(
+    Derived(f"aandeel_{band}", "%", (col, "AantalInwoners"), share_pct, "pct")
+    for band, col in KWB_AGE_COLUMNS.items()
+)
+TABLES.update(
+    {
+        table_id: TableSpec(
+            table_id,
+            f"Kerncijfers wijken en buurten {year}",
+            series=_KWB_SERIES,
+            derived=_KWB_SHARES,
+            period_column=None,
+            fixed_period=str(year),
+            code_column="Codering",
+            prepare=prepare_kwb,
+            fills_gaps=True,
+            fetch_filter=KWB_FETCH_FILTER,
+            note="Gemeenten en Nederland op 1 januari; de aandelen per leeftijdsgroep zijn berekend "
+            "uit de aantallen.",
+        )
+        for year, table_id in KWB_TABLES.items()
+    }
+)
+
 # What `tussenstand fetch` downloads: the areas tables plus every table in TABLES.
 DEFAULT_TABLES: tuple[str, ...] = (*AREA_TABLES, *TABLES)
 
@@ -449,6 +594,8 @@ def clean_table(
     file_name = raw.attrs.get("bestand", f"{spec.table_id}.csv")
     if "_regel" not in raw.columns:
         raw = raw.assign(_regel=np.arange(2, len(raw) + 2))
+    if spec.prepare is not None:
+        raw = spec.prepare(raw)
     _check_columns(raw, spec, file_name)
 
     rows = raw
