@@ -510,6 +510,11 @@ _RE_BIRTH_WORD = re.compile(
 )
 #: how far (in characters) a word for birth may stand from the date it names
 _BIRTH_WORD_WINDOW = 30
+# a name anywhere in a text (for redaction only): a common given name and a surname, or initials
+_RE_NAME_IN_TEXT = re.compile(rf"(?<![\w.])({_NAME_WORD})\s+(?:{_PARTICLES}\s+)*{_NAME_WORD}")
+_RE_INITIALS_IN_TEXT = re.compile(
+    rf"(?<![\w.])(?:[A-Z]\.\s?){{1,4}}\s*(?:{_PARTICLES}\s+)*{_NAME_WORD}"
+)
 _RE_QUOTED = re.compile(r"(['\"])([^'\"\n]{3,60})\1")
 
 _REASONS = {
@@ -786,8 +791,9 @@ REDACTED = "<verwijderd>"
 def redact_personal_data(text: str) -> str:
     """``text`` with everything that may be personal data replaced by ``<verwijderd>``: e-mail
     addresses, phone numbers, runs of nine digits that pass the elfproef, every full date (a
-    traceback cannot tell a date of birth from another date), and quoted values shaped like a
-    person's name. For what is kept for inspection, not for reports (it over-redacts on purpose)."""
+    traceback cannot tell a date of birth from another date), quoted values shaped like a
+    person's name, and a common given name followed by a surname or initials followed by a
+    surname anywhere. For what is kept for inspection, not for reports (it over-redacts on purpose)."""
     text = _RE_EMAIL.sub(REDACTED, text)
     text = _RE_PHONE.sub(lambda m: REDACTED if _is_phone(m[0]) else m[0], text)
     text = _RE_NINE_DIGITS.sub(lambda m: REDACTED if is_valid_bsn(m[0]) else m[0], text)
@@ -799,8 +805,12 @@ def redact_personal_data(text: str) -> str:
     text = _RE_DATE_SHORT_YEAR.sub(
         lambda m: REDACTED if _near_birth_word(m.string, m.start(), m.end()) else m[0], text
     )
-    return _RE_QUOTED.sub(
+    text = _RE_QUOTED.sub(
         lambda m: f"{m[1]}{REDACTED}{m[1]}" if looks_like_person_name(m[2]) else m[0], text
+    )
+    text = _RE_INITIALS_IN_TEXT.sub(REDACTED, text)
+    return _RE_NAME_IN_TEXT.sub(
+        lambda m: REDACTED if m[1].split("-")[0].lower() in _COMMON_FIRST_NAMES else m[0], text
     )
 
 
