@@ -932,6 +932,7 @@ def format_published_value(
     suppressed: bool = False,
     threshold: int = DEFAULT_THRESHOLD,
     *,
+    computed: bool = False,
     with_unit: bool = False,
     missing: str = "\u2013",
 ) -> str:
@@ -939,13 +940,14 @@ def format_published_value(
     text and caption formats a value with.
 
     Suppressed: ``< 10`` for a count of persons (``< 10 kinderen`` with ``with_unit``), and
-    ``onderdrukt`` for a rate or percentage computed from a small count (it is not itself below
-    10). Otherwise exactly as the report's other tables and texts round it
+    ``onderdrukt`` for anything else: a rate or percentage computed from a small count, or a value
+    ``computed`` from one (a target or the straight path from a suppressed starting point), is not
+    itself below 10. Otherwise exactly as the report's other tables and texts round it
     (:func:`tussenstand.nlformat.fmt_value`): ``missing`` (``–``) when missing, ``23,7%``,
     ``€ 13.601,04``, ``39.450``, at most one decimal for rates (``178,4``).
     """
     if suppressed:
-        if is_person_count_unit(unit):
+        if is_person_count_unit(unit) and not computed:
             return f"< {fmt_value(threshold, unit, with_unit=with_unit)}"
         return SUPPRESSED_TEXT
     if isinstance(value, str):
