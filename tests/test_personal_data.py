@@ -243,3 +243,28 @@ def test_redaction_removes_every_kind_and_keeps_the_rest():
         assert value not in out, value
     for kept in ("export.csv, rij 4, kolom gebied", NOT_BSN, "2024-H1", "45 aantal"):
         assert kept in out, kept
+
+
+def test_columns_of_bsns_birth_dates_and_names_name_their_rows_not_their_values(tmp_path):
+    """Whole columns of personal data (an .xlsx as a municipality exports it): the message names
+    the rows; none of the BSNs, dates or names."""
+    bsns = [BSN, "111222333", "100000009"]
+    names = ["Jan de Vries", "Maria van den Berg", "J.P. Jansen"]
+    births = [datetime(1951, 3, 12), datetime(1988, 12, 24), datetime(2012, 6, 30)]
+    assert all(is_valid_bsn(b) for b in bsns)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["gemeente", "doel", "periode", "waarde", "eenheid", "klantnr", "contact", "geboren"])
+    for i, (bsn, name, birth) in enumerate(zip(bsns, names, births, strict=True)):
+        ws.append(["GM0396", "FF-4", f"202{i + 3}", 45 + i, "aantal", int(bsn), name, birth])
+    path = tmp_path / "export.xlsx"
+    wb.save(path)
+    with pytest.raises(PersonalDataError) as err:
+        read_registrations(path)
+    message = str(err.value)
+    assert "kolom 'klantnr': 3 van de 3 waarden zijn negencijferige nummers" in message
+    assert "kolom 'contact': 3 van de 3 waarden zien eruit als namen van personen" in message
+    assert "kolom 'geboren': de kolomnaam wijst op geboorte" in message
+    assert message.count("(rijen 2, 3 en 4)") == 3
+    for value in [*bsns, *names, "1951", "1988-12-24", "24-12-1988"]:
+        _assert_not_echoed(message, value)

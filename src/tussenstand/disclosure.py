@@ -708,22 +708,24 @@ def find_personal_data(
                 findings.append(finding("kopregel", _HEADER_REASON))
             continue
         n = len(values)
+        cells_with_rows = list(zip(series.tolist(), row_numbers, strict=True))
         # BSN: most values are 9-digit numbers passing the elfproef (a random 9-digit number
         # passes with chance 1/11, so a column of other identifiers is not refused).
-        valid = sum(is_valid_bsn(v) for v in values)
+        bsn_rows = [row for value, row in cells_with_rows if is_valid_bsn(value)]
+        valid = len(bsn_rows)
         exact9 = all(_digits(v) is not None and len(_digits(v)) == 9 for v in values)
         if (valid >= 3 and valid / n >= 0.5) or (n <= 2 and valid == n and exact9):
             findings.append(
                 finding(
                     "bsn",
                     f"{fmt_int(valid)} van de {fmt_int(n)} waarden zijn negencijferige nummers die "
-                    "de elfproef voor burgerservicenummers (BSN) doorstaan",
+                    f"de elfproef voor burgerservicenummers (BSN) doorstaan ({rows_text(bsn_rows)})",
                 )
             )
             continue
         name_rows = [
             row
-            for value, row in zip(series.tolist(), row_numbers, strict=True)
+            for value, row in cells_with_rows
             if isinstance(value, str) and looks_like_person_name(value)
         ]
         if len(name_rows) >= 2 and len(name_rows) / n >= 0.5:
@@ -736,15 +738,19 @@ def find_personal_data(
             )
             continue
         if _header_suggests_birth(column):
-            dates = [d for d in (_as_full_date(v) for v in values) if d is not None]
-            plausible = sum(_possible_birth_date(d, today) for d in dates)
+            birth_rows = [
+                row
+                for value, row in cells_with_rows
+                if (d := _as_full_date(value)) is not None and _possible_birth_date(d, today)
+            ]
+            plausible = len(birth_rows)
             if plausible and plausible / n >= 0.5:
                 findings.append(
                     finding(
                         "geboortedatum",
                         f"de kolomnaam wijst op geboorte en {fmt_int(plausible)} van de "
                         f"{fmt_int(n)} waarden zijn volledige datums met een leeftijd van 0 tot "
-                        f"{MAX_AGE_YEARS} jaar: dat zijn geboortedata",
+                        f"{MAX_AGE_YEARS} jaar: dat zijn geboortedata ({rows_text(birth_rows)})",
                     )
                 )
                 continue
