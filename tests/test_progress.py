@@ -153,7 +153,7 @@ GOALS_YAML = """
   text: "In 2027 worden in elke wijk minimaal vijf bewonersinitiatieven via het wijkplatform
     gepubliceerd (geen 0-meting)."
   indicator: "Bewonersinitiatieven op het wijkplatform per wijk"
-  unit: aantal
+  unit: aantal per wijk
   target: {kind: every_district, value: 5}
   target_period: 2027
   direction: up

@@ -246,7 +246,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
         failed_copy.unlink(missing_ok=True)
         return RunResult(spec, "ok", time.perf_counter() - started, report_dir=target)
     except PapermillExecutionError as exc:
-        kept = _keep_failed(tmp / current, failed_copy) if current else None
+        kept = _keep_failed(config, tmp / current, failed_copy, tmp, target) if current else None
         first_line = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
         message = (
             f"{spec.label_nl}: notebook {current} faalde in cel {exc.cell_index} "
@@ -284,13 +284,23 @@ def _finish_report_folder(config: ProjectConfig, folder: Path, target: Path, spe
     make_readable(folder)
 
 
-def _keep_failed(executed: Path, dest: Path) -> Path | None:
+def _keep_failed(
+    config: ProjectConfig, executed: Path, dest: Path, folder: Path, target: Path
+) -> Path | None:
+    """Keep the failed notebook as ``dest``, scrubbed like a good one (no machine paths, no user
+    names; the temporary ``folder`` named as the report's ``target``) and without personal data in
+    its outputs; None when there is nothing to keep or it cannot be made safe."""
+    from tussenstand.scrub import NotebookError, scrub_failed_notebook
+
     if not executed.is_file():
         return None
-    with contextlib.suppress(OSError):
+    try:
+        scrub_failed_notebook(executed, config.root, {str(folder): _rel(target, config.root)})
         shutil.copyfile(executed, dest)
-        return dest
-    return None
+    except (OSError, NotebookError):
+        dest.unlink(missing_ok=True)  # never an unscrubbed copy
+        return None
+    return dest
 
 
 def _replace_dir(new: Path, target: Path) -> None:

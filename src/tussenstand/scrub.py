@@ -8,6 +8,12 @@ None of that belongs in a report. Two levels:
     The runner, before an executed report moves into ``reports/``: absolute paths become
     project-relative (or are shortened to their last part), user names are removed. Everything
     else stays: the notebook remains the record of the run.
+:func:`scrub_failed_notebook`
+    The runner, for the failed notebook it keeps next to the report
+    (``reports/<code>/.<periode>.mislukt.ipynb``): the same rewriting, and in every output (the
+    traceback included) whatever may be personal data is replaced by ``<verwijderd>``
+    (:func:`tussenstand.disclosure.redact_personal_data`): an error about a bad input can quote
+    the input.
 :func:`strip_for_publication`
     The site, before Quarto publishes a report: the same rewriting, and besides every notebook
     metadata key but the kernel's name and language, every cell metadata key but ``tags``, stderr
@@ -27,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tussenstand.atomic import write_text_atomic
+from tussenstand.disclosure import redact_personal_data
 
 #: Cell metadata kept in published notebooks; everything else (papermill, execution times,
 #: widget state, editor state) is dropped.
@@ -196,15 +203,34 @@ def strip_for_publication(nb: dict, scrubber: Scrubber) -> dict:
 
 
 def scrub_executed_notebook(
-    path: Path, root: Path, extra_paths: Mapping[str, str] | None = None
+    path: Path,
+    root: Path,
+    extra_paths: Mapping[str, str] | None = None,
+    *,
+    redact_outputs: bool = False,
 ) -> None:
     """Make an executed notebook safe to keep in ``reports/``: absolute paths (papermill's input
     and output paths, the injected parameters, paths in outputs) become project-relative or
-    shortened, user names are removed. Everything else stays: the notebook remains the record of
-    the run (the site strips further before publishing, :func:`strip_for_publication`)."""
+    shortened, user names are removed. With ``redact_outputs`` every output (stream text, error
+    value and traceback, displayed text) also loses what may be personal data
+    (:func:`tussenstand.disclosure.redact_personal_data`). Everything else stays: the notebook
+    remains the record of the run (the site strips further before publishing,
+    :func:`strip_for_publication`)."""
     nb = read_notebook(path)
     scrubber = Scrubber(root, extra_paths)
     for text in _all_text(nb):
         scrubber.collect_users(text)
     nb = _walk_strings(nb, scrubber, skip_binary=True)
+    if redact_outputs:
+        for cell in nb.get("cells", []):
+            if isinstance(cell, dict) and "outputs" in cell:
+                cell["outputs"] = _walk_strings(cell["outputs"], redact_personal_data, True)
     write_text_atomic(path, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
+
+
+def scrub_failed_notebook(
+    path: Path, root: Path, extra_paths: Mapping[str, str] | None = None
+) -> None:
+    """A failed executed notebook kept for inspection: scrubbed like a good one
+    (:func:`scrub_executed_notebook`) and without personal data in its outputs."""
+    scrub_executed_notebook(path, root, extra_paths, redact_outputs=True)

@@ -22,6 +22,7 @@ from tussenstand.charts.style import (
     styled,
 )
 from tussenstand.charts.timeaxis import add_period_columns, as_period, period_x
+from tussenstand.disclosure import DEFAULT_THRESHOLD, format_published_value
 from tussenstand.nlformat import fmt_int, fmt_percent, fmt_period, fmt_value
 from tussenstand.periods import Period
 
@@ -37,11 +38,13 @@ def district_goal_chart(
     area_col: str = "gebied",
     period_col: str = "periode",
     value_col: str = "waarde",
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> ChartResult:
     """A goal per district (wijk): one horizontal bar per district with the level as a line.
 
     Shows ``period`` (default: the latest period in the data). A suppressed or missing value gets
-    no bar but the text ``onderdrukt`` / ``geen meting``.
+    no bar but the text ``onderdrukt`` / ``geen meting``; the alt text gives a suppressed count
+    as ``< 10`` (``threshold``).
     """
     data = prepare(measurements, [area_col, period_col], "wijkgrafiek", value_col)
     data = add_period_columns(data, period_col, "wijkgrafiek")
@@ -75,7 +78,7 @@ def district_goal_chart(
                 ax.text(
                     row[value_col] + vmax * 0.01,
                     y,
-                    fmt_value(row[value_col], unit),
+                    format_published_value(row[value_col], unit),
                     va="center",
                     ha="left",
                     fontsize=8.5,
@@ -98,8 +101,12 @@ def district_goal_chart(
     measured = data[data[value_col].notna()]
     parts = [f"Staafdiagram per wijk, {fmt_period(shown)}."]
     parts += [
-        f"{r[area_col]}: {fmt_value(r[value_col], unit, with_unit=True)}."
+        f"{r[area_col]}: {format_published_value(r[value_col], unit, with_unit=True)}."
         for _, r in measured.sort_values(value_col, ascending=False).iterrows()
+    ]
+    parts += [
+        f"{r[area_col]}: {format_published_value(None, unit, True, threshold, with_unit=True)}."
+        for _, r in data[data["onderdrukt"]].iterrows()
     ]
     if level is not None:
         above = int((measured[value_col] >= level).sum())

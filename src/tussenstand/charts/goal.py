@@ -2,7 +2,9 @@
 the projection; a goal per district becomes a bar per district.
 
 The reference points come from the goal's assessment (:class:`tussenstand.progress.GoalAssessment`):
-the chart draws what the assessment judged, it never judges itself.
+the chart draws what the assessment judged, it never judges itself. What the assessment marks as
+suppressed (a small count, or a value computed from one) is neither drawn nor written to the CSV,
+and the alt text gives it as ``< 10`` (:func:`tussenstand.disclosure.format_published_value`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from tussenstand.charts.prepare import as_flag, chart_unit, prepare, public_colu
 from tussenstand.charts.result import ChartResult, finish
 from tussenstand.charts.style import COLORS, format_value_axis, new_figure, set_title, styled
 from tussenstand.charts.timeaxis import add_period_columns, as_period, period_x, set_period_ticks
-from tussenstand.nlformat import fmt_period, fmt_value
+from tussenstand.disclosure import DEFAULT_THRESHOLD, format_published_value
+from tussenstand.nlformat import fmt_period
 from tussenstand.periods import Period
 
 if TYPE_CHECKING:  # annotations only: the chart package does not need the analysis at run time
@@ -60,6 +63,7 @@ def goal_chart(
             unit=unit or assessment.unit,
             value_col=value_col,
             period_col=period_col,
+            threshold=assessment.threshold,
         )
     data = prepare(measurements, [period_col], "doelgrafiek", value_col)
     data = add_period_columns(data, period_col, "doelgrafiek")
@@ -87,7 +91,8 @@ def goal_chart(
 
 @dataclass(frozen=True)
 class GoalPoints:
-    """The reference points of a goal chart, read from the goal's assessment."""
+    """The reference points of a goal chart, read from the goal's assessment: only what may be
+    shown (a suppressed value is None here, named in ``suppressed``)."""
 
     baseline_value: float | None
     baseline_period: Period | None
@@ -100,6 +105,10 @@ class GoalPoints:
     expected_period: Period | None
     projection: float | None
     status: str
+    #: which of the values above a reader may not see (``baseline``, ``target``, ``latest``,
+    #: ``expected``)
+    suppressed: frozenset[str] = frozenset()
+    threshold: int = DEFAULT_THRESHOLD
 
     @classmethod
     def of(
@@ -107,22 +116,49 @@ class GoalPoints:
     ) -> GoalPoints:
         """The points of ``assessment``; ``target_period`` overrides the assessment's."""
         # on the straight path at the latest measurement; else at the end of the report period
-        expected_value = _finite(assessment.expected_at_latest)
+        expected_value = _finite(assessment.published("expected_at_latest"))
         expected_period = assessment.latest_period
-        if expected_value is None:
-            expected_value = _finite(assessment.expected_value)
+        expected_name = "expected_at_latest"
+        if expected_value is None and not assessment.is_suppressed("expected_at_latest"):
+            expected_value = _finite(assessment.published("expected_value"))
             expected_period = assessment.report_period
+            expected_name = "expected_value"
+        hidden = {
+            short
+            for short, name in (
+                ("baseline", "baseline_value"),
+                ("target", "target_value"),
+                ("latest", "latest_value"),
+                ("expected", expected_name),
+            )
+            if assessment.is_suppressed(name)
+        }
         return cls(
-            baseline_value=_finite(assessment.baseline_value),
+            baseline_value=_finite(assessment.published("baseline_value")),
             baseline_period=assessment.baseline_period,
-            target_value=_finite(assessment.target_value),
+            target_value=_finite(assessment.published("target_value")),
             target_period=as_period(target_period or assessment.target_period, "streefwaarde: "),
-            latest_value=_finite(assessment.latest_value),
+            latest_value=_finite(assessment.published("latest_value")),
             latest_period=assessment.latest_period,
             expected_value=expected_value,
             expected_period=expected_period,
             projection=_finite(assessment.projection),
             status=assessment.status.label,
+            suppressed=frozenset(hidden),
+            threshold=assessment.threshold,
+        )
+
+    def text(self, name: str, unit: str) -> str:
+        """Point ``name`` (``baseline``, ``target``, ``latest``, ``expected``, ``projection``) as
+        a reader sees it: ``< 10`` for a small count, ``onderdrukt`` for a value computed from one."""
+        value = getattr(self, "projection" if name == "projection" else f"{name}_value")
+        return format_published_value(
+            value,
+            unit,
+            name in self.suppressed,
+            self.threshold,
+            computed=name not in ("baseline", "latest"),
+            with_unit=True,
         )
 
     @property
@@ -252,39 +288,53 @@ def _set_value_range(ax: Axes, data: pd.DataFrame, points: GoalPoints, value_col
 
 # ----- what comes with the figure -------------------------------------------------------------
 def _goal_alt(label: str, data: pd.DataFrame, points: GoalPoints, unit: str, value_col: str) -> str:
-    """The alt text: baseline, target, latest measurement, expected value, projection, status."""
-
-    def value(x: float) -> str:
-        return fmt_value(x, unit, with_unit=True)
-
+    """The alt text: baseline, target, latest measurement, expected value, projection, status;
+    every value as a reader may see it (``< 10`` for a small count)."""
     parts = [f"Doelgrafiek voor {label}."]
-    if points.has_baseline:
+    if points.baseline_period is not None and (
+        points.baseline_value is not None or "baseline" in points.suppressed
+    ):
         parts.append(
-            f"Nulmeting {value(points.baseline_value)} in {fmt_period(points.baseline_period)}."
+            f"Nulmeting {points.text('baseline', unit)} in {fmt_period(points.baseline_period)}."
         )
-    if points.has_target:
+    if "target" in points.suppressed:
         parts.append(
-            f"Streefwaarde {value(points.target_value)} in {fmt_period(points.target_period)}."
+            f"Streefwaarde in {fmt_period(points.target_period)}: berekend uit een nulmeting onder "
+            "de drempel voor kleine aantallen, daarom niet gepubliceerd."
         )
-    latest_value, latest_period = points.latest_value, points.latest_period
-    if latest_value is None:
-        latest_value, latest_period = _latest_after_baseline(data, points, value_col)
-    if latest_value is not None:
-        parts.append(f"Laatste meting {value(latest_value)} in {fmt_period(latest_period)}.")
-    elif points.baseline_value is not None:
+    elif points.has_target:
+        parts.append(
+            f"Streefwaarde {points.text('target', unit)} in {fmt_period(points.target_period)}."
+        )
+    latest_period = points.latest_period
+    if latest_period is not None and (
+        points.latest_value is not None or "latest" in points.suppressed
+    ):
+        latest = points.text("latest", unit)
+    else:
+        value, latest_period = _latest_after_baseline(data, points, value_col)
+        latest = format_published_value(value, unit, with_unit=True) if value is not None else None
+    if latest is not None:
+        parts.append(f"Laatste meting {latest} in {fmt_period(latest_period)}.")
+    elif points.baseline_value is not None or "baseline" in points.suppressed:
         parts.append("Na de nulmeting is er nog geen meting.")
     else:
         parts.append("Er is nog geen meting.")
-    if points.has_expected:
+    if "expected" in points.suppressed:
+        parts.append(
+            "De rechte lijn van nulmeting naar streefwaarde begint bij een klein aantal en is niet "
+            "getoond."
+        )
+    elif points.expected_period is not None and points.expected_value is not None:
         parts.append(
             f"Op de rechte lijn van nulmeting naar streefwaarde was in "
             f"{fmt_period(points.expected_period)} "
-            f"{value(points.expected_value)} verwacht."
+            f"{points.text('expected', unit)} verwacht."
         )
     if points.projection is not None:
         parts.append(
             f"Bij de huidige ontwikkeling komt de waarde in "
-            f"{fmt_period(points.target_period)} uit op {value(points.projection)}."
+            f"{fmt_period(points.target_period)} uit op {points.text('projection', unit)}."
         )
     if points.status:
         parts.append(f"Status: {points.status}.")

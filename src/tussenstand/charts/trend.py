@@ -26,7 +26,8 @@ from tussenstand.charts.style import (
     styled,
 )
 from tussenstand.charts.timeaxis import add_period_columns, period_x, set_period_ticks
-from tussenstand.nlformat import fmt_list, fmt_period, fmt_value
+from tussenstand.disclosure import DEFAULT_THRESHOLD, format_published_value
+from tussenstand.nlformat import fmt_list, fmt_period
 
 
 def infer_role(label: str) -> str | None:
@@ -95,14 +96,16 @@ def trend_chart(
     period_col: str = "periode",
     value_col: str = "waarde",
     y_from_zero: bool = True,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> ChartResult:
     """An indicator over time: gemeente vs Nederland vs vergelijkingsgroep vs regio.
 
     ``df`` holds one row per series x period (the tidy schema; a comparison group is best passed
     as one series, see :func:`comparison_median`). ``roles`` maps a series label to ``gemeente``,
     ``nederland``, ``vergelijkingsgroep`` or ``regio`` (default: inferred from the label, the first
-    other series is the gemeente). Missing and suppressed values are gaps in the line; a period
-    flagged ``reeksbreuk`` gets a vertical line labelled ``reeksbreuk`` before it.
+    other series is the gemeente). Missing and suppressed values are gaps in the line (the alt
+    text gives a suppressed count as ``< 10``, with ``threshold``); a period flagged
+    ``reeksbreuk`` gets a vertical line labelled ``reeksbreuk`` before it.
     """
     data = prepare(df, [series_label_col, period_col], "trendgrafiek", value_col)
     if data.empty:
@@ -132,7 +135,7 @@ def trend_chart(
         _add_legend(ax, labels, role_of)
         set_title(ax, title)
 
-    alt = _trend_alt(data, labels, series_label_col, value_col, unit, indicator_label)
+    alt = _trend_alt(data, labels, series_label_col, value_col, unit, indicator_label, threshold)
     notes = gap_notes(data, value_col, series_label_col)
     plotted = public_columns(
         data.sort_values([series_label_col, "_x"], key=_label_sort(labels, series_label_col))
@@ -249,6 +252,7 @@ def _trend_alt(
     value_col: str,
     unit: str,
     indicator_label: str | None,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> str:
     periods = sorted(set(data["_period"]), key=period_x)
     what = indicator_label or ""
@@ -260,21 +264,23 @@ def _trend_alt(
     head += f" van {fmt_period(periods[0])} tot en met {fmt_period(periods[-1])}"
     head += f" voor {fmt_list(map(str, labels))}."
     parts = [head]
+
+    def value(row: pd.Series) -> str:
+        return format_published_value(
+            row[value_col], unit, bool(row["onderdrukt"]), threshold, with_unit=True
+        )
+
     for label in labels:
-        rows = data[(data[label_col] == label) & data[value_col].notna()].sort_values("_x")
+        rows = data[
+            (data[label_col] == label) & (data[value_col].notna() | data["onderdrukt"])
+        ].sort_values("_x")
         if rows.empty:
             parts.append(f"{label}: geen gegevens.")
             continue
         last, first = rows.iloc[-1], rows.iloc[0]
-        text = (
-            f"{label}: {fmt_value(last[value_col], unit, with_unit=True)} in "
-            f"{fmt_period(last['_period'])}"
-        )
+        text = f"{label}: {value(last)} in {fmt_period(last['_period'])}"
         if len(rows) > 1:
-            text += (
-                f" (in {fmt_period(first['_period'])}: "
-                f"{fmt_value(first[value_col], unit, with_unit=True)})"
-            )
+            text += f" (in {fmt_period(first['_period'])}: {value(first)})"
         parts.append(text + ".")
     breaks = sorted(set(data.loc[data["reeksbreuk"], "_period"]), key=period_x)
     if breaks:

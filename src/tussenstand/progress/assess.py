@@ -8,6 +8,12 @@ table of a plan.
 
 Time axis: a value counts at the *end* of its period (the baseline of 2023 at 31-12-2023, the target
 of 2027 at 31-12-2027, a measurement of school year 2024-2025 at 31-07-2025).
+
+Small numbers: a measurement flagged ``onderdrukt`` (or, without that column, a count of persons
+below the threshold) is judged on like any other, but the assessment says which of its values a
+reader may not see (:attr:`GoalAssessment.suppressed`), and computes no projection and no share
+covered from it (:attr:`GoalAssessment.projection_withheld`): with the other points published,
+either would give the small count back.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from tussenstand.disclosure import DEFAULT_THRESHOLD, is_person_count_unit
 from tussenstand.goals import Goal
 from tussenstand.periods import Period, PeriodError, parse_period
 from tussenstand.progress.assessment import DistrictAssessment, GoalAssessment, Point
@@ -49,9 +56,11 @@ def _truthy(value: object) -> bool:
 
 
 def _prepare(
-    goal: Goal, measurements: pd.DataFrame | None, report: Period
+    goal: Goal, measurements: pd.DataFrame | None, report: Period, threshold: int
 ) -> dict[str, list[Point]]:
-    """Counted points per district (``""`` = whole municipality), sorted by period end."""
+    """Counted points per district (``""`` = whole municipality), sorted by period end; a point is
+    suppressed when its row is ``onderdrukt`` or it is a count of persons (by the goal's unit)
+    below ``threshold``."""
     if measurements is None or len(measurements) == 0:
         return {}
     missing = [c for c in ("periode", "waarde") if c not in measurements.columns]
@@ -73,6 +82,12 @@ def _prepare(
         if "gebied" in measurements.columns
         else pd.Series("", index=measurements.index, dtype="string")
     )
+    flagged = (
+        measurements["onderdrukt"].map(_truthy)
+        if "onderdrukt" in measurements.columns
+        else pd.Series(False, index=measurements.index)
+    )
+    counts_persons = is_person_count_unit(goal.unit)
     periods: dict[str, Period] = {}
     out: dict[str, dict[str, Point]] = {}
     for pos, (row, label) in enumerate(measurements["periode"].items()):
@@ -105,6 +120,7 @@ def _prepare(
             if "illustratief" in measurements
             else False,
             _truthy(measurements["voorlopig"].iloc[pos]) if "voorlopig" in measurements else False,
+            bool(flagged.iloc[pos]) or (counts_persons and 0 < value < threshold),
         )
     return {
         area: sorted(points.values(), key=lambda p: (p.period.end, p.period.start))
@@ -113,24 +129,48 @@ def _prepare(
 
 
 def assess_goal(
-    goal: Goal, measurements: pd.DataFrame | None, report_period: Period | str
+    goal: Goal,
+    measurements: pd.DataFrame | None,
+    report_period: Period | str,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> GoalAssessment:
     """Assess one goal at ``report_period`` from the tidy measurements of its series.
 
     ``measurements`` has at least ``periode`` (period label) and ``waarde`` (float, NaN = missing);
     optionally ``gebied`` (district, ``""`` = whole municipality), ``illustratief`` and
-    ``voorlopig``. Only measurements over periods that have ended by the end of ``report_period``
-    count. The rules are those of :data:`~tussenstand.progress.status.STATUS_RULES_NL`.
+    ``voorlopig`` and ``onderdrukt``. Only measurements over periods that have ended by the end of
+    ``report_period`` count. The rules are those of
+    :data:`~tussenstand.progress.status.STATUS_RULES_NL`. ``threshold`` is the small-numbers
+    threshold (``onthulling.drempel``): without an ``onderdrukt`` column, counts of persons below
+    it are suppressed.
     """
     report = _as_period(report_period)
-    data = _prepare(goal, measurements, report)
+    data = _prepare(goal, measurements, report, threshold)
     if goal.target.kind == "every_district":
-        return _assess_districts(goal, data, report)
-    assessment = _assess_series(goal, data.get("", []), report)
+        return _assess_districts(goal, data, report, threshold)
+    assessment = _assess_series(goal, data.get("", []), report, threshold)
     return replace(assessment, explanation_nl=explain(goal, assessment))
 
 
-def _assess_series(goal: Goal, points: list[Point], report: Period) -> GoalAssessment:
+def _suppressed_fields(goal: Goal, start: Start | None, latest: Point | None) -> frozenset[str]:
+    """The values of the assessment a reader may not see: the latest measurement when it is a
+    small count; a starting point that is a small count (a first measurement, or the measurement
+    that filled in the plan's 'x*'), with the straight path from it and a target computed from it.
+    """
+    hidden: set[str] = set()
+    if latest is not None and latest.suppressed:
+        hidden.add("latest_value")
+    if start is not None and start.point is not None and start.point.suppressed:
+        hidden |= {"baseline_value", "expected_value", "expected_at_latest"}
+        if goal.target.kind not in ("level", "every_district"):
+            hidden.add("target_value")  # 10% lower than the start, the start itself, ...
+    return frozenset(hidden)
+
+
+def _assess_series(
+    goal: Goal, points: list[Point], report: Period, threshold: int
+) -> GoalAssessment:
     """The status rules on the whole-municipality series of ``goal`` (no explanation yet)."""
     start, after = start_and_after(goal, points)
     target = resolve_target(goal, start)
@@ -141,7 +181,15 @@ def _assess_series(goal: Goal, points: list[Point], report: Period) -> GoalAsses
     if latest is None and result.status == Status.NULMETING_ONTBREEKT and points:
         latest = points[-1]  # shown, not judged: without the baseline there is no target value
         counted = [latest]
-    projection = projection_at_target(goal, start, after) if start is not None and after else None
+    hidden = _suppressed_fields(goal, start, latest)
+    # A projection is a weighted sum of all points, the share covered a ratio of the latest and the
+    # start: with the other values published, either gives a suppressed count back.
+    withheld = any(p.suppressed for p in counted)
+    projection = (
+        projection_at_target(goal, start, after)
+        if start is not None and after and not withheld
+        else None
+    )
     return GoalAssessment(
         goal_id=goal.id,
         report_period=report,
@@ -163,7 +211,11 @@ def _assess_series(goal: Goal, points: list[Point], report: Period) -> GoalAsses
         expected_at_latest=result.expected_at_latest,
         latest_value=latest.value if latest else None,
         latest_period=latest.period if latest else None,
-        share_covered=_share_covered(start, target, latest),
+        share_covered=(
+            None
+            if hidden & {"latest_value", "baseline_value"}
+            else _share_covered(start, target, latest)
+        ),
         status=result.status,
         projection=projection,
         projection_meets_target=rule.meets(projection) if projection is not None and rule else None,
@@ -171,6 +223,9 @@ def _assess_series(goal: Goal, points: list[Point], report: Period) -> GoalAsses
         latest_provisional=bool(latest and latest.provisional),
         measurement_count=len(counted),
         months_since_latest=months_between(latest.period, report) if latest else None,
+        suppressed=hidden,
+        projection_withheld=withheld and start is not None and bool(after),
+        threshold=threshold,
     )
 
 
@@ -185,7 +240,9 @@ def _share_covered(start: Start | None, target: float | None, latest: Point | No
     return (latest.value - start.value) / span
 
 
-def _assess_districts(goal: Goal, data: dict[str, list[Point]], report: Period) -> GoalAssessment:
+def _assess_districts(
+    goal: Goal, data: dict[str, list[Point]], report: Period, threshold: int
+) -> GoalAssessment:
     names = list(goal.measurement.districts or sorted(a for a in data if a))
     rule = rule_for(goal, goal.target.value)
     rows: list[DistrictAssessment] = []
@@ -201,8 +258,19 @@ def _assess_districts(goal: Goal, data: dict[str, list[Point]], report: Period) 
             continue
         result = judge(goal, rule, start, after)
         latest = result.latest
+        start_hidden = bool(start and start.point is not None and start.point.suppressed)
         if latest is None:  # plan baseline, but nothing after it in this district
-            rows.append(DistrictAssessment(name, None, None, None, Status.GEEN_METING, start.value))
+            rows.append(
+                DistrictAssessment(
+                    name,
+                    None,
+                    None,
+                    None,
+                    Status.GEEN_METING,
+                    start.value,
+                    start_suppressed=start_hidden,
+                )
+            )
             continue
         rows.append(
             DistrictAssessment(
@@ -213,6 +281,8 @@ def _assess_districts(goal: Goal, data: dict[str, list[Point]], report: Period) 
                 result.status,
                 start.value if start else None,
                 result.expected_at_latest,
+                suppressed=latest.suppressed,
+                start_suppressed=start_hidden,
             )
         )
     measured = [d for d in rows if d.latest_value is not None]
@@ -256,7 +326,9 @@ def _assess_districts(goal: Goal, data: dict[str, list[Point]], report: Period) 
         illustrative=illustrative,
         measurement_count=count,
         months_since_latest=months_between(latest_period, report) if latest_period else None,
-        explanation_nl=explain_districts(goal, status, rows, report, illustrative),
+        explanation_nl=explain_districts(goal, status, rows, report, illustrative, threshold),
+        suppressed=frozenset({"latest_value"}) if weakest and weakest.suppressed else frozenset(),
+        threshold=threshold,
     )
 
 
@@ -287,6 +359,8 @@ def assess_goals(
     goals: Iterable[Goal],
     measurements: Mapping[str, pd.DataFrame] | pd.DataFrame,
     report_period: Period | str,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """The summary table: one row per goal, in the order given.
 
@@ -301,7 +375,8 @@ def assess_goals(
     period), ``laatste_waarde``, ``laatste_periode``, ``aandeel_afgelegd`` (fraction of the way from
     start to target; for goals per district the share of districts that meet the level),
     ``prognose`` and ``prognose_haalt_doel``, ``illustratief``, ``toelichting`` (the Dutch
-    explanation).
+    explanation). Values a reader may not see (small counts and what is computed from them) are
+    empty.
     """
     report = _as_period(report_period)
     if isinstance(measurements, pd.DataFrame):
@@ -312,7 +387,7 @@ def assess_goals(
         by_series = dict(measurements)
     rows = []
     for goal in goals:
-        assessment = assess_goal(goal, by_series.get(goal.series), report)
+        assessment = assess_goal(goal, by_series.get(goal.series), report, threshold=threshold)
         row = assessment.to_row()
         row.update({"thema": goal.theme, "indicator": goal.indicator, "eenheid": goal.unit})
         rows.append(row)

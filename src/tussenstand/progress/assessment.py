@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tussenstand.disclosure import DEFAULT_THRESHOLD, format_published_value
 from tussenstand.goals import COMPARISON_NL
+from tussenstand.nlformat import MISSING
 from tussenstand.periods import Period
 from tussenstand.progress.status import Status
 
@@ -23,6 +25,9 @@ class Point:
     value: float
     illustrative: bool = False
     provisional: bool = False
+    #: a small count of persons (``onderdrukt``): the status is judged on it, a reader never
+    #: sees it nor anything computed from it
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,24 @@ class DistrictAssessment:
     status: Status
     start_value: float | None = None
     expected_value: float | None = None
+    #: ``latest_value`` is a small count (published as '< 10')
+    suppressed: bool = False
+    #: ``start_value`` (a first measurement) is a small count, and so ``expected_value`` too
+    start_suppressed: bool = False
+
+
+#: the values of an assessment that can be suppressed (they are, or are computed from, a count)
+SUPPRESSIBLE = (
+    "baseline_value",
+    "target_value",
+    "expected_value",
+    "expected_at_latest",
+    "latest_value",
+)
+
+#: of those, the ones that are measurements themselves (a small one is '< 10'); the others are
+#: computed from the starting point
+MEASURED = ("baseline_value", "latest_value")
 
 
 @dataclass(frozen=True)
@@ -69,20 +92,58 @@ class GoalAssessment:
     measurement_count: int = 0
     months_since_latest: int | None = None
     explanation_nl: str = ""
+    #: the fields (of :data:`SUPPRESSIBLE`) whose values a reader may not see: a small count, or
+    #: a value computed from one (a target or straight path from a suppressed starting point)
+    suppressed: frozenset[str] = frozenset()
+    #: no projection (and no share covered) was computed: it would rest on a suppressed count
+    projection_withheld: bool = False
+    #: the small-numbers threshold the suppression used (``onthulling.drempel``)
+    threshold: int = DEFAULT_THRESHOLD
+
+    def is_suppressed(self, name: str) -> bool:
+        """Whether the value of field ``name`` may not be shown."""
+        if name not in SUPPRESSIBLE:
+            raise ValueError(
+                f"{name!r} is geen waarde van een beoordeling; kies uit {SUPPRESSIBLE}"
+            )
+        return name in self.suppressed
+
+    def published(self, name: str) -> float | None:
+        """The value of field ``name`` as it may be shown (drawn, written to a CSV): None when it
+        is suppressed."""
+        return None if self.is_suppressed(name) else getattr(self, name)
+
+    def text(
+        self, name: str, unit: str | None = None, *, with_unit: bool = False, missing: str = MISSING
+    ) -> str:
+        """The value of field ``name`` as a reader sees it, through
+        :func:`tussenstand.disclosure.format_published_value`: a suppressed count (the latest
+        measurement, a starting point) reads ``< 10``, a suppressed value computed from one (the
+        target, the straight path) ``onderdrukt``."""
+        return format_published_value(
+            getattr(self, name),
+            self.unit if unit is None else unit,
+            self.is_suppressed(name),
+            self.threshold,
+            computed=name not in MEASURED,
+            with_unit=with_unit,
+            missing=missing,
+        )
 
     def to_row(self) -> dict[str, object]:
-        """One row of the summary table (see :func:`assess_goals` for the columns)."""
+        """One row of the summary table (see :func:`assess_goals` for the columns); suppressed
+        values are empty."""
         return {
             "doel": self.goal_id,
             "status": self.status.label,
             "status_volgorde": self.status.order,
-            "nulmeting": self.baseline_value,
+            "nulmeting": self.published("baseline_value"),
             "nulmeting_periode": self.baseline_period.label_nl if self.baseline_period else None,
             "vergelijking": COMPARISON_NL[self.comparison],
-            "doelwaarde": self.target_value,
+            "doelwaarde": self.published("target_value"),
             "doelperiode": self.target_period.label_nl,
-            "verwacht": self.expected_value,
-            "laatste_waarde": self.latest_value,
+            "verwacht": self.published("expected_value"),
+            "laatste_waarde": self.published("latest_value"),
             "laatste_periode": self.latest_period.label_nl if self.latest_period else None,
             "aandeel_afgelegd": self.share_covered,
             "prognose": self.projection,

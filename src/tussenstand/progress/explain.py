@@ -1,25 +1,46 @@
-"""The Dutch sentence that explains a goal's status (what the report prints under each goal)."""
+"""The Dutch sentence that explains a goal's status (what the report prints under each goal).
+
+Every value in it goes through :func:`tussenstand.disclosure.format_published_value` (via
+:meth:`GoalAssessment.text <tussenstand.progress.assessment.GoalAssessment.text>` or
+:func:`format_value`): a small count reads ``< 10``, and what is computed from it (a target, the
+straight path, a projection) is not given.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tussenstand.disclosure import DEFAULT_THRESHOLD, format_published_value
 from tussenstand.goals import COMPARISON_NL, Goal
-from tussenstand.nlformat import fmt_number, fmt_value
+from tussenstand.nlformat import fmt_int, fmt_number
 from tussenstand.periods import Period
 from tussenstand.progress.assessment import DistrictAssessment, GoalAssessment
-from tussenstand.progress.rules import Start
 from tussenstand.progress.status import DISTRICT_SEVERITY, Status
+
+UNKNOWN = "onbekend"
+#: under a goal whose projection would rest on a small count
+WITHHELD_NOTE = (
+    "Een prognose staat er niet bij: die zou rusten op een aantal onder de {threshold} dat niet "
+    "gepubliceerd wordt."
+)
 
 
 def _num(x: float) -> str:
     return fmt_number(x, max_decimals=2)
 
 
-def format_value(x: float | None, unit: str) -> str:
+def format_value(
+    x: float | None, unit: str, suppressed: bool = False, threshold: int = DEFAULT_THRESHOLD
+) -> str:
     """A value with its unit, rounded as in the report's tables (:func:`tussenstand.nlformat.fmt_value`):
-    ``23,7%``, ``€ 2.864``, ``195,2 nachten``, ``640 per 10.000 inwoners``."""
-    return fmt_value(x, unit, with_unit=True, missing="onbekend")
+    ``23,7%``, ``€ 2.864``, ``195,2 nachten``, ``640 per 10.000 inwoners``; ``< 10`` when
+    suppressed (:func:`tussenstand.disclosure.format_published_value`)."""
+    return format_published_value(x, unit, suppressed, threshold, with_unit=True, missing=UNKNOWN)
+
+
+def _value(a: GoalAssessment, name: str, unit: str) -> str:
+    """A value of the assessment with its unit, as a reader may see it."""
+    return a.text(name, unit, with_unit=True, missing=UNKNOWN)
 
 
 def per_district_unit(unit: str) -> str:
@@ -31,23 +52,33 @@ def _when(period: Period | None) -> str:
     return period.label_nl if period is not None else "onbekende periode"
 
 
-def _target_phrase(goal: Goal, target: float | None, start: Start | None) -> str:
+def _target_phrase(goal: Goal, a: GoalAssessment | None) -> str:
+    """The goal in words with the figures it rests on; ``a`` (None for a goal per district, whose
+    level comes from the plan) gives the target and the starting point as a reader may see them."""
     t = goal.target
     unit = goal.unit
     comp = COMPARISON_NL[goal.comparison]
     tp = goal.target_period_obj.label_nl
+    start = a is not None and a.baseline_source is not None and a.baseline_value is not None
     start_txt = (
-        f"{format_value(start.value, unit)} in {_when(start.period)}" if start is not None else None
+        f"{_value(a, 'baseline_value', unit)} in {_when(a.baseline_period)}" if start else None
     )
+    # a target computed from a suppressed starting point is not given: only how it is computed
+    target = (
+        (None if a.is_suppressed("target_value") else a.target_value) if a is not None else t.value
+    )
+    target_txt = _value(a, "target_value", unit) if a is not None else format_value(t.value, unit)
     if t.kind == "every_district":
         return f"in elke wijk {comp} {format_value(t.value, per_district_unit(unit))} in {tp}"
     if t.kind == "level":
-        return f"{comp} {format_value(t.value, unit)} in {tp}"
+        return f"{comp} {target_txt} in {tp}"
     if t.kind == "stay":
-        if start_txt is None:
-            return f"in {tp} {comp} het niveau van de nulmeting"
+        if start_txt is None or target is None:
+            return f"in {tp} {comp} het niveau van de nulmeting" + (
+                f" ({start_txt})" if start_txt else ""
+            )
         margin = f" (marge {_num(goal.tolerance_percent)}%)" if goal.comparison == "equal" else ""
-        return f"in {tp} {comp} {format_value(target, unit)}{margin}, het niveau van {_when(start.period)}"
+        return f"in {tp} {comp} {target_txt}{margin}, het niveau van {_when(a.baseline_period)}"
     if t.kind == "change":
         if t.percent is not None:
             how = f"{_num(abs(t.percent))}% {'meer' if t.percent > 0 else 'minder'}"
@@ -55,59 +86,60 @@ def _target_phrase(goal: Goal, target: float | None, start: Start | None) -> str
             pts = " procentpunt" if unit.strip() == "%" else ""
             how = f"{_num(abs(t.amount))}{pts} {'meer' if t.amount > 0 else 'minder'}"
         if target is None:
-            return f"in {tp} {how} dan de nulmeting"
-        return f"{comp} {format_value(target, unit)} in {tp} ({how} dan {start_txt})"
+            return f"in {tp} {how} dan " + (start_txt or "de nulmeting")
+        return f"{comp} {target_txt} in {tp} ({how} dan {start_txt})"
     # growth_per_year
     if t.percent is not None:
         how = f"{_num(t.percent)}% per jaar"
     else:
         how = f"{format_value(t.amount, unit)} per jaar"
     if target is None:
-        return f"groei van {how} tot {tp}"
-    return f"{comp} {format_value(target, unit)} in {tp} (groei van {how} vanaf {start_txt})"
+        return f"groei van {how} tot {tp}" + (f" vanaf {start_txt}" if start_txt else "")
+    return f"{comp} {target_txt} in {tp} (groei van {how} vanaf {start_txt})"
 
 
 def _expect_word(comparison: str) -> str:
     return {"at_least": "minstens", "at_most": "hoogstens", "equal": "ongeveer"}[comparison]
 
 
-def starting_point(a: GoalAssessment) -> Start | None:
-    """The starting point the assessment used (None when it had none)."""
-    if a.baseline_source is None or a.baseline_value is None:
-        return None
-    return Start(a.baseline_value, a.baseline_period, a.baseline_source)
-
-
 def explain(goal: Goal, a: GoalAssessment) -> str:
-    """Why ``goal`` has the status of ``a``: one paragraph, with the figures it rests on."""
+    """Why ``goal`` has the status of ``a``: one paragraph, with the figures it rests on as a
+    reader may see them."""
     unit = goal.unit
     report = a.report_period
     status = a.status
     target = a.target_value
-    start = starting_point(a)
-    phrase = _target_phrase(goal, target, start)
-    latest_v, latest_p = a.latest_value, a.latest_period
+    has_start = a.baseline_source is not None and a.baseline_value is not None
+    phrase = _target_phrase(goal, a)
+    latest_p = a.latest_period
+    latest = _value(a, "latest_value", unit)
     lead = status.label[0].upper() + status.label[1:]
-    latest_txt = f"de laatste meting ({_when(latest_p)}) is {format_value(latest_v, unit)}"
+    latest_txt = f"de laatste meting ({_when(latest_p)}) is {latest}"
     if status == Status.BEREIKT:
         main = f"{lead}: {latest_txt}; het doel is {phrase}."
     elif status in (Status.OP_KOERS, Status.ACHTER_OP_SCHEMA):
         sloped = abs(a.expected_at_latest - target) > 1e-9 * max(1.0, abs(target))
-        if sloped:
+        if a.is_suppressed("expected_at_latest"):
+            main = (
+                f"{lead}: {latest_txt}, gemeten aan de rechte lijn van het startpunt naar het doel "
+                "(die lijn begint bij een klein aantal en wordt daarom niet getoond); "
+                f"het doel is {phrase}."
+            )
+        elif sloped:
             main = (
                 f"{lead}: {latest_txt}, en op de rechte lijn van het startpunt naar het doel hoort daar "
-                f"{_expect_word(goal.comparison)} {format_value(a.expected_at_latest, unit)} bij"
+                f"{_expect_word(goal.comparison)} {_value(a, 'expected_at_latest', unit)} bij"
             )
             if (
                 status == Status.ACHTER_OP_SCHEMA
                 and goal.comparison == "at_most"
-                and target > start.value
+                and target > a.baseline_value
             ):
                 main += " (de waarde stijgt sneller dan de lijn naar het plafond)"
             elif (
                 status == Status.ACHTER_OP_SCHEMA
                 and goal.comparison == "at_least"
-                and target < start.value
+                and target < a.baseline_value
             ):
                 main += " (de waarde daalt sneller dan de lijn naar de ondergrens)"
             main += f"; het doel is {phrase}."
@@ -116,11 +148,11 @@ def explain(goal: Goal, a: GoalAssessment) -> str:
     elif status == Status.VERKEERDE_RICHTING:
         main = (
             f"{lead}: {latest_txt}, verder van het doel af dan het startpunt van "
-            f"{format_value(start.value, unit)} ({_when(start.period)}); het doel is {phrase}."
+            f"{_value(a, 'baseline_value', unit)} ({_when(a.baseline_period)}); het doel is {phrase}."
         )
     elif status == Status.NOG_NIET_TE_BEOORDELEN:
         main = (
-            f"{lead}: er is één meting ({_when(latest_p)}: {format_value(latest_v, unit)}) en die geldt "
+            f"{lead}: er is één meting ({_when(latest_p)}: {latest}) en die geldt "
             f"als startpunt; pas een volgende meting laat zien of de waarde naar het doel gaat; het doel is {phrase}."
         )
     elif status == Status.NULMETING_ONTBREEKT:
@@ -132,47 +164,50 @@ def explain(goal: Goal, a: GoalAssessment) -> str:
         )
         if latest_p is not None:
             main += (
-                f" Er is wel een latere meting ({_when(latest_p)}: {format_value(latest_v, unit)}), "
+                f" Er is wel een latere meting ({_when(latest_p)}: {latest}), "
                 "maar die vervangt de nulmeting niet: zonder nulmeting is de streefwaarde niet te berekenen."
             )
     else:  # GEEN_METING
-        if start is not None and start.source == "plan":
+        if has_start and a.baseline_source == "plan":
             main = (
-                f"{lead}: na de nulmeting ({format_value(start.value, unit)} in {_when(start.period)}) "
-                f"is er tot en met {report.label_nl} nog geen nieuwe meting; het doel is {phrase}."
+                f"{lead}: na de nulmeting ({_value(a, 'baseline_value', unit)} in "
+                f"{_when(a.baseline_period)}) is er tot en met {report.label_nl} nog geen nieuwe "
+                f"meting; het doel is {phrase}."
             )
         else:
             main = (
                 f"{lead}: er is tot en met {report.label_nl} nog geen meting; het doel is {phrase}."
             )
 
-    return " ".join([main, *_notes(goal, a, start)])
+    return " ".join([main, *_notes(goal, a)])
 
 
-def _notes(goal: Goal, a: GoalAssessment, start: Start | None) -> list[str]:
+def _notes(goal: Goal, a: GoalAssessment) -> list[str]:
     """What the reader should know besides the status: where the start comes from, how old the
-    latest measurement is, the projection, provisional and illustrative figures."""
+    latest measurement is, the projection (or why there is none), provisional and illustrative
+    figures."""
     status, unit = a.status, goal.unit
     latest_p = a.latest_period
+    source, start_p = a.baseline_source, a.baseline_period
     notes: list[str] = []
-    if start is not None and status != Status.NOG_NIET_TE_BEOORDELEN:
-        if start.source == "first_measurement" and goal.target.kind != "level":
+    if (
+        source is not None
+        and a.baseline_value is not None
+        and status != Status.NOG_NIET_TE_BEOORDELEN
+    ):
+        if source == "first_measurement" and goal.target.kind != "level":
             notes.append(
-                f"Het plan heeft geen nulmeting; de eerste meting ({_when(start.period)}: "
-                f"{format_value(start.value, unit)}) geldt als startpunt."
+                f"Het plan heeft geen nulmeting; de eerste meting ({_when(start_p)}: "
+                f"{_value(a, 'baseline_value', unit)}) geldt als startpunt."
             )
-        elif (
-            start.source == "first_measurement"
-            and latest_p is not None
-            and latest_p != start.period
-        ):
+        elif source == "first_measurement" and latest_p is not None and latest_p != start_p:
             notes.append(
-                f"Het plan heeft geen nulmeting; de eerste meting ({_when(start.period)}) geldt als startpunt."
+                f"Het plan heeft geen nulmeting; de eerste meting ({_when(start_p)}) geldt als startpunt."
             )
-        elif start.source == "plan_pending":
+        elif source == "plan_pending":
             notes.append(
-                f"De nulmeting stond in het plan nog open (x*); de meting over {_when(start.period)} "
-                f"({format_value(start.value, unit)}) geldt als nulmeting."
+                f"De nulmeting stond in het plan nog open (x*); de meting over {_when(start_p)} "
+                f"({_value(a, 'baseline_value', unit)}) geldt als nulmeting."
             )
     months = a.months_since_latest
     if latest_p is not None and months is not None and months >= 12:
@@ -189,6 +224,8 @@ def _notes(goal: Goal, a: GoalAssessment, start: Start | None) -> list[str]:
             f"{goal.target_period_obj.label_nl} uit op {format_value(a.projection, unit)}: "
             f"het doel wordt {verdict}."
         )
+    elif a.projection_withheld and status not in (Status.BEREIKT,):
+        notes.append(WITHHELD_NOTE.format(threshold=fmt_int(a.threshold)))
     if a.latest_provisional:
         notes.append("Het laatste cijfer is voorlopig.")
     if a.illustrative:
@@ -202,8 +239,9 @@ def explain_districts(
     rows: Sequence[DistrictAssessment],
     report: Period,
     illustrative: bool,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> str:
-    phrase = _target_phrase(goal, goal.target.value, None)
+    phrase = _target_phrase(goal, None)
     lead = status.label[0].upper() + status.label[1:]
     measured = [d for d in rows if d.latest_value is not None]
     if not measured:
@@ -223,7 +261,7 @@ def explain_districts(
             names = ", ".join(
                 d.district
                 + (
-                    f" ({format_value(d.latest_value, per_district_unit(goal.unit))})"
+                    f" ({format_value(d.latest_value, per_district_unit(goal.unit), d.suppressed, threshold)})"
                     if d.latest_value is not None
                     else ""
                 )

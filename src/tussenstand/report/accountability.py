@@ -75,8 +75,9 @@ def _small_numbers_text(report: Report) -> str:
     suppressed = int(report.measurements["onderdrukt"].sum())
     return (
         f"Aantallen personen onder de {threshold} worden niet gepubliceerd "
-        f"(weergegeven als '< {threshold}'), en ook niet de percentages of "
-        "ratio's die daaruit volgen. "
+        f"(weergegeven als '< {threshold}'), in tabellen, zinnen, grafieken en downloads, en ook "
+        "niet wat daaruit volgt: percentages en ratio's ('onderdrukt'), en geen prognose, "
+        "streefwaarde, verwacht pad of verandering die op zo'n aantal zou rusten. "
         + (
             f"In de gegevens van dit rapport gaat het om {fmt_int(suppressed)} onderdrukte waarden. "
             if suppressed

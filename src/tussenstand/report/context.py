@@ -2,7 +2,8 @@
 
 :func:`open_report` reads the measurements the cleaning stage wrote, blanks what may not be
 published (:func:`tussenstand.disclosure.apply_disclosure`) and judges every goal
-(:func:`tussenstand.progress.assess_goal`, on the internal values). The selection helpers below
+(:func:`tussenstand.progress.assess_goal`, on the internal values; the assessment says which of
+its values a reader may not see). The selection helpers below
 give the chapters the rows they show: published values, one kind of period at a time.
 """
 
@@ -126,7 +127,12 @@ def open_report(
     )
     if not unit.is_region:
         report.assessments = {
-            goal.id: assess_goal(goal, goal_measurements(report, goal), period)
+            goal.id: assess_goal(
+                goal,
+                goal_measurements(report, goal),
+                period,
+                threshold=config.disclosure_threshold,
+            )
             for goal in framework.goals
         }
     charts.apply_style()
@@ -147,15 +153,6 @@ def goal_measurements(report: Report, goal: Goal, *, published: bool = False) ->
     """The members' rows of the goal's series: internal values, or the published ones."""
     data = report.published if published else report.measurements
     return data[(data["indicator"] == goal.series) & data["gemeente"].isin(report.members)]
-
-
-def latest_is_suppressed(report: Report, goal: Goal, a: GoalAssessment) -> bool:
-    """Whether the goal's latest measurement is a small number (published as '< 10')."""
-    if a.latest_period is None:
-        return False
-    rows = goal_measurements(report, goal)
-    rows = rows[rows["periode"] == a.latest_period.code]
-    return bool(rows["onderdrukt"].any())
 
 
 def status_counts(report: Report) -> dict[str, int]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from tussenstand import charts, markdown
-from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_percent
+from tussenstand.nlformat import MISSING, fmt_list, fmt_percent
 from tussenstand.report.context import Report
 from tussenstand.report.output import show, show_chart
+from tussenstand.report.text import value_text
 from tussenstand.schema import NATIONAL_CODE
 from tussenstand.sources import plan_figures
 from tussenstand.sources.geo import AGE_BANDS, UNIT_NATIONAL_FROM_ROUNDED, UNIT_ROUNDED_PCT
@@ -32,6 +33,7 @@ def show_demography(report: Report) -> None:
             indicator_label="Inwoners",
             ylabel="inwoners op 1 januari",
             y_from_zero=False,
+            threshold=report.config.disclosure_threshold,
         )
         show_chart(report, result, "inwoners")
     _show_age_structure(report)
@@ -50,12 +52,18 @@ def _population_sentence(report: Report, inh: pd.DataFrame) -> str:
             if str(last["periode"]).isdigit()
             else s.iloc[:0]
         )
-        text = f"{report.member_name(code)} had op 1 januari {last['periode']} {fmt_int(last['waarde'])} inwoners"
-        if len(earlier):
+        text = (
+            f"{report.member_name(code)} had op 1 januari {last['periode']} "
+            f"{value_text(report, last['waarde'], 'aantal', bool(last['onderdrukt']))} inwoners"
+        )
+        if len(earlier) and not (last["onderdrukt"] or earlier["onderdrukt"].iloc[-1]):
             e = earlier.iloc[-1]
             change = (last["waarde"] - e["waarde"]) / e["waarde"] * 100
             more = "meer" if change >= 0 else "minder"
-            text += f", {fmt_percent(abs(change), 1)} {more} dan in {e['periode']} ({fmt_int(e['waarde'])})"
+            text += (
+                f", {fmt_percent(abs(change), 1)} {more} dan in {e['periode']} "
+                f"({value_text(report, e['waarde'], 'aantal')})"
+            )
         parts.append(text)
     return "; ".join(parts) + "."
 
@@ -200,7 +208,7 @@ def _show_households(report: Report) -> None:
     hh = data[
         data["indicator"].isin(HOUSEHOLD_TYPES)
         & data["gemeente"].isin(report.members)
-        & data["waarde"].notna()
+        & (data["waarde"].notna() | data["onderdrukt"])
     ]
     if hh.empty:
         show(
@@ -241,12 +249,14 @@ def _household_table(report: Report, hh: pd.DataFrame, years: list[str]) -> pd.D
     rows = []
     for code in report.members:
         for key, label in HOUSEHOLD_TYPES.items():
-            s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")[
-                "waarde"
-            ]
+            s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")
             row = {"Gemeente": report.member_name(code), "Huishoudens": label}
             for y in years:
-                row[y] = fmt_int(s[y]) if y in s.index else MISSING
+                row[y] = (
+                    value_text(report, s.at[y, "waarde"], "aantal", bool(s.at[y, "onderdrukt"]))
+                    if y in s.index
+                    else MISSING
+                )
             rows.append(row)
     table = pd.DataFrame(rows)
     return table.drop(columns="Gemeente") if len(report.members) == 1 else table
@@ -265,8 +275,10 @@ def _one_person_shares(report: Report, hh: pd.DataFrame) -> list[str]:
     """Per member: one-person households as a share of all, in the latest year that has both."""
     shares = []
     for code in report.members:
-        one = hh[(hh["indicator"] == "huishoudens_eenpersoons") & (hh["gemeente"] == code)]
-        tot = hh[(hh["indicator"] == "huishoudens_totaal") & (hh["gemeente"] == code)]
+        # a share computed from a suppressed count would give it back: only published values
+        known = hh[hh["waarde"].notna() & ~hh["onderdrukt"]]
+        one = known[(known["indicator"] == "huishoudens_eenpersoons") & (known["gemeente"] == code)]
+        tot = known[(known["indicator"] == "huishoudens_totaal") & (known["gemeente"] == code)]
         merged = one.merge(tot[["periode", "waarde"]], on="periode", suffixes=("", "_totaal"))
         if len(merged):
             last = merged.sort_values("periode_eind").iloc[-1]

@@ -37,14 +37,19 @@ def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) ->
         keep = sorted(set(periods))[-24:]
         frame = frame[periods.isin(keep)]
     result = charts.trend_chart(
-        frame, title=sentence_title(report, ind, frame), unit=ind.unit, indicator_label=ind.name
+        frame,
+        title=sentence_title(report, ind, frame),
+        unit=ind.unit,
+        indicator_label=ind.name,
+        threshold=report.config.disclosure_threshold,
     )
     show_chart(report, result, f"indicator-{slug(ind.id)}")
     show(sentence)
 
 
 def _latest_by_label(frame: pd.DataFrame) -> pd.DataFrame:
-    data = frame[frame["waarde"].notna()].sort_values("periode_eind")
+    """Per series its latest published row: a value, or a suppressed small number."""
+    data = frame[frame["waarde"].notna() | frame["onderdrukt"]].sort_values("periode_eind")
     return data.groupby("gemeente_naam", as_index=False).tail(1)
 
 
@@ -59,7 +64,8 @@ def sentence_title(report: Report, ind: Indicator, frame: pd.DataFrame) -> str:
             "" if national.empty else ", naast Nederland"
         )
     nl = national[national["periode"] == own["periode"].iloc[0]] if len(own) else national.iloc[:0]
-    if own.empty or nl.empty or is_count(ind.unit):
+    if own.empty or nl.empty or is_count(ind.unit) or bool(own["onderdrukt"].iloc[0]):
+        # a suppressed latest value is not compared: 'lower than Nederland' tells part of it
         return f"{ind.name} in {report.name}: {direction_text(report, ind.series, ind.unit)}"
     o, n = own["waarde"].iloc[0], nl["waarde"].iloc[0]
     close = abs(o - n) <= 0.05 * abs(n)  # within 5% of Nederland's value, also for percentages

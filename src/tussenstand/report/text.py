@@ -1,7 +1,10 @@
 """How the report words things: published values, periods, changes, ranks, targets and baselines.
 
 Every phrase a chapter builds from data lives here, so that a value, a change or a target reads the
-same in the summary table, under a goal and in a chart title.
+same in the summary table, under a goal and in a chart title. Every value goes through
+:func:`tussenstand.disclosure.format_published_value` (:func:`value_text` for a row of data,
+:meth:`GoalAssessment.text <tussenstand.progress.GoalAssessment.text>` for a goal's figures): a
+small count reads ``< 10``, and no change is computed from one.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from tussenstand.nlformat import (
 )
 from tussenstand.periods import Period
 from tussenstand.progress import GoalAssessment
-from tussenstand.report.context import Report, latest_is_suppressed, series_rows
+from tussenstand.report.context import Report, series_rows
+
+#: why a change or a comparison is not given
+SMALL_NUMBERS = "kleine aantallen"
 
 ILLUSTRATIVE_BANNER = (
     "**Let op: illustratieve gegevens.** Een deel van de cijfers in dit rapport komt uit "
@@ -74,21 +80,24 @@ def change_text(previous: float, last: float, unit: str | None, since: str | Non
 
 
 def direction_text(report: Report, series: str, unit: str | None = None) -> str:
-    """Per member: the change between its two latest measurements of the same kind of period."""
+    """Per member: the change between its two latest measurements of the same kind of period; no
+    change (and no direction) when either is a suppressed small number."""
     data = series_rows(report, series, report.members)
-    data = data[data["waarde"].notna()]
     unit = unit or (str(data["eenheid"].iloc[0]) if len(data) else None)
     parts = []
     for code in report.members:
         s = data[data["gemeente"] == code]
         if len(s) < 2:
             continue
-        text = change_text(
-            float(s["waarde"].iloc[-2]),
-            float(s["waarde"].iloc[-1]),
-            unit,
-            fmt_period(s["periode"].iloc[-2]),
-        )
+        if s["onderdrukt"].iloc[-2:].any():
+            text = f"geen richting: {SMALL_NUMBERS}"
+        else:
+            text = change_text(
+                float(s["waarde"].iloc[-2]),
+                float(s["waarde"].iloc[-1]),
+                unit,
+                fmt_period(s["periode"].iloc[-2]),
+            )
         parts.append(text if len(report.members) == 1 else f"{report.member_name(code)} {text}")
     return "; ".join(parts) if parts else "één meting"
 
@@ -123,10 +132,10 @@ def rank_text(report: Report, ind: Indicator) -> str:
 
 # ----- goals: baseline, target, latest measurement ---------------------------------------------------
 def baseline_text(report: Report, goal: Goal, a: GoalAssessment) -> str:
-    """The starting point with its period (``244 (2023)``), or why there is none."""
+    """The starting point with its period (``244 (2023)``, ``< 10 (2024)``), or why there is none."""
     if a.baseline_value is None:
         return baseline_missing(goal)
-    return with_period(value_text(report, a.baseline_value, goal.unit), a.baseline_period)
+    return with_period(a.text("baseline_value", goal.unit), a.baseline_period)
 
 
 def target_with_period(goal: Goal, a: GoalAssessment) -> str:
@@ -138,8 +147,13 @@ def latest_text(report: Report, goal: Goal, a: GoalAssessment) -> str:
     """The latest measurement with its period (``< 10`` when small), or ``geen meting``."""
     if not a.latest_period:
         return MISSING_TEXT
-    suppressed = latest_is_suppressed(report, goal, a)
-    return with_period(value_text(report, a.latest_value, goal.unit, suppressed), a.latest_period)
+    return with_period(a.text("latest_value", goal.unit), a.latest_period)
+
+
+def expected_text(goal: Goal, a: GoalAssessment) -> str:
+    """The value on the straight path at the latest measurement (``onderdrukt`` when the path
+    starts at a small count)."""
+    return a.text("expected_at_latest", goal.unit)
 
 
 def baseline_label(a: GoalAssessment) -> str:
@@ -153,27 +167,31 @@ def baseline_missing(goal: Goal) -> str:
 
 
 def target_text(goal: Goal, a: GoalAssessment) -> str:
-    """The target in words: ``hoogstens 195,2``, ``in elke wijk minstens 1``, ``groei van ...``."""
+    """The target in words: ``hoogstens 195,2``, ``in elke wijk minstens 1``, ``groei van ...``;
+    a target computed from a suppressed starting point is given as how it is computed
+    (``-10% t.o.v. nulmeting``), not as a number."""
     word = {"at_least": "minstens", "at_most": "hoogstens", "equal": "gelijk aan"}[a.comparison]
+    target = a.text("target_value", goal.unit)
     if goal.target.kind == "every_district":
-        return f"in elke wijk {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+        return f"in elke wijk {word} {target}"
     t = goal.target
+    hidden = a.is_suppressed("target_value")
     if t.kind == "growth_per_year":
         how = (
             f"{fmt_number(t.percent)}% per jaar (relatief)"
             if t.percent is not None
             else f"{fmt_value(t.amount, goal.unit, with_unit=True)} per jaar"
         )
-        level = (
-            f": {word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
-            if a.target_value is not None
-            else ""
-        )
+        level = f": {word} {target}" if a.target_value is not None and not hidden else ""
         return f"groei van {how}{level}"
-    if a.target_value is None:
+    if a.target_value is None or hidden:
         if t.percent is not None:
             return fmt_change(
                 t.percent, 0 if float(t.percent).is_integer() else 1, suffix="% t.o.v. nulmeting"
             )
-        return MISSING
-    return f"{word} {fmt_value(a.target_value, goal.unit, with_unit=False)}"
+        if hidden and t.amount is not None:
+            return fmt_change(
+                t.amount, 0 if float(t.amount).is_integer() else 1, suffix=" t.o.v. nulmeting"
+            )
+        return "gelijk aan de nulmeting" if hidden and t.kind == "stay" else MISSING
+    return f"{word} {target}"

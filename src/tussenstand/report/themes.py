@@ -7,7 +7,7 @@ import pandas as pd
 
 from tussenstand import charts, markdown
 from tussenstand.goals import Goal
-from tussenstand.nlformat import MISSING, fmt_euro, fmt_int, fmt_list, fmt_period, fmt_value
+from tussenstand.nlformat import MISSING, fmt_euro, fmt_int, fmt_list, fmt_period
 from tussenstand.progress import GoalAssessment
 from tussenstand.report.context import Report, goal_measurements
 from tussenstand.report.indicators import show_indicator
@@ -15,6 +15,7 @@ from tussenstand.report.output import show, show_chart, slug
 from tussenstand.report.text import (
     baseline_label,
     baseline_text,
+    expected_text,
     latest_text,
     target_with_period,
     value_text,
@@ -86,7 +87,7 @@ def _goal_facts(report: Report, goal: Goal, a: GoalAssessment) -> pd.DataFrame:
                 baseline_text(report, goal, a),
                 target_with_period(goal, a),
                 latest_text(report, goal, a),
-                fmt_value(a.expected_at_latest, goal.unit),
+                expected_text(goal, a),
                 f"**{a.status.label}**" + (" (illustratieve gegevens)" if a.illustrative else ""),
             ],
         }

@@ -519,7 +519,7 @@ def read_registrations(
     """
     path = Path(path)
     raw = _read_raw(path)
-    check_no_personal_data(raw.drop(columns="_rij"), path.name)
+    check_no_personal_data(raw.drop(columns="_rij"), path.name, rows=raw["_rij"].tolist())
 
     lower = {c.lower(): c for c in raw.columns if c != "_rij"}
     raw = raw.rename(columns={orig: low for low, orig in lower.items()})
