@@ -308,3 +308,14 @@ def test_every_command_refuses_a_wrong_reference_with_status_2(project, args):
         "reeks: 'jongeren_jeugdhulp_pct'" in result.output
     )
     assert not (project / "reports").exists() and not (project / "data" / "processed").exists()
+
+
+def test_a_framework_that_does_not_fit_the_schema_also_exits_2(project):
+    hoorn = project / "data" / "raw" / "kaders" / "hoorn.yaml"
+    hoorn.write_text(
+        hoorn.read_text(encoding="utf-8").replace("kind: kwalitatief", "kind: kwalitatif", 1),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli.main, ["list"])
+    assert result.exit_code == 2, result.output
+    assert "hoorn.yaml: veld kind: verwacht 'smart', 'kwalitatief'" in result.output
