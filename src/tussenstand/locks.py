@@ -62,6 +62,11 @@ except ImportError:  # pragma: no cover - Windows
         return True
 
 
+def _write_at_start(fd: int, text: str) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, text.encode())
+
+
 class BuildLocked(RuntimeError):
     """Another build of the same project is running; the message (Dutch) names it."""
 
@@ -106,7 +111,7 @@ def build_lock(reports_dir: Path) -> Iterator[Path]:
             "gestart": datetime.now().isoformat(timespec="seconds"),
         }
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        _write_at_start(fd, json.dumps(info))
         yield path
     finally:
         os.close(fd)  # releases the lock; the file stays (removing a locked file races)
@@ -121,7 +126,7 @@ class OwnedTempDir:
         draft = Path(tempfile.mkdtemp(prefix=f".{prefix}", dir=parent))
         self._fd = os.open(draft / OWNER_FILE, os.O_RDWR | os.O_CREAT, 0o600)
         _try_lock(self._fd)  # a new file: nobody else has it
-        os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
+        _write_at_start(self._fd, f"{os.getpid()}\n")
         self.path = parent / draft.name[1:]
         os.rename(draft, self.path)
 
