@@ -7,6 +7,9 @@ tussenstand.frameworks.monitored_units (patched through cli._load_units).
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -49,6 +52,8 @@ def test_list_shows_units_frameworks_and_periods(project):
 
 
 def test_cbs_dir_option_beats_the_environment(project, monkeypatch, tmp_path):
+    (tmp_path / "uit-env").mkdir()
+    (tmp_path / "optie").mkdir()
     monkeypatch.setenv("TUSSENSTAND_CBS_DIR", str(tmp_path / "uit-env"))
     assert f"CBS-map: {tmp_path / 'uit-env'}" in invoke("list").output
     assert (
@@ -97,21 +102,76 @@ def test_run_failure_exits_1_with_the_cell_message(project):
     assert "kapotte invoer voor GM0396" in result.output and "2024-H1" in result.output
 
 
-def test_cbs_dir_option_must_exist(project, tmp_path):
-    result = invoke(
-        "run",
-        "--gemeente",
-        "GM0396",
-        "--periode",
-        "2024-H1",
-        "--cbs-dir",
-        str(tmp_path / "nergens"),
+COMMANDS = {
+    "list": ["list"],
+    "run": ["run", "--gemeente", "GM0396", "--periode", "2024-H1"],
+    "build": ["build"],
+    "render": ["render"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_cbs_dir_that_does_not_exist_is_a_mistake_with_status_2(project, tmp_path, command):
+    result = invoke(*COMMANDS[command], "--cbs-dir", str(tmp_path / "nergens"))
+    assert result.exit_code == 2, result.output
+    assert f"--cbs-dir {tmp_path / 'nergens'}: de map" in result.output
+    assert "bestaat niet" in result.output and "tussenstand fetch" in result.output
+    assert not (project / "reports").exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_cbs_dir_from_the_environment_that_does_not_exist_is_a_mistake(
+    project, tmp_path, monkeypatch, command
+):
+    monkeypatch.setenv("TUSSENSTAND_CBS_DIR", str(tmp_path / "nergens"))
+    result = invoke(*COMMANDS[command])
+    assert result.exit_code == 2, result.output
+    assert f"TUSSENSTAND_CBS_DIR={tmp_path / 'nergens'}: de map" in result.output
+
+
+def test_the_default_cbs_dir_is_not_a_command_line_mistake(project):
+    """data/raw/cbs (tussenstand.yml) missing: `fetch` fills it; `run` says so and fails (1)."""
+    shutil.rmtree(project / "data" / "raw" / "cbs")
+    assert invoke("list").exit_code == 0
+    result = invoke(*COMMANDS["run"])
+    assert result.exit_code == 1 and "tussenstand fetch" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "--gemeente", "GM0396", "--periode", "2026-H3"], "ongeldige periode '2026-H3'"),
+        (["run", "--gemeente", "GM9999", "--periode", "2026-H2"], "onbekende gemeente"),
+        (["run", "--periode", "2026-H2"], "Missing option '--gemeente'"),
+        (["build", "--jobs", "0"], "--jobs"),
+        (["build", "--snel"], "No such option '--snel'"),
+        (["bouw"], "No such command 'bouw'"),
+    ],
+)
+def test_command_line_mistakes_exit_2(project, args, expected):
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert not (project / "reports").exists()
+
+
+def test_a_mistake_in_tussenstand_yml_exits_2(project):
+    (project / "tussenstand.yml").write_text("periodes: [2026-H3]\n", encoding="utf-8")
+    result = invoke("list")
+    assert result.exit_code == 2 and "tussenstand.yml, periodes" in result.output
+
+
+def test_the_installed_command_exits_2_for_a_missing_cbs_dir(project, tmp_path):
+    """The same through a real process: the status a shell or `make` sees."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tussenstand.cli", "list", "--cbs-dir", str(tmp_path / "nergens")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TUSSENSTAND_PROJECT_ROOT": str(project)},
+        check=False,
     )
-    assert (
-        result.exit_code == 1
-        and "nergens" in result.output
-        and "tussenstand fetch" in result.output
-    )
+    assert done.returncode == 2, done.stderr
+    assert "bestaat niet" in done.stderr
 
 
 @pytest.fixture
@@ -259,4 +319,4 @@ def test_fetch_passes_tables_and_cbs_dir(project, monkeypatch, tmp_path):
 def test_missing_config_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("TUSSENSTAND_PROJECT_ROOT", str(tmp_path))
     result = invoke("list")
-    assert result.exit_code == 1 and "tussenstand.yml" in result.output
+    assert result.exit_code == 2 and "tussenstand.yml" in result.output

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import require_shared
 
 from tussenstand.frameworks import (
     Framework,
@@ -194,8 +195,7 @@ def test_heemskerk_figures_appear_in_the_goal_sentences(heemskerk):
 
 def test_heemskerk_goal_sentences_come_from_the_seed(heemskerk):
     seed = SEEDS_DIR / "003_b83587c3c4920448.txt"
-    if not seed.is_file():
-        pytest.skip("seed documents not found beside the project")
+    require_shared(seed, "het beleidsplan van Heemskerk (../shared/seeds)")
     plan = " ".join(seed.read_text(encoding="utf-8").split())
     for goal in heemskerk.goals:
         opening = " ".join(goal.text.split()[:7])

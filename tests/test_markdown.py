@@ -29,3 +29,12 @@ def test_table_gives_long_columns_more_room():
     # 59 characters: 45); 10 + 45 + 10 fits a line of 85, so nothing is scaled down
     assert [len(r) for r in rule] == [10, 45, 10]
     assert rule[0].startswith(":") and rule[2].endswith(":")
+
+
+def test_table_refuses_an_alignment_that_does_not_fit_its_columns():
+    """A table of no columns with the alignment of seven (an empty overview) is a clear error, not
+    zip's 'argument 2 is longer than argument 1'."""
+    import pytest
+
+    with pytest.raises(ValueError, match=r"7 uitlijningen .* voor 0 kolommen"):
+        markdown.table(pd.DataFrame([]), "llllrrl")

@@ -381,3 +381,81 @@ def test_age_sources_sentence_names_what_each_year_is():
         "85984NED). Het aandeel voor Nederland in 2018 is berekend als het naar inwoners gewogen "
         "gemiddelde van alle gemeenten."
     )
+
+
+# ----- a framework or region without indicator data ------------------------------------------------
+EMPTY_FRAMEWORK = """\
+id: zonder-cijfers
+title: "Een kader zonder cijfers"
+kind: regionaal
+source: {document: "Testplan", publisher: "Gemeenten Schagen en Texel"}
+municipalities:
+  - {code: GM0441, name: Schagen}
+  - {code: GM0448, name: Texel}
+region: {code: ZC, name: "Regio Zonder Cijfers"}
+years: {start: 2024, end: 2025}
+themes:
+  - {id: thuis, name: "Thuis"}
+  - {id: werk, name: "Werk"}
+indicators:
+%s
+"""
+# 71486ned in the shared extracts stops at 'Moerdijk' (see ../shared/data/README.md): it has no
+# rows for Schagen or Texel, and no other table has this series.
+INDICATOR_WITHOUT_ROWS = """\
+  - {id: eenouder, theme: thuis, name: "Eenouderhuishoudens", unit: aantal, source: CBS,
+     cbs_table: "71486ned", series: huishoudens_eenouder, chosen_by: plan}
+"""
+INDICATOR_WITHOUT_SERIES = """\
+  - {id: banen, theme: werk, name: "Banen", unit: aantal, source: LISA, chosen_by: plan}
+"""
+
+
+@pytest.mark.parametrize(
+    ("indicators", "sentence"),
+    [
+        (
+            INDICATOR_WITHOUT_ROWS + INDICATOR_WITHOUT_SERIES,
+            "staan nog geen cijfers van de indicatoren van dit kader in de gebruikte bestanden "
+            "(71486ned)",
+        ),
+        (INDICATOR_WITHOUT_SERIES, "koppelt nog geen indicator met open gegevens"),
+        ("  []", "koppelt nog geen indicator met open gegevens"),
+    ],
+    ids=["series-without-rows", "no-series", "no-indicators"],
+)
+@pytest.mark.parametrize("code", ["ZC", "GM0448"])
+def test_a_framework_without_indicator_data_gives_a_report_that_says_so(
+    cbs_dir, tmp_path, indicators, sentence, code
+):
+    """Once `ValueError: zip() argument 2 is longer than argument 1` in the summary: the overview of
+    a plan whose indicators have no rows for the unit was a table without columns."""
+    root = tmp_path / "project"
+    for sub in ("kaders", "registraties", "plancijfers"):
+        (root / "data" / "raw" / sub).mkdir(parents=True)
+    (root / "tussenstand.yml").write_text(
+        "periodes: [2024-H1]\nnotebooks: [01_opschonen.ipynb, 02_rapport.ipynb]\n",
+        encoding="utf-8",
+    )
+    (root / "data" / "raw" / "kaders" / "zonder.yaml").write_text(
+        EMPTY_FRAMEWORK % indicators.rstrip("\n"), encoding="utf-8"
+    )
+    clean(code, "2024-H1", project_root=root, cbs_dir=cbs_dir)
+    report = rapport.open_report(
+        code, "2024-H1", project_root=root, cbs_dir=cbs_dir, output_dir=tmp_path / "uit"
+    )
+    overview = rapport.indicator_overview(report)
+    assert overview.empty and "Indicator" in overview.columns
+    text = run_all_chapters(report)
+    name = "Regio Zonder Cijfers" if code == "ZC" else "Texel"
+    assert "geen meetbare doelen" in text
+    assert sentence in text
+    if "71486ned" in sentence:
+        assert f"Voor {name} staan nog geen cijfers" in text
+    # the summary shows no overview table (its header would start with '| Thema | Indicator')
+    assert "| Thema | Indicator |" not in text
+    rapport.write_summary(report)  # the site's record of the report is written as for any other
+    assert (
+        json.loads((report.output_dir / SUMMARY_FILE).read_text(encoding="utf-8"))["gemeente"]
+        == code
+    )

@@ -532,9 +532,16 @@ def test_check_site_links_finds_broken_internal_links(tmp_path: Path):
 )
 def test_quarto_renders_site_and_pdf(project: Path):
     config = load_config(project)
+    # what a killed build left: a half-made report and a report renamed away for a swap, each with
+    # a CSV that Quarto's resource glob would otherwise copy
+    for leftover in (".2026-H2.tmp-dood", ".2024-H1.old-dood"):
+        shutil.copytree(project / "reports/GM0396/2026-H2", project / "reports/GM0396" / leftover)
+        (project / "reports/GM0396" / leftover / "data" / "half.csv").write_text("x;1\n")
     code = site.render_site(config, UNITS, quarto=shutil.which("quarto"))
     assert code == 0
     out = project / "_site"
+    assert site.hidden_report_files(out) == []
+    assert not list(out.rglob("half.csv")) and not list(out.rglob("*dood*"))
     assert (out / "index.html").is_file()
     assert (out / "reports/GM0396/2026-H2/02_rapport.html").is_file()
     assert list(out.glob("reports/*/*/02_rapport.pdf"))
@@ -598,6 +605,37 @@ def test_old_quarto_is_named_and_a_failed_render_leaves_the_site_alone(project: 
     assert "Quarto is mislukt (code 3)" in err
     assert old_site.read_text(encoding="utf-8") == "de vorige site"
     assert not (project / "_site.nieuw").exists()
+
+
+def test_a_site_with_files_of_a_temporary_report_folder_is_not_published(project: Path, capsys):
+    """The safety net behind _quarto.yml's exclusion: a render that copied a file of a build's
+    temporary folder leaves _site/ as it was."""
+    old_site = project / "_site" / "index.html"
+    old_site.parent.mkdir()
+    old_site.write_text("de vorige site", encoding="utf-8")
+    fake = project / "quarto"
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.8.2; exit 0; fi\n'
+        'mkdir -p "$3/reports/GM0396/.2026-H2.tmp-dood/data" && echo site > "$3/index.html" && '
+        'echo x > "$3/reports/GM0396/.2026-H2.tmp-dood/data/half.csv"; exit 0\n'
+    )
+    fake.chmod(0o755)
+    assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1
+    err = capsys.readouterr().err
+    assert "1 bestand(en) uit een tijdelijke map van een build" in err
+    assert "reports/GM0396/.2026-H2.tmp-dood/data/half.csv" in err
+    assert old_site.read_text(encoding="utf-8") == "de vorige site"
+    assert not (project / "_site.nieuw").exists()
+
+
+def test_temporary_report_folders_are_not_reports(project: Path):
+    shutil.copytree(project / "reports/GM0396/2026-H2", project / "reports/GM0396/.2026-H2.tmp-x")
+    reports = site.find_reports(load_config(project), {u.code: u for u in UNITS})
+    assert sorted(str(r.notebook.parent) for r in reports) == [
+        "reports/GM0396/2024-H1",
+        "reports/GM0396/2026-H2",
+        "reports/KNH/2026-H2",
+    ]
 
 
 # ----- the hand-off files: written by one stage, read by the site ------------------------------------

@@ -3,8 +3,11 @@
 ``build`` and ``run`` first fetch the CBS tables the reports need when the project's own CBS folder
 lacks them (not when a folder was chosen with --cbs-dir or $TUSSENSTAND_CBS_DIR).
 
-Exit status: 0 success, 1 a run or step failed, 2 wrong input on the command line (an unknown
-gemeente, a period that is not configured or has the wrong form).
+Exit status: 0 success, 1 a run or step failed, 2 a mistake in what the user gave, found before
+anything runs: an option (an unknown gemeente, a period of the wrong form, ``--jobs 0``, a
+``--cbs-dir`` or ``$TUSSENSTAND_CBS_DIR`` that does not exist), ``tussenstand.yml``, or a framework
+in ``data/raw/kaders`` (its form, or a reference to a series or municipality code that the data do
+not have, see :mod:`tussenstand.references`).
 """
 
 from __future__ import annotations
@@ -33,27 +36,52 @@ CBS_DIR_OPTION = click.option(
 
 
 # ----- helpers ----------------------------------------------------------------------------------
-def _config(cbs_dir: Path | None = None) -> ProjectConfig:
+class InputMistake(click.ClickException):
+    """A mistake in what the user gave (an option, tussenstand.yml, a framework): exit status 2."""
+
+    exit_code = 2
+
+
+def _config(cbs_dir: Path | None = None, *, cbs_dir_must_exist: bool = True) -> ProjectConfig:
+    """The project configuration. A CBS folder the user named (``--cbs-dir`` or
+    ``$TUSSENSTAND_CBS_DIR``) must exist, except for ``fetch``, which fills it."""
     try:
-        return load_config(cbs_dir=cbs_dir)
+        config = load_config(cbs_dir=cbs_dir)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise InputMistake(str(exc)) from exc
+    named = f"--cbs-dir {cbs_dir}" if cbs_dir else None
+    if named is None and os.environ.get(CBS_DIR_ENV):
+        named = f"{CBS_DIR_ENV}={os.environ[CBS_DIR_ENV]}"
+    if cbs_dir_must_exist and named and not config.cbs_dir.is_dir():
+        raise InputMistake(
+            f"{named}: de map {config.cbs_dir} bestaat niet. Wijs een bestaande map met "
+            f"CBS-tabellen aan, of haal de tabellen op met `tussenstand fetch --cbs-dir "
+            f"{config.cbs_dir}`."
+        )
+    return config
 
 
 def _load_units(config: ProjectConfig) -> list[MonitoredUnit]:
-    """The monitored gemeenten and regio's from the frameworks in data/raw/kaders."""
-    from tussenstand import frameworks
+    """The monitored gemeenten and regio's from the frameworks in data/raw/kaders, after checking
+    every framework's references to the data (series, municipality codes)."""
+    from tussenstand import frameworks, references
 
     try:
-        units = frameworks.monitored_units(config.frameworks_dir)
-    except (ValueError, OSError) as exc:  # FrameworkError, pydantic errors, unreadable files
+        loaded = frameworks.load_frameworks(config.frameworks_dir)
+        units = frameworks.units_of(loaded)
+        notices = references.check_references(loaded, config.cbs_dir)
+    except frameworks.FrameworkError as exc:
+        raise InputMistake(f"fout in de beleidskaders in {config.frameworks_dir}:\n{exc}") from exc
+    except (ValueError, OSError) as exc:  # pydantic errors, unreadable files
         raise click.ClickException(
             f"kaders in {config.frameworks_dir} niet te lezen: {exc}"
         ) from exc
     if not units:
-        raise click.ClickException(
+        raise InputMistake(
             f"geen gemeenten of regio's gevonden: voeg een kader (*.yaml) toe aan {config.frameworks_dir}"
         )
+    for notice in notices:
+        click.secho(f"Let op: {notice}", fg="yellow", err=True)
     return list(units)
 
 
@@ -270,7 +298,7 @@ def render(cbs_dir: Path | None) -> None:
 @CBS_DIR_OPTION
 def fetch(tables: tuple[str, ...], cbs_dir: Path | None) -> None:
     """Haal CBS-tabellen op bij CBS StatLine (internet nodig) en zet ze in de CBS-map."""
-    config = _config(cbs_dir)
+    config = _config(cbs_dir, cbs_dir_must_exist=False)
     from tussenstand.sources import cbs_fetch
 
     ids = [t.strip() for item in tables for t in item.split(",") if t.strip()]

@@ -43,6 +43,11 @@ def table(df: pd.DataFrame, align: str | None = None) -> str:
     """
     cols = [str(c) for c in df.columns]
     align = align or "l" * len(cols)
+    if len(align) != len(cols):
+        raise ValueError(
+            f"markdown.table: {len(align)} uitlijningen ({align!r}) voor {len(cols)} kolommen "
+            f"({', '.join(cols) or 'geen'})"
+        )
     rows = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
     # Pandoc (and so Quarto, in HTML and in the typst PDF) sizes the columns of a wide pipe table
     # by the number of dashes under each header: give a column dashes in proportion to its

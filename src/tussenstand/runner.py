@@ -11,6 +11,14 @@ Safety
     removes its temporary folder; the failed executed notebook is kept as
     ``reports/<gemeente>/.<periode>.mislukt.ipynb`` for inspection.
 
+    One build at a time per project: :func:`build` holds ``reports/.build.lock``
+    (:func:`tussenstand.locks.build_lock`); a second build stops with a message naming the first.
+    A build that was killed (``kill -9``) cannot clean up: the next build, holding the lock,
+    removes its temporary report folders and its kernel-socket folders
+    (:func:`remove_stale_run_folders`, :func:`tussenstand.locks.remove_stale_temp_dirs`), and puts
+    back a report folder that was renamed away in the middle of a swap. Folders whose name starts
+    with ``.`` are never published (:mod:`tussenstand.site`, ``_quarto.yml``).
+
 Parameters a notebook receives (its cell tagged ``parameters`` must define all of them, with
 defaults that work when the notebook runs on its own, e.g. under nbval):
 
@@ -71,6 +79,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import tussenstand
 from tussenstand.atomic import make_readable, write_text_atomic
 from tussenstand.config import CONFIG_FILE, ProjectConfig
+from tussenstand.locks import BuildLocked, OwnedTempDir, build_lock, remove_stale_temp_dirs
 from tussenstand.nlformat import fmt_number
 from tussenstand.periods import Period
 
@@ -83,6 +92,12 @@ KERNEL_NAME = "python3"
 MANIFEST_NAME = ".manifest.json"
 MANIFEST_VERSION = 1
 FAILED_SUFFIX = ".mislukt.ipynb"
+#: a run's temporary report folder is ``.<periode>.tmp-<random>``; a replaced report is renamed
+#: to ``.<periode>.old-<random>`` for the moment of the swap
+TMP_MARK = ".tmp-"
+OLD_MARK = ".old-"
+#: the kernels' socket folders in the machine's temporary folder
+KERNEL_DIR_PREFIX = "tussenstand-kernel-"
 
 RunStatus = Literal["ok", "skipped", "failed"]
 
@@ -129,6 +144,8 @@ class RunResult:
 class BuildSummary:
     results: list[RunResult]
     seconds: float
+    #: what a killed build had left behind and this build removed (or put back)
+    cleaned: list[Path] = field(default_factory=list)
 
     def _count(self, status: RunStatus) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -156,10 +173,16 @@ class BuildSummary:
     def text_nl(self) -> str:
         """One Dutch summary line: ``Klaar in 12,3 s: 4 uitgevoerd, 2 overgeslagen, 0 mislukt.``"""
         secs = fmt_number(self.seconds, 1)
-        return (
+        text = (
             f"Klaar in {secs} s: {self.ran} uitgevoerd, {self.skipped} overgeslagen "
             f"(ongewijzigd), {self.failed} mislukt."
         )
+        if self.cleaned:
+            text += (
+                f" Opgeruimd: {len(self.cleaned)} tijdelijke map(pen) van een eerder afgebroken "
+                "build."
+            )
+        return text
 
 
 # ----- specs from the config --------------------------------------------------------------------
@@ -213,10 +236,10 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
     started = time.perf_counter()
     target = config.report_dir(spec.gemeente, spec.periode)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{spec.periode}.tmp-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{spec.periode}{TMP_MARK}", dir=target.parent))
     failed_copy = target.parent / f".{spec.periode}{FAILED_SUFFIX}"
     parameters = {**spec.parameters, "output_dir": str(tmp)}
-    sockets = Path(tempfile.mkdtemp(prefix="tussenstand-kernel-"))
+    sockets = OwnedTempDir(KERNEL_DIR_PREFIX)
     current = None
     try:
         for name in spec.notebooks:
@@ -239,7 +262,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
                 # The kernel's working directory. Not papermill's `cwd=`: that calls os.chdir,
                 # which is process-wide and races between the threads of a parallel build.
                 resources={"metadata": {"path": str(tmp)}},
-                config=kernel_config(sockets),
+                config=kernel_config(sockets.path),
             )
         _finish_report_folder(config, tmp, target, spec)
         _replace_dir(tmp, target)
@@ -269,7 +292,7 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(sockets, ignore_errors=True)
+        sockets.remove()
 
 
 def _finish_report_folder(config: ProjectConfig, folder: Path, target: Path, spec: RunSpec) -> None:
@@ -307,7 +330,7 @@ def _replace_dir(new: Path, target: Path) -> None:
     """Put ``new`` at ``target``: rename the old folder away, rename the new one in, delete the old."""
     old = None
     if target.exists():
-        old = target.parent / f".{target.name}.old-{secrets.token_hex(4)}"
+        old = target.parent / f".{target.name}{OLD_MARK}{secrets.token_hex(4)}"
         os.rename(target, old)
     try:
         os.rename(new, target)
@@ -317,6 +340,32 @@ def _replace_dir(new: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale_run_folders(config: ProjectConfig) -> list[Path]:
+    """What killed runs left in ``reports/<code>/``: temporary report folders are removed; a
+    report folder renamed away for a swap (``.<periode>.old-*``) is put back when its report is
+    missing, else removed. Only call this holding the build lock: then no run is using them."""
+    cleaned: list[Path] = []
+    if not config.reports_dir.is_dir():
+        return cleaned
+    for unit_dir in sorted(config.reports_dir.iterdir()):
+        if not unit_dir.is_dir() or unit_dir.name.startswith((".", "_")):
+            continue
+        for path in sorted(unit_dir.iterdir()):
+            if not path.name.startswith(".") or not path.is_dir() or path.is_symlink():
+                continue
+            if TMP_MARK in path.name:
+                shutil.rmtree(path, ignore_errors=True)
+                cleaned.append(path)
+            elif OLD_MARK in path.name:
+                report = unit_dir / path.name[1:].split(OLD_MARK)[0]
+                if report.exists():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.rename(path, report)  # the previous good report, back in place
+                cleaned.append(path)
+    return cleaned
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -450,6 +499,35 @@ def prepare_shared_inputs(config: ProjectConfig) -> None:
 
 # ----- the build --------------------------------------------------------------------------------
 def build(
+    config: ProjectConfig,
+    units: Iterable[MonitoredUnit | str],
+    periods: Iterable[Period | str],
+    jobs: int | None = None,
+    force: bool = False,
+    executor: Executor | Any | None = None,
+    progress: bool = True,
+    prepare: Callable[[ProjectConfig], Any] | None | str = "default",
+) -> BuildSummary:
+    """Run every (unit, period) pair whose inputs changed since its last success.
+
+    Holds the project's build lock throughout: while another build of the project runs, raises
+    :class:`RunnerError` naming it (and does nothing). First removes what a killed build left
+    behind (see the module docstring). Everything else: :func:`_build_unlocked`.
+    """
+    try:
+        with build_lock(config.reports_dir):
+            cleaned = remove_stale_run_folders(config)
+            cleaned += remove_stale_temp_dirs(KERNEL_DIR_PREFIX)
+            summary = _build_unlocked(
+                config, units, periods, jobs, force, executor, progress, prepare
+            )
+    except BuildLocked as exc:
+        raise RunnerError(str(exc)) from None
+    summary.cleaned = cleaned
+    return summary
+
+
+def _build_unlocked(
     config: ProjectConfig,
     units: Iterable[MonitoredUnit | str],
     periods: Iterable[Period | str],

@@ -120,6 +120,9 @@ def _status_sentence(report: Report, counts: dict[str, int]) -> str:
 def _show_indicator_summary(report: Report) -> None:
     show(_summary_without_goals(report))
     overview = indicator_overview(report)
+    if overview.empty:
+        show(_no_indicator_data_text(report))
+        return
     show(markdown.table(overview, "llllrrl"))
     notes = []
     if overview["Indicator"].str.endswith(RESEARCHER_MARK).any():
@@ -141,9 +144,27 @@ def _summary_without_goals(report: Report) -> str:
     )
 
 
+def _no_indicator_data_text(report: Report) -> str:
+    """What the summary says when no indicator of the plan has a figure for the unit (a plan
+    without indicators, or a municipality missing from the tables they come from)."""
+    with_series = [i for i in report.framework.indicators if i.series]
+    if not with_series:
+        return (
+            "Dit beleidskader koppelt nog geen indicator met open gegevens; er is daarom geen "
+            "overzicht van cijfers."
+        )
+    sources = fmt_list(dict.fromkeys(i.cbs_table or i.source for i in with_series))
+    return (
+        f"Voor {report.name} staan nog geen cijfers van de indicatoren van dit kader in de "
+        f"gebruikte bestanden ({sources}); er is daarom geen overzicht van cijfers."
+    )
+
+
 def indicator_overview(report: Report) -> pd.DataFrame:
     """Per theme and indicator with data: the latest value for the unit, Nederland in the same
-    period (never another one) and the direction since the previous measurement."""
+    period (never another one) and the direction since the previous measurement. Always has these
+    columns, also when no indicator has data (then it has no rows)."""
+    columns = ["Thema", "Indicator", "Eenheid", "Periode", report.name, "Nederland", "Richting"]
     rows = []
     for theme in report.framework.themes:
         for ind in report.framework.indicators_by_theme()[theme.id]:
@@ -165,7 +186,7 @@ def indicator_overview(report: Report) -> pd.DataFrame:
                     "Richting": direction_text(report, ind.series, ind.unit),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _national_text(report: Report, ind: Indicator, period: str) -> str:

@@ -48,6 +48,7 @@ from tussenstand.site.prepare import GENERATED_DIR, VARIABLES_FILE, SitePlan, pr
 from tussenstand.site.quarto import (
     MIN_QUARTO,
     SITE_DIR,
+    hidden_report_files,
     parse_quarto_version,
     quarto_version,
     render_site,
@@ -78,6 +79,7 @@ __all__ = [
     "prepare_site",
     "quarto_version",
     "render_site",
+    "hidden_report_files",
     "report_front_matter",
     "sources_text",
     "status_rules_text",

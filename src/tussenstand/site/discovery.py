@@ -1,6 +1,8 @@
 """Which executed reports are on disk: ``reports/<code>/<periode>/`` with their summaries.
 
-A report is a folder with the configured report notebook. Its ``samenvatting.json`` (written by
+A report is a folder with the configured report notebook. Folders starting with ``.`` or ``_`` are
+never reports: ``.<periode>.tmp-*`` and ``.<periode>.old-*`` are the temporary folders of a
+running (or killed) build (:mod:`tussenstand.runner`). Its ``samenvatting.json`` (written by
 :mod:`tussenstand.report`, model :class:`tussenstand.handoff.ReportSummary`) says what the site
 shows about it; a report without one (built before the summary existed) is still listed, with what
 its folder tells: code, period and the date of the notebook file.

@@ -3,7 +3,8 @@
 The website is a Quarto project (``_quarto.yml`` at the project root). :func:`render_site` prepares
 everything (:func:`tussenstand.site.prepare.prepare_site`), renders into a staging folder
 ``_site.nieuw/`` and swaps that into ``_site/`` only when Quarto succeeded and every internal link
-resolves; otherwise ``_site/`` stays as it was.
+resolves and nothing from a temporary report folder (``reports/<code>/.<periode>.tmp-*``) made it
+in; otherwise ``_site/`` stays as it was.
 """
 
 from __future__ import annotations
@@ -46,6 +47,19 @@ def quarto_version(quarto: str) -> tuple[int, ...] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return parse_quarto_version(out.stdout)
+
+
+def hidden_report_files(site_dir: Path) -> list[str]:
+    """Files of the rendered site under ``reports/`` in a folder whose name starts with ``.``:
+    the temporary folders of a running or killed build, which are never published."""
+    reports = site_dir / "reports"
+    if not reports.is_dir():
+        return []
+    return sorted(
+        p.relative_to(site_dir).as_posix()
+        for p in reports.rglob("*")
+        if p.is_file() and any(part.startswith(".") for part in p.relative_to(reports).parts)
+    )
 
 
 def render_site(
@@ -97,6 +111,17 @@ def render_site(
             f"Quarto is mislukt (code {result.returncode}); {SITE_DIR}/ is niet gewijzigd.",
             file=sys.stderr,
         )
+        return 1
+    hidden = hidden_report_files(staging)
+    if hidden:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(
+            f"De site zou {len(hidden)} bestand(en) uit een tijdelijke map van een build "
+            f"publiceren; {SITE_DIR}/ is niet gewijzigd:",
+            file=sys.stderr,
+        )
+        for h in hidden[:20]:
+            print(f"  {h}", file=sys.stderr)
         return 1
     broken = check_site_links(staging)
     if broken:

@@ -179,6 +179,11 @@ def _read_xlsx_areas(path: Path, year: int) -> pd.DataFrame:
     return out[AREA_COLUMNS]
 
 
+def area_files(cbs_dir: str | Path) -> dict[int, Path]:
+    """The areas file of each available year (a StatLine CSV, else the xlsx list), by year."""
+    return dict(sorted(_area_files(Path(cbs_dir)).items()))
+
+
 def available_area_years(cbs_dir: str | Path) -> list[int]:
     return sorted(_area_files(Path(cbs_dir)))
 

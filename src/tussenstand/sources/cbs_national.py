@@ -39,6 +39,8 @@ from tussenstand.sources.cbs_tables import (
     read_table,
 )
 from tussenstand.sources.geo import (
+    GEO_SERIES,
+    GEO_TABLE,
     UNIT_ROUNDED_PCT,
     GeoError,
     geo_files,
@@ -49,6 +51,9 @@ from tussenstand.sources.geo import (
 CACHE_VERSION = "cbs-landelijk-5"  # bump when the cleaning rules change: the cache rebuilds
 CACHE_FILE = "landelijk.parquet"
 REASON_NO_POPULATION_15_64 = "afgeleid: geen inwonertal 15-64 jaar (85383NED)"
+#: the series derived here from two tables, and the series (count, population) it is computed from
+REINTEGRATION_RATE = "reintegratie_per_10000"
+REINTEGRATION_INPUTS = ("reintegratie_lopend_aantal", "inwoners_15_64")
 
 
 def _input_files(cbs_dir: Path) -> list[Path]:
@@ -222,8 +227,9 @@ def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.D
 def derive_reintegration_rate(df: pd.DataFrame) -> pd.DataFrame:
     """``reintegratie_per_10000``: running re-integration provisions (85588NED, monthly) per 10.000
     inhabitants aged 15-64 (85383NED, same year, 1 January): the BBV denominator."""
-    counts = df[df["indicator"] == "reintegratie_lopend_aantal"]
-    pop = df[(df["indicator"] == "inwoners_15_64") & (df["tabel"] == "85383NED")]
+    count_series, population_series = REINTEGRATION_INPUTS
+    counts = df[df["indicator"] == count_series]
+    pop = df[(df["indicator"] == population_series) & (df["tabel"] == "85383NED")]
     if counts.empty:
         return counts.iloc[0:0]
     pop = pop.assign(_jaar=pop["periode"].astype(str).astype(int))[
@@ -240,7 +246,7 @@ def derive_reintegration_rate(df: pd.DataFrame) -> pd.DataFrame:
         np.where(np.isnan(value), REASON_NO_POPULATION_15_64, ""),
     )
     out = out.assign(
-        indicator="reintegratie_per_10000",
+        indicator=REINTEGRATION_RATE,
         eenheid="per 10.000 inwoners van 15 tot en met 64 jaar",
         waarde=value,
         ontbreekt_reden=reason,
@@ -248,3 +254,27 @@ def derive_reintegration_rate(df: pd.DataFrame) -> pd.DataFrame:
         voorlopig=out["voorlopig"] | out["_pop_voorlopig"],
     )
     return conform_series(out)
+
+
+def series_catalogue() -> dict[str, tuple[str, ...]]:
+    """Every series code the national CBS series can hold, with the tables (or geo files) it comes
+    from, by code: the columns and derived series of every :data:`~.cbs_tables.TABLES` spec, the
+    series of the geo files and the rate derived here. The one list a framework's series codes are
+    checked against (:mod:`tussenstand.references`); it follows the specs, nothing is kept by hand.
+    """
+    sources: dict[str, list[str]] = {}
+
+    def add(code: str, source: str) -> None:
+        found = sources.setdefault(code, [])
+        if source not in found:
+            found.append(source)
+
+    for table_id, spec in TABLES.items():
+        for series in (*spec.series, *spec.derived):
+            add(series.indicator, table_id)
+    for _, code, _ in GEO_SERIES:
+        add(code, GEO_TABLE)
+    for code in REINTEGRATION_INPUTS:
+        for source in sources[code]:
+            add(REINTEGRATION_RATE, source)
+    return {code: tuple(found) for code, found in sorted(sources.items())}

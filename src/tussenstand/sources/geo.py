@@ -109,6 +109,16 @@ def read_geo(cbs_dir: str | Path, year: int | None = None) -> pd.DataFrame:
     return df
 
 
+#: (field of :func:`read_geo`, series code, unit) of every series the geo files give
+GEO_SERIES: tuple[tuple[str, str, str], ...] = (
+    ("inwoners", "inwoners", "aantal"),
+    ("huishoudens", "huishoudens_totaal", "aantal"),
+    *((f"aandeel_{b}", f"aandeel_{b}", UNIT_ROUNDED_PCT) for b in AGE_BANDS),
+)
+#: how the geo files are named as the source of a series (their ``tabel`` is the file)
+GEO_TABLE = "geo/gemeenten_<jaar>.geojson"
+
+
 def geo_series(cbs_dir: str | Path) -> pd.DataFrame:
     """The geo files as tidy series: inwoners, huishoudens_totaal, aandeel_* (whole percentages)."""
     files = geo_files(cbs_dir)
@@ -116,10 +126,8 @@ def geo_series(cbs_dir: str | Path) -> pd.DataFrame:
         return conform_series(pd.DataFrame())
     wide = read_geo(cbs_dir)
     dates = {y: peildatum_for(p)[0] for y, p in files.items()}
-    specs = [("inwoners", "inwoners", "aantal"), ("huishoudens", "huishoudens_totaal", "aantal")]
-    specs += [(f"aandeel_{b}", f"aandeel_{b}", UNIT_ROUNDED_PCT) for b in AGE_BANDS]
     parts = []
-    for col, indicator, unit in specs:
+    for col, indicator, unit in GEO_SERIES:
         part = wide[["gemeente", "gemeente_naam", "jaar"]].assign(
             indicator=indicator,
             eenheid=unit,
