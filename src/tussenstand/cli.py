@@ -150,6 +150,13 @@ def _fetch_missing_tables(config: ProjectConfig, cbs_dir: Path | None) -> None:
         ) from None
 
 
+def _get_cbs_data(config: ProjectConfig, cbs_dir: Path | None) -> None:
+    """What a build needs first, under the build lock: the missing CBS tables fetched (into the
+    project's own folder), then a CBS folder that exists."""
+    _fetch_missing_tables(config, cbs_dir)
+    _require_cbs_dir(config)
+
+
 def _build(config: ProjectConfig, units: list[MonitoredUnit], periods: Sequence[Period], **kwargs):
     from tussenstand import runner
 
@@ -217,9 +224,15 @@ def run(code: str, label: str, cbs_dir: Path | None) -> None:
     config = _config(cbs_dir)
     unit = _choose_unit(_load_units(config), code)
     period = _choose_period(config, label)
-    _fetch_missing_tables(config, cbs_dir)
-    _require_cbs_dir(config)
-    summary = _build(config, [unit], [period], jobs=1, force=True, progress=False)
+    summary = _build(
+        config,
+        [unit],
+        [period],
+        jobs=1,
+        force=True,
+        progress=False,
+        before=lambda: _get_cbs_data(config, cbs_dir),
+    )
     _report_failures(summary)
     if not summary.ok:
         sys.exit(1)
@@ -240,9 +253,15 @@ def build_command(jobs: int | None, force: bool, cbs_dir: Path | None) -> None:
     """Voer de notebooks uit voor alle gemeenten en periodes waarvan de invoer veranderde."""
     config = _config(cbs_dir)
     units = _load_units(config)
-    _fetch_missing_tables(config, cbs_dir)
-    _require_cbs_dir(config)
-    summary = _build(config, units, config.periods, jobs=jobs, force=force, progress=True)
+    summary = _build(
+        config,
+        units,
+        config.periods,
+        jobs=jobs,
+        force=force,
+        progress=True,
+        before=lambda: _get_cbs_data(config, cbs_dir),
+    )
     _report_failures(summary)
     click.echo(summary.text_nl())
     if not summary.ok:

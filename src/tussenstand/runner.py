@@ -507,17 +507,22 @@ def build(
     executor: Executor | Any | None = None,
     progress: bool = True,
     prepare: Callable[[ProjectConfig], Any] | None | str = "default",
+    before: Callable[[], Any] | None = None,
 ) -> BuildSummary:
     """Run every (unit, period) pair whose inputs changed since its last success.
 
     Holds the project's build lock throughout: while another build of the project runs, raises
     :class:`RunnerError` naming it (and does nothing). First removes what a killed build left
-    behind (see the module docstring). Everything else: :func:`_build_unlocked`.
+    behind (see the module docstring), then calls ``before`` (the CLI fetches missing CBS tables
+    there: under the lock, and before any input is fingerprinted). Everything else:
+    :func:`_build_unlocked`.
     """
     try:
         with build_lock(config.reports_dir):
             cleaned = remove_stale_run_folders(config)
             cleaned += remove_stale_temp_dirs(KERNEL_DIR_PREFIX)
+            if before is not None:
+                before()
             summary = _build_unlocked(
                 config, units, periods, jobs, force, executor, progress, prepare
             )
