@@ -4,7 +4,12 @@ Built on the table readers (:mod:`tussenstand.sources.cbs_tables`) and the wijk-
 (:mod:`tussenstand.sources.geo`): :func:`build_national_series` cleans every table found in the CBS
 folder, joins old and new series of one indicator, adds the geo figures where no table has them,
 derives the re-integration rate per 10.000 inhabitants of 15-64 and Nederland's age shares for the
-geo years. :func:`load_national_series` caches the result as
+geo years. Every supported table is needed: a missing one stops the build with the message for
+an empty CBS folder (which tables, and three ways to get them). Each file is checked for
+completeness (lines cut off or too short, fewer gemeenten than existed in a year,
+:mod:`tussenstand.sources.municipalities`), and municipal mergers set ``reeksbreuk``; what was
+found is in ``df.attrs`` (``bestandsproblemen``, ``onvolledig``, ``herindelingen``), also when the
+series come from the cache. :func:`load_national_series` caches the result as
 ``data/processed/cbs/landelijk.parquet`` (rebuilt only when an input file or the cleaning rules
 change), so the cleaning stage of each report reads it instead of cleaning the tables again.
 """
@@ -13,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +27,7 @@ import pyarrow.parquet as pq
 from tussenstand.atomic import write_parquet
 from tussenstand.nlformat import fmt_number
 from tussenstand.schema import KEY_COLUMNS, conform_series
-from tussenstand.sources.areas import load_all_areas
+from tussenstand.sources.areas import AREA_TABLES, available_area_years, load_all_areas
 from tussenstand.sources.cbs_tables import (
     DEFAULT_TABLES,
     TABLES,
@@ -38,8 +42,15 @@ from tussenstand.sources.cbs_tables import (
     read_table,
 )
 from tussenstand.sources.geo import GeoError, geo_files, geo_series, national_shares_from_geo
+from tussenstand.sources.municipalities import (
+    coverage_gaps,
+    mark_territory_breaks,
+    reference_by_year,
+    territory_changes,
+)
 
-CACHE_VERSION = "cbs-landelijk-4"  # bump when the cleaning rules change: the cache rebuilds
+CACHE_VERSION = "cbs-landelijk-5"  # bump when the cleaning rules change: the cache rebuilds
+NOTES_KEY = "tussenstand_cbs_notes"
 CACHE_FILE = "landelijk.parquet"
 REASON_NO_POPULATION_15_64 = "afgeleid: geen inwonertal 15-64 jaar (85383NED)"
 
@@ -56,12 +67,17 @@ def _input_files(cbs_dir: Path) -> list[Path]:
     ]
     geo = cbs_dir / "geo"
     if geo.is_dir():
-        files += [p for p in geo.iterdir() if p.is_file() and p.suffix == ".geojson"]
+        files += [
+            p
+            for p in geo.iterdir()
+            if p.is_file() and (p.suffix == ".geojson" or p.name.endswith(".meta.json"))
+        ]
     return sorted(files)
 
 
 def inputs_hash(cbs_dir: str | Path) -> str:
-    """SHA-256 over the names and contents of every input file, plus the cleaning-rules version."""
+    """SHA-256 over the names and contents of every input file (sidecars included), plus the
+    cleaning-rules version."""
     cbs_dir = Path(cbs_dir)
     h = hashlib.sha256(CACHE_VERSION.encode())
     for path in _input_files(cbs_dir):
@@ -81,15 +97,26 @@ def check_cbs_dir(cbs_dir: str | Path) -> Path:
 
 
 def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
-    """Clean every available table for all gemeenten and Nederland (no cache)."""
+    """Clean every supported table for all gemeenten and Nederland (no cache).
+
+    Raises :class:`~tussenstand.sources.cbs_tables.CBSDataMissing` (which tables, and how to get
+    them) when a supported table is not in ``cbs_dir``: a report never claims a gemeente has no
+    figures because a file was not there.
+    """
     cbs_dir = check_cbs_dir(cbs_dir)
+    absent = [t for t in TABLES if find_table_file(cbs_dir, t) is None]
+    if not available_area_years(cbs_dir):
+        absent = [*AREA_TABLES, *absent]
+    if absent:
+        raise CBSDataMissing(missing_data_message(cbs_dir, absent))
     areas = load_all_areas(cbs_dir)
-    frames, unresolved, provenance, absent = [], {}, {}, []
+    reference = reference_by_year(cbs_dir)
+    frames, unresolved, provenance = [], {}, {}
+    problems: list[dict] = []
+    incomplete: list[dict] = []
+    titles: dict[str, dict] = {}
     for table_id, spec in TABLES.items():
         path = find_table_file(cbs_dir, table_id)
-        if path is None:
-            absent.append(table_id)
-            continue
         peildatum, how = peildatum_for(path)
         provenance[table_id] = how
         fixed = None
@@ -101,12 +128,11 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
             read_table(cbs_dir, table_id), table_id, areas, peildatum=peildatum, fixed_period=fixed
         )
         unresolved[table_id] = df.attrs.get("niet_gekoppeld", [])
+        titles[table_id] = df.attrs.get("titels_per_jaar", {})
+        problems += df.attrs.get("bestandsproblemen", [])
+        for gap in coverage_gaps(df, reference, titles[table_id]):
+            incomplete.append({"tabel": table_id, "bestand": path.name, **gap})
         frames.append(df)
-    if absent:
-        warnings.warn(
-            f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
-            stacklevel=2,
-        )
     tables = combine(frames)
     geo = geo_series(cbs_dir)
     if not geo.empty:
@@ -133,11 +159,15 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
     out = combine(
         [tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)]
     )
+    changes = territory_changes(cbs_dir, out, titles, reference)
+    out = mark_territory_breaks(out, changes)
     out.attrs = {
         "niet_gekoppeld": unresolved,
         "peildatum_bron": provenance,
-        "ontbrekend": absent,
         "geo_afwijkingen": geo_diffs,
+        "bestandsproblemen": problems,
+        "onvolledig": incomplete,
+        "herindelingen": [c.model_dump() for c in changes],
     }
     return out
 
@@ -170,6 +200,13 @@ def cached_hash(path: Path) -> str | None:
     return value.decode() if value else None
 
 
+def cached_notes(path: Path) -> dict:
+    """What :func:`build_national_series` found (its ``attrs``), as stored in the cache."""
+    meta = pq.read_schema(path).metadata or {}
+    raw = meta.get(NOTES_KEY.encode())
+    return json.loads(raw) if raw else {}
+
+
 def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.DataFrame:
     """All supported CBS series for all gemeenten and Nederland, from the cache when it is current.
 
@@ -180,11 +217,13 @@ def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.D
     path = Path(processed_dir) / "cbs" / CACHE_FILE
     digest = inputs_hash(cbs_dir)
     if cached_hash(path) == digest:
-        return pd.read_parquet(path)
+        df = pd.read_parquet(path)
+        df.attrs = cached_notes(path)
+        return df
     df = build_national_series(cbs_dir)
     extra = {
         "tussenstand_inputs_hash": digest,
-        "tussenstand_cbs_notes": json.dumps(df.attrs, ensure_ascii=False),
+        NOTES_KEY: json.dumps(df.attrs, ensure_ascii=False),
     }
     attrs = df.attrs
     df.attrs = {}
