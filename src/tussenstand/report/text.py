@@ -20,7 +20,12 @@ from tussenstand.nlformat import (
 )
 from tussenstand.periods import Period
 from tussenstand.progress import GoalAssessment
-from tussenstand.report.context import Report, latest_is_suppressed, series_rows
+from tussenstand.report.context import (
+    Report,
+    current_segment,
+    latest_is_suppressed,
+    series_rows,
+)
 
 ILLUSTRATIVE_BANNER = (
     "**Let op: illustratieve gegevens.** Een deel van de cijfers in dit rapport komt uit "
@@ -74,7 +79,8 @@ def change_text(previous: float, last: float, unit: str | None, since: str | Non
 
 
 def direction_text(report: Report, series: str, unit: str | None = None) -> str:
-    """Per member: the change between its two latest measurements of the same kind of period."""
+    """Per member: the change between its two latest measurements of the same kind of period;
+    never across a series break (a new CBS table, a municipal merger)."""
     data = series_rows(report, series, report.members)
     data = data[data["waarde"].notna()]
     unit = unit or (str(data["eenheid"].iloc[0]) if len(data) else None)
@@ -82,6 +88,10 @@ def direction_text(report: Report, series: str, unit: str | None = None) -> str:
     for code in report.members:
         s = data[data["gemeente"] == code]
         if len(s) < 2:
+            continue
+        if len(current_segment(s)) < 2:  # a series break between the two latest: no change
+            text = "niet te vergelijken met eerder (reeksbreuk)"
+            parts.append(text if len(report.members) == 1 else f"{report.member_name(code)} {text}")
             continue
         text = change_text(
             float(s["waarde"].iloc[-2]),
