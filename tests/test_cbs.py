@@ -81,7 +81,10 @@ def test_series_break_between_old_and_new_jeugd_table(national):
     assert not s.loc["2021-H2", "reeksbreuk"] and not s.loc["2020", "reeksbreuk"]
     assert s.loc["2015-Q1", "waarde"] == 7.0  # '1e kwartaal 2015'
     assert s.loc["2024-H1", "waarde"] == 9.5  # '1e half jaar 2024'
-    assert set(df.loc[df["reeksbreuk"], "periode"].str[:4]) == {"2021"}
+    jeugd = df["tabel"].isin(["82972NED", "85098NED"]) & ~df["gemeente"].isin(
+        [c["gemeente"] for c in df.attrs["herindelingen"]]
+    )
+    assert set(df.loc[df["reeksbreuk"] & jeugd, "periode"].str[:4]) == {"2021"}
 
 
 def test_wmo_per_1000_times_ten_on_a_known_row(national, cbs_dir):
@@ -342,13 +345,15 @@ def test_unknown_period_label_names_row(tmp_path, areas):
         clean_table(read_table(tmp_path, "86050NED"), "86050NED", areas)
 
 
-def test_peildatum_from_sidecar_or_file_date(tmp_path, areas):
+def test_peildatum_from_sidecar_never_the_file_date(tmp_path, areas):
     _write(
         tmp_path, "86050NED.csv", WMO_HEADER, [["0", "Totaal", "Heemskerk", "2023", "1.0", "1.0"]]
     )
     path = tmp_path / "86050NED.csv"
-    os.utime(path, (1_700_049_600, 1_700_049_600))
-    assert cbs_tables.peildatum_for(path) == ("2023-11-15", "wijzigingsdatum van het bestand")
+    os.utime(path, (1_700_049_600, 1_700_049_600))  # 15 November 2023: not a download date
+    assert cbs_tables.peildatum_for(path) == ("", "onbekend (geen downloaddatum)")
+    (tmp_path / "86050NED.meta.json").write_text('{"download_datum": null}', encoding="utf-8")
+    assert cbs_tables.peildatum_for(path)[0] == ""
     (tmp_path / "86050NED.meta.json").write_text(
         '{"download_datum": "2025-03-01"}', encoding="utf-8"
     )

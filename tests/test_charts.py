@@ -845,3 +845,72 @@ def test_show_chart_before_saving_shows_png_with_alt_then_caption(monkeypatch):
         "*Bron: Beleidsplan Sociaal domein 2024 en verder; bewerking tussenstand.*"
     )
     assert "<Figure" not in repr(result)
+
+
+def test_trend_chart_draws_no_line_across_a_series_break(jeugdhulp):
+    result = charts.trend_chart(
+        jeugdhulp, title="Jeugdhulp in Heemskerk", order=["Heemskerk", "Nederland"]
+    )
+    # 2020 sits at x = 2021.0, 2021 (the first year of 85098NED) at x = 2022.0
+    drawn = [
+        set(np.asarray(ln.get_xdata(), float))
+        for ln in result.fig.axes[0].get_lines()
+        if ln.get_linestyle() not in ("None", "none") and len(ln.get_xdata()) > 1
+    ]
+    assert any({2016.0, 2021.0} <= xs for xs in drawn)  # 2015-2020 is one line
+    assert any({2022.0, 2024.0} <= xs for xs in drawn)  # 2021-2023 another
+    assert not any({2021.0, 2022.0} <= xs for xs in drawn)  # nothing spans the break
+    # the alt text compares within the last stretch only
+    assert "(in 2021, na de reeksbreuk:" in result.alt_text
+
+
+def test_one_members_merger_does_not_break_the_comparison_median():
+    def group(breaks):
+        return pd.DataFrame(
+            {
+                "gemeente_naam": ["A", "B", "C"] * 2,
+                "periode": ["2022"] * 3 + ["2023"] * 3,
+                "waarde": [10.0, 20.0, 30.0, 11.0, 21.0, 31.0],
+                "reeksbreuk": [False] * 3 + breaks,
+                "bron": "CBS StatLine",
+            }
+        )
+
+    merger = charts.comparison_median(group([True, False, False]))  # one member merged
+    assert merger["reeksbreuk"].tolist() == [False, False]
+    new_table = charts.comparison_median(group([True, True, True]))  # a new CBS table
+    assert new_table["reeksbreuk"].tolist() == [False, True]
+
+
+def test_source_line_says_when_a_cbs_download_date_is_unknown():
+    frame = pd.DataFrame(
+        {
+            "bron": ["CBS StatLine", "CBS Wijk- en buurtkaart (gemeentecijfers)"],
+            "tabel": ["86050NED", "geo/gemeenten_2024.geojson"],
+            "peildatum": ["2025-04-22", ""],
+        }
+    )
+    line = charts.source_line(frame)
+    assert "tabel 86050NED (peildatum 22 april 2025)" in line
+    assert "bestand geo/gemeenten_2024.geojson (downloaddatum onbekend)" in line
+
+
+def test_goal_chart_draws_no_measured_line_across_a_series_break(wmo):
+    heemskerk = _heemskerk_halves_from_2022(wmo).copy()
+    heemskerk["reeksbreuk"] = heemskerk["periode"] == "1e halfjaar 2023"
+    assessment = _assessment(
+        baseline_value=float(heemskerk.iloc[0]["waarde"]),
+        baseline_period=parse_period("2022-H1"),
+        target_value=650.0,
+    )
+    result = charts.goal_chart(heemskerk, assessment, title="Met reeksbreuk", goal_label="Wmo")
+    from tussenstand.charts.style import COLORS
+
+    measured = [  # the measured line: the gemeente's colour, drawn as a line
+        np.asarray(ln.get_xdata(), float)
+        for ln in result.fig.axes[0].get_lines()
+        if ln.get_color() == COLORS["gemeente"] and ln.get_linestyle() not in ("None", "none")
+    ]
+    # 2e halfjaar 2022 ends at 2023.0, 1e halfjaar 2023 at 2023 + 181/365
+    assert not any(2023.0 in xs and 2023 + 181 / 365 in xs for xs in measured)
+    assert any(2023.0 in xs for xs in measured) and any(2023 + 181 / 365 in xs for xs in measured)

@@ -65,8 +65,14 @@ def _value(df, gemeente, indicator, periode):
 
 
 def test_geo_shares_are_flagged_as_rounded_and_80860_shares_are_exact(cbs_dir, national):
-    share = _value(national, "GM0396", "aandeel_65plus", "2024")
-    assert share["waarde"] == 24 and share["eenheid"] == UNIT_ROUNDED_PCT
+    # geo 2018, Heemskerk: '65plus': 22 (whole percents, read from the GeoJSON)
+    share = _value(national, "GM0396", "aandeel_65plus", "2018")
+    assert share["waarde"] == 22 and share["eenheid"] == UNIT_ROUNDED_PCT
+    # 2024: the exact share from the counts in 85383NED wins over the geo file's rounded 24:
+    # 39.452 inhabitants, 30.103 younger than 65 (read from the CSV)
+    exact = _value(national, "GM0396", "aandeel_65plus", "2024")
+    assert exact["waarde"] == pytest.approx((39452 - 30103) / 39452 * 100)
+    assert exact["eenheid"] == "%" and exact["tabel"] == "85383NED"
     # 80860ned, Heemskerk 1999: 5.020 of 35.710 inhabitants were 65 or older (read from the CSV)
     old = _value(national, "GM0396", "aandeel_65plus", "1999")
     assert old["waarde"] == pytest.approx(5020 / 35710 * 100) and old["eenheid"] == "%"

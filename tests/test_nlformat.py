@@ -194,3 +194,21 @@ def test_bad_input_is_named():
         fmt_number(math.inf)
     with pytest.raises(TypeError, match="ja/nee-waarde"):
         fmt_number(True)
+
+
+def test_a_share_the_source_rounded_is_a_whole_percent():
+    from tussenstand.nlformat import ROUNDED_PERCENT_UNIT, value_unit
+
+    assert fmt_value(24.0, ROUNDED_PERCENT_UNIT) == "24%"  # never 24,0%
+    assert fmt_value(24.0, ROUNDED_PERCENT_UNIT, with_unit=True) == "24%"
+    assert fmt_value(23.697, "%") == "23,7%"  # an exact share keeps its decimal
+    # the row's own unit decides the precision when the indicator's unit is plain '%'
+    assert value_unit(ROUNDED_PERCENT_UNIT, "%") == ROUNDED_PERCENT_UNIT
+    assert value_unit("%", "% van de inwoners") == "% van de inwoners"
+    assert value_unit(None, "%") == "%"
+
+
+def test_a_counted_noun_per_inhabitants_keeps_its_name():
+    unit = "uitkeringen per 10.000 inwoners van 18 jaar en ouder"
+    assert fmt_value(116.7004, unit) == "116,7"
+    assert fmt_value(116.7004, unit, with_unit=True) == f"116,7 {unit}"

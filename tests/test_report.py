@@ -343,43 +343,53 @@ def test_introduction_says_how_old_the_cbs_figures_are_and_when_the_plan_ran(bui
 
 
 def test_age_sources_sentence_names_what_each_year_is():
-    """The sentence under the age chart follows the data: rounded geo shares, or exact shares
-    computed from the counts in the named CBS tables (KWB when fetched)."""
+    """The sentence under the age chart follows the data: per year, which shares are exact
+    (computed from counts, with the tables named: 80860ned, the fetched Kerncijfers wijken en
+    buurten, 85383NED) and which the source rounded to whole percents (the geo files)."""
     from tussenstand.report.demography import age_sources_sentence
     from tussenstand.sources.geo import UNIT_NATIONAL_FROM_ROUNDED, UNIT_ROUNDED_PCT
 
-    def rows(spec):
+    bands = ("0_15", "15_25", "25_45", "45_65", "65plus")
+
+    def rows(gemeente, spec):
         return pd.DataFrame(
-            [{"periode": p, "eenheid": u, "tabel": t} for p, u, t in spec],
-            columns=["periode", "eenheid", "tabel"],
+            [
+                {
+                    "gemeente": gemeente,
+                    "gemeente_naam": "X",
+                    "indicator": f"aandeel_{b}",
+                    "periode": p,
+                    "eenheid": u,
+                    "tabel": t,
+                    "bron": "CBS StatLine",
+                }
+                for p, u, t, only in spec
+                for b in bands
+                if only is None or b in only
+            ]
         )
 
-    fetched = rows(
-        [("2009", "%", "80860ned"), ("2018", "%", "84286NED"), ("2024", "%", "85984NED")]
+    fetched = rows("GM0396", [("2009", "%", "80860ned", None), ("2018", "%", "84286NED", None)])
+    assert age_sources_sentence(fetched) == (
+        "Exact, berekend uit aantallen inwoners: 2009 (alle leeftijdsgroepen; tabel 80860ned) en "
+        "2018 (alle leeftijdsgroepen; tabel 84286NED)."
     )
-    assert age_sources_sentence(fetched, fetched) == (
-        "De CBS-aandelen van 2009, 2018 en 2024 zijn exact (tabellen 80860ned, 84286NED en "
-        "85984NED)."
-    )
-    mixed = rows(
+    mixed = pd.concat(
         [
-            ("2009", "%", "80860ned"),
-            ("2018", UNIT_ROUNDED_PCT, "geo/gemeenten_2018.geojson"),
-            ("2024", "%", "85984NED"),
-        ]
+            rows("GM0396", [("2018", UNIT_ROUNDED_PCT, "geo/gemeenten_2018.geojson", None)]),
+            rows("GM0396", [("2024", "%", "85383NED", {"0_15", "65plus"})]),
+            rows(
+                "NL01", [("2018", UNIT_NATIONAL_FROM_ROUNDED, "geo/gemeenten_2018.geojson", None)]
+            ),
+        ],
+        ignore_index=True,
     )
-    national = rows(
-        [
-            ("2009", "%", "80860ned"),
-            ("2018", UNIT_NATIONAL_FROM_ROUNDED, "geo/gemeenten_2018.geojson"),
-            ("2024", "%", "85984NED"),
-        ]
-    )
-    assert age_sources_sentence(mixed, national) == (
-        "De CBS-aandelen van 2018 komen uit de gemeentecijfers bij de wijk- en buurtkaart en zijn "
-        "op hele procenten afgerond; die van 2009 en 2024 zijn exact (tabellen 80860ned en "
-        "85984NED). Het aandeel voor Nederland in 2018 is berekend als het naar inwoners gewogen "
-        "gemiddelde van alle gemeenten."
+    assert age_sources_sentence(mixed) == (
+        "Exact, berekend uit aantallen inwoners: 2024 (0-15 jaar en 65+ jaar; tabel 85383NED). "
+        "Door het CBS op hele procenten afgerond (gemeentecijfers bij de wijk- en buurtkaart) en zo "
+        "getoond: 2018 (alle leeftijdsgroepen). Het aandeel voor Nederland in 2018 is, waar geen "
+        "CBS-tabel het geeft, het naar inwoners gewogen gemiddelde van de afgeronde "
+        "gemeentecijfers."
     )
 
 
@@ -459,3 +469,131 @@ def test_a_framework_without_indicator_data_gives_a_report_that_says_so(
         json.loads((report.output_dir / SUMMARY_FILE).read_text(encoding="utf-8"))["gemeente"]
         == code
     )
+
+
+# ----- CBS files and definitions (issue 11, sections 3 and 4) ------------------------------------
+def test_a_member_missing_from_an_incomplete_file_is_said_so_and_covered_from_the_geo_file(built):
+    _, text = built("GM0441")
+    assert (
+        "Het bestand 71486ned.csv bevat 185 van de 342 gemeenten van 2024; de cijfers van "
+        "Schagen ontbreken in dat bestand." in text
+    )
+    # never blamed on CBS ('de huishoudenstabel van het CBS heeft geen cijfers')
+    assert "heeft geen cijfers voor Schagen" not in text
+    # the composition from the wijk- en buurtkaart, as the whole percents it gives (Schagen,
+    # pct_eenpersoonshhd 34 in 2022 and 35 in 2024; huishoudens 20.869 and 21.436)
+    assert "| eenpersoonshuishoudens | 34% | 35% |" in text
+    assert "| aantal huishoudens | 20.869 | 21.436 |" in text
+    assert "35,0%" not in text
+    assert "### Onvolledige CBS-bestanden" in text
+
+
+def test_the_region_report_names_every_member_missing_from_the_household_file(built):
+    _, text = built("KNH")
+    for name in ("Schagen", "Texel"):
+        assert f"de cijfers van {name} ontbreken in dat bestand" in text
+    assert "| Texel | eenpersoonshuishoudens | 39% | 41% |" in text  # from the GeoJSON
+    # Den Helder and Hollands Kroon are in the extract: their counts come from 71486ned
+    assert "de cijfers van Den Helder ontbreken" not in text
+    # Hollands Kroon is a merger of 2012: said, with no figures before it
+    assert "Hollands Kroon is op 1 januari 2012 ontstaan" in text
+
+
+def test_a_merger_is_a_series_break_in_text_and_chart(built):
+    report, text = built("GM0441")
+    # 85383NED 2024: 47.744; geo 2018: 46.379 -> 47.744 / 46.379 = 1,0294: 2,9% more
+    assert "Schagen had op 1 januari 2024 47.744 inwoners, 2,9% meer dan in 2018 (46.379)." in text
+    assert "17.210" not in text and "sinds 1999" not in text  # old Schagen, before 2013
+    assert "Schagen is op 1 januari 2013 heringedeeld met (delen van) Harenkarspel en Zijpe" in text
+    assert "### Herindelingen" in text
+    with (report.figures_dir / "inwoners.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert [r["periode"] for r in rows if r["reeksbreuk"] == "ja"] == ["2017"]
+    # the age structure shows today's Schagen only: not 2009 (80860ned, old Schagen)
+    with (report.figures_dir / "leeftijdsopbouw.csv").open(encoding="utf-8-sig", newline="") as f:
+        years = {
+            r["periode"]
+            for r in csv.DictReader(f, delimiter=";")
+            if r["gemeente_naam"] == "Schagen"
+        }
+    assert years == {"2018", "2024"}
+
+
+def test_no_merger_no_break_in_heemskerk(built):
+    _, text = built("GM0396")
+    assert (
+        "Heemskerk had op 1 januari 2024 39.452 inwoners, 0,8% meer dan in 2018 (39.146)." in text
+    )
+    assert "### Herindelingen" not in text and "heringedeeld" not in text
+
+
+def test_bijstand_is_called_benefits_in_every_table_and_text(built):
+    for code in ("GM0396", "GM0441"):
+        _, text = built(code)
+        assert "### Bijstandsuitkeringen" in text
+        for line in text.splitlines():
+            if line.startswith(("#", "|")):
+                assert "Personen met een bijstandsuitkering" not in line, line
+    _, text = built("GM0441")
+    # 85383NED Schagen 2024: 460 / (47.744 - 8.326) x 10.000 = 116,7
+    assert (
+        "| Bijstandsuitkeringen ¹ | uitkeringen per 10.000 inwoners van 18 jaar en ouder | 2024 | 116,7 |"
+        in text
+    )
+
+
+def test_shares_with_an_exact_source_are_exact(built):
+    _, text = built("GM0441")
+    # 85383NED 2024: (47.744 - 35.443) / 47.744 = 25,76% (the geo file rounds it to 26)
+    assert "| Aandeel inwoners van 65 jaar en ouder ¹ | % | 2024 | 25,8% |" in text
+    assert (
+        "Exact, berekend uit aantallen inwoners: 2024 (0-15 jaar en 65+ jaar; tabel 85383NED)."
+        in text
+    )
+    assert "2018 (alle leeftijdsgroepen)" in text  # rounded, from the wijk- en buurtkaart
+
+
+def test_download_dates_are_never_file_dates(built):
+    from datetime import date
+
+    from tussenstand.nlformat import fmt_date
+
+    _, text = built("GM0405")
+    assert "(peildatum 22 april 2025)" in text.splitlines()[0]
+    assert "| geo/gemeenten_2024.geojson | 6 | 6 | onbekend (geen downloaddatum) | nee |" in text
+    assert fmt_date(date.today()) not in text
+
+
+def test_no_change_is_computed_across_a_series_break():
+    from types import SimpleNamespace
+
+    from tussenstand.schema import conform
+
+    def rows(breaks):
+        return conform(
+            pd.DataFrame(
+                {
+                    "gemeente": "GM0441",
+                    "gemeente_naam": "Schagen",
+                    "indicator": "inwoners",
+                    "periode": ["2012", "2017", "2018"],
+                    "periode_start": ["2012-01-01", "2017-01-01", "2018-01-01"],
+                    "periode_eind": ["2012-12-31", "2017-12-31", "2018-12-31"],
+                    "waarde": [18655.0, 46193.0, 46379.0],
+                    "eenheid": "aantal",
+                    "bron": "CBS Wijk- en buurtkaart (gemeentecijfers)",
+                    "tabel": "geo",
+                    "reeksbreuk": breaks,
+                }
+            )
+        )
+
+    report = SimpleNamespace(published=rows([False, True, False]), members=("GM0441",))
+    # 2017 -> 2018 lies after the merger: 46.379 / 46.193 = +0,4%
+    assert rapport.direction_text(report, "inwoners") == "gelijk sinds 2017"
+    report.published = rows([False, False, True])  # the break between the two latest
+    assert (
+        rapport.direction_text(report, "inwoners") == "niet te vergelijken met eerder (reeksbreuk)"
+    )
+    segment = rapport.current_segment(rows([False, True, False]))
+    assert segment["periode"].tolist() == ["2017", "2018"]

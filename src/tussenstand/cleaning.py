@@ -29,13 +29,17 @@ from tussenstand.frameworks import (
 )
 from tussenstand.handoff import (
     QUALITY_FILE,
+    FileGap,
+    FileProblem,
     Illustrative,
     MissingValues,
     QualitySummary,
     SeriesBreak,
     SourceQuality,
     Suppressed,
+    TerritoryChange,
 )
+from tussenstand.nlformat import fmt_list
 from tussenstand.periods import Period, parse_report_period
 from tussenstand.schema import (
     KEY_COLUMNS,
@@ -49,6 +53,9 @@ from tussenstand.schema import (
 )
 from tussenstand.sources import areas
 from tussenstand.sources.cbs_national import load_national_series
+from tussenstand.sources.cbs_tables import TABLES
+from tussenstand.sources.geo import HOUSEHOLD_SHARES
+from tussenstand.sources.municipalities import describe, territory_year
 from tussenstand.sources.registrations import load_registrations
 
 
@@ -135,6 +142,7 @@ def clean_unit(config: ProjectConfig, unit: MonitoredUnit, period: Period) -> Cl
     notes: list[str] = []
 
     cbs = load_national_series(config.cbs_dir, config.processed_dir)
+    cbs_notes = dict(cbs.attrs)
     cbs = cbs[cbs["gemeente"].isin(keep)]
     regs = load_registrations(config.registrations_dir, gemeente=members, framework=frameworks)
     regs = _fill_names(regs, cbs)
@@ -148,7 +156,9 @@ def clean_unit(config: ProjectConfig, unit: MonitoredUnit, period: Period) -> Cl
 
     out_dir = config.processed_unit_dir(unit.code, period)
     path = write_measurements(df, out_dir / MEASUREMENTS_FILE)
-    quality = quality_summary(df, code=unit.code, period=period, members=members, notes=notes)
+    quality = quality_summary(
+        df, code=unit.code, period=period, members=members, notes=notes, cbs_notes=cbs_notes
+    )
     quality_path = quality.write(out_dir / QUALITY_FILE)
     return CleaningResult(unit.code, period, df, quality, path, quality_path, notes)
 
@@ -203,9 +213,20 @@ def quality_summary(
     period: Period,
     members: list[str] | None = None,
     notes: list[str] | None = None,
+    cbs_notes: dict | None = None,
 ) -> QualitySummary:
-    """What the report's data-quality section says about ``df`` (deterministic)."""
+    """What the report's data-quality section says about ``df`` (deterministic).
+
+    ``cbs_notes`` are the findings of the national CBS series (``attrs`` of
+    :func:`~tussenstand.sources.cbs_national.load_national_series`): incomplete files, and the
+    members' municipal mergers and their gaps in incomplete files go into the summary."""
     members = members or []
+    cbs_notes = cbs_notes or {}
+    changes = [
+        TerritoryChange.model_validate(c)
+        for c in cbs_notes.get("herindelingen", [])
+        if c["gemeente"] in members
+    ]
     per_source = [
         SourceQuality(
             bron=bron,
@@ -241,7 +262,11 @@ def quality_summary(
         ),
         reeksbreuken=[
             SeriesBreak(
-                indicator=r.indicator, gemeente=r.gemeente, periode=r.periode, tabel=r.tabel
+                indicator=r.indicator,
+                gemeente=r.gemeente,
+                periode=r.periode,
+                tabel=r.tabel,
+                reden=_break_reason(df, r, changes),
             )
             for r in breaks.drop_duplicates(["indicator", "periode", "tabel"]).itertuples()
         ],
@@ -251,7 +276,73 @@ def quality_summary(
             bestanden=sorted(illustrative["tabel"].unique().tolist()),
         ),
         opmerkingen=list(notes or []),
+        bestandsproblemen=[
+            FileProblem.model_validate(p) for p in cbs_notes.get("bestandsproblemen", [])
+        ],
+        onvolledige_bestanden=_member_gaps(df, members, cbs_notes.get("onvolledig", [])),
+        herindelingen=changes,
     )
+
+
+#: tables whose gaps another source covers in part: table -> (series of that other source, what
+#: they give, in Dutch)
+GAP_COVERED_BY = {
+    "71486ned": (
+        tuple(HOUSEHOLD_SHARES.values()),
+        "de samenstelling van de huishoudens als aandeel van alle huishoudens (hele procenten)",
+    )
+}
+
+
+def _member_gaps(df: pd.DataFrame, members: list[str], gaps: list[dict]) -> list[FileGap]:
+    """Per member and incomplete file the latest year it is missing from, with the other source
+    (file names) that covers part of it."""
+    latest: dict[tuple[str, str], dict] = {}
+    for gap in gaps:
+        for code in gap["ontbrekend"]:
+            if code in members:
+                key = (gap["tabel"], code)
+                if key not in latest or gap["jaar"] > latest[key]["jaar"]:
+                    latest[key] = gap
+    out = []
+    for (table, code), gap in sorted(latest.items()):
+        rows = df[df["gemeente"] == code]
+        names = rows["gemeente_naam"].dropna()
+        series, what = GAP_COVERED_BY.get(table, ((), ""))
+        other = rows[rows["indicator"].isin(series) & rows["waarde"].notna()]
+        files = sorted(set(other["tabel"]))
+        out.append(
+            FileGap(
+                bestand=gap["bestand"],
+                tabel=table,
+                gemeente=code,
+                gemeente_naam=str(names.iloc[0]) if len(names) else code,
+                jaar=gap["jaar"],
+                aanwezig=gap["aanwezig"],
+                verwacht=gap["verwacht"],
+                aanvulling=f"{what}, uit {fmt_list(files)}" if files else "",
+            )
+        )
+    return out
+
+
+def _break_reason(df: pd.DataFrame, row, changes: list[TerritoryChange]) -> str:
+    """Why a series breaks at ``row``: a CBS table that continues an older one starts there, or a
+    municipal merger of the gemeente."""
+    spec = TABLES.get(row.tabel)
+    if spec is not None and spec.continues:
+        same = df[
+            (df["gemeente"] == row.gemeente)
+            & (df["indicator"] == row.indicator)
+            & (df["tabel"] == row.tabel)
+        ]
+        if row.periode_start == same["periode_start"].min():
+            return f"nieuwe CBS-tabel: {row.tabel} vervolgt {spec.continues}"
+    year = int(territory_year(pd.DataFrame([row._asdict()])).iloc[0])
+    own = [c for c in changes if c.gemeente == row.gemeente and c.soort != "nieuw" and c.na < year]
+    if own:
+        return "herindeling: " + describe(max(own, key=lambda c: c.uiterlijk))
+    return ""
 
 
 def clean(

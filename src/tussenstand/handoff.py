@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError
 
@@ -132,6 +132,52 @@ class SeriesBreak(_HandoffModel):
     gemeente: str
     periode: str
     tabel: str
+    #: why the series breaks here (a new CBS table, a municipal merger), in Dutch
+    reden: str = ""
+
+
+class FileProblem(_HandoffModel):
+    """A CBS file that is not complete: a line cut off, a line with too few fields, fewer rows than
+    its download had. The line is not used."""
+
+    bestand: str
+    tabel: str
+    regel: int | None = None
+    probleem: str
+
+
+class FileGap(_HandoffModel):
+    """A member gemeente missing from a CBS file that covers fewer gemeenten than existed that year
+    (the file is incomplete, not CBS's publication)."""
+
+    bestand: str
+    tabel: str
+    gemeente: str
+    gemeente_naam: str
+    jaar: int
+    aanwezig: int = Field(ge=0)
+    verwacht: int = Field(ge=0)
+    #: what another source covers of the gap, and from which files, in Dutch; empty when none
+    aanvulling: str = ""
+
+
+class TerritoryChange(_HandoffModel):
+    """A municipal merger (herindeling) that changed a gemeente's territory: a series break.
+
+    ``na`` is the last year known to have the old territory (or, for a new gemeente, to be before
+    it existed) and ``uiterlijk`` the first year known to have the new one; the change took effect
+    on 1 January of a year in ``na + 1 .. uiterlijk`` (exactly ``uiterlijk`` when they are adjacent).
+    """
+
+    gemeente: str
+    gemeente_naam: str
+    soort: Literal["uitbreiding", "nieuw", "wijziging"]
+    na: int
+    uiterlijk: int
+    #: names of the gemeenten whose territory was (partly) added; empty when not known
+    met: list[str] = Field(default_factory=list)
+    #: how it was found, in Dutch (the rule in docs/aqa)
+    methode: str = ""
 
 
 class Illustrative(_HandoffModel):
@@ -153,6 +199,12 @@ class QualitySummary(_HandoffModel):
     reeksbreuken: list[SeriesBreak] = Field(default_factory=list)
     illustratief: Illustrative
     opmerkingen: list[str] = Field(default_factory=list)
+    #: incomplete CBS files (lines cut off or too short) among the report's sources
+    bestandsproblemen: list[FileProblem] = Field(default_factory=list)
+    #: members missing from CBS files that cover fewer gemeenten than existed
+    onvolledige_bestanden: list[FileGap] = Field(default_factory=list)
+    #: municipal mergers of the members (series breaks)
+    herindelingen: list[TerritoryChange] = Field(default_factory=list)
 
 
 # ----- samenvatting.json -------------------------------------------------------------------------

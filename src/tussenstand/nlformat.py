@@ -12,7 +12,9 @@ Conventions (pinned by ``tests/test_nlformat.py``):
   percentages and money. It is what matplotlib puts on axes, screen readers read it as "min", and
   it cannot be mistaken for a dash. A value that rounds to zero gets no sign (``0,0``, never
   ``−0,0``).
-- Percentages as Babel's ``nl_NL`` pattern: no space before the sign: ``23,7%``.
+- Percentages as Babel's ``nl_NL`` pattern: no space before the sign: ``23,7%``. A share that its
+  source publishes rounded to whole percents (unit :data:`ROUNDED_PERCENT_UNIT`) is shown as a
+  whole percent (``24%``): a decimal would suggest a precision the source does not have.
 - Money as Babel's ``nl_NL`` currency pattern: ``€`` + no-break space (U+00A0) + amount:
   ``€\u00a045.128.079``. The no-break space keeps the sign and the amount on one line in tables and
   PDF; compare with :data:`NBSP` in tests, or normalise with ``.replace(NBSP, " ")``.
@@ -42,6 +44,8 @@ MINUS = "\u2212"
 NBSP = "\u00a0"
 MISSING = "\u2013"
 MISSING_TEXT = "geen meting"
+#: the unit of a share its source publishes rounded to whole percents (the wijk- en buurtkaart)
+ROUNDED_PERCENT_UNIT = "% (afgerond op hele procenten)"
 
 _LOCALE = Locale.parse(LOCALE)
 
@@ -51,6 +55,7 @@ __all__ = [
     "MISSING",
     "MISSING_TEXT",
     "NBSP",
+    "ROUNDED_PERCENT_UNIT",
     "fmt_change",
     "fmt_date",
     "fmt_euro",
@@ -61,6 +66,7 @@ __all__ = [
     "fmt_period",
     "fmt_value",
     "is_missing",
+    "value_unit",
 ]
 
 
@@ -221,19 +227,23 @@ def fmt_value(
     """Format a measurement by its unit text (the ``eenheid`` column).
 
     - ``%`` or a unit starting with ``%`` (``% van jongeren tot 18 jaar``): one decimal,
-      ``23,7%``; ``with_unit`` appends the rest (``12,3% van jongeren tot 18 jaar``).
+      ``23,7%``; ``with_unit`` appends the rest (``12,3% van jongeren tot 18 jaar``). A share the
+      source rounded to whole percents (:data:`ROUNDED_PERCENT_UNIT`): ``24%``, never ``24,0%``.
     - ``euro`` / ``€``: whole euros, ``€\u00a045.128.079``; an amount under 100.000 with cents
       keeps them, ``€\u00a03.121,76``.
     - rates (``per 10.000 inwoners``, ``per 1.000 ...``) and counts (``aantal``, ``nachten``,
       ``personen``, ...): at most one decimal, ``195,2``, ``39.450``; ``with_unit`` appends the unit
       (``195,2 per 10.000 inwoners``, ``1.234 nachten``), except the bare ``aantal``; a unit
-      ``aantal per ...`` is written ``per ...``.
+      ``aantal per ...`` is written ``per ...``; a counted noun keeps its name
+      (``116,7 uitkeringen per 10.000 inwoners van 18 jaar en ouder``).
     - anything else: at most two decimals, plus the unit when ``with_unit``.
     """
     if is_missing(x):
         return missing
     text_unit = (unit or "").strip()
     key = text_unit.lower()
+    if text_unit == ROUNDED_PERCENT_UNIT:
+        return fmt_percent(x, 0)
     if key.startswith("%") or key in {"procent", "percentage"}:
         text = fmt_percent(x, 1)
         rest = text_unit[1:].strip() if key.startswith("%") else ""
@@ -246,13 +256,24 @@ def fmt_value(
     if key.startswith("aantal per "):
         # 'aantal per 10.000 inwoners' reads as '640 per 10.000 inwoners'
         text_unit, key = text_unit[len("aantal ") :], key[len("aantal ") :]
-    if key.startswith("per ") or key in _COUNT_UNITS:
+    noun = key.split(" per ", 1)[0] if " per " in key else ""
+    if key.startswith("per ") or key in _COUNT_UNITS or noun in _COUNT_UNITS:
         text = fmt_number(x, None, max_decimals=1)
     else:
         text = fmt_number(x, None, max_decimals=2)
     if with_unit and text_unit and key != "aantal":
         return f"{text} {text_unit}"
     return text
+
+
+def value_unit(row_unit: object, unit: str | None) -> str | None:
+    """The unit to format one value by: the row's own unit when it says the source rounded the
+    value (:data:`ROUNDED_PERCENT_UNIT`), else ``unit`` (the indicator's unit as the plan words it).
+
+    A series can join exact and rounded sources (80860ned and the wijk- en buurtkaart); each value
+    is shown with the precision of its own source.
+    """
+    return ROUNDED_PERCENT_UNIT if str(row_unit or "").strip() == ROUNDED_PERCENT_UNIT else unit
 
 
 # ----- dates and periods ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from tussenstand.charts.prepare import as_flag, prepare, public_columns
 from tussenstand.charts.result import ChartResult, finish
 from tussenstand.charts.style import COLORS, FIGSIZE, DutchFormatter, new_panels, styled
 from tussenstand.charts.timeaxis import add_period_columns, as_period, period_x
-from tussenstand.nlformat import fmt_list, fmt_percent, fmt_period
+from tussenstand.nlformat import fmt_list, fmt_period, fmt_value, value_unit
 from tussenstand.periods import Period
 
 AGE_BAND_LABELS = {
@@ -118,6 +118,11 @@ def _plot_panel(
     ax.yaxis.set_major_formatter(DutchFormatter("%"))
 
 
+def _share_text(row: pd.Series) -> str:
+    """A share with the precision of its source: whole percents where the source rounded."""
+    return fmt_value(row["aandeel"], value_unit(row["eenheid"], "%"))
+
+
 def _age_alt(
     data: pd.DataFrame, series_label_col: str, series: list, bands: list[str], periods: list[Period]
 ) -> str:
@@ -131,10 +136,14 @@ def _age_alt(
         first_p, last_p = periods[0], periods[-1]
         changes = []
         for band in bands:
-            a = sub[(sub["leeftijd"] == band) & (sub["_period"] == first_p)]["aandeel"]
-            b = sub[(sub["leeftijd"] == band) & (sub["_period"] == last_p)]["aandeel"]
-            if len(a) and len(b) and not (pd.isna(a.iloc[0]) or pd.isna(b.iloc[0])):
-                changes.append(f"{band} van {fmt_percent(a.iloc[0])} naar {fmt_percent(b.iloc[0])}")
+            a = sub[(sub["leeftijd"] == band) & (sub["_period"] == first_p)]
+            b = sub[(sub["leeftijd"] == band) & (sub["_period"] == last_p)]
+            if (
+                len(a)
+                and len(b)
+                and not (pd.isna(a["aandeel"].iloc[0]) or pd.isna(b["aandeel"].iloc[0]))
+            ):
+                changes.append(f"{band} van {_share_text(a.iloc[0])} naar {_share_text(b.iloc[0])}")
         if changes:
             last_text = fmt_period(last_p) + (
                 " (prognose)" if sub[sub["_period"] == last_p]["prognose"].any() else ""

@@ -27,7 +27,8 @@ def source_line(data: pd.DataFrame) -> str:
 
     Built from the distinct ``bron`` / ``tabel`` / ``peildatum`` rows, in order of appearance:
     tables with the same source and date are joined (``tabellen 82972NED en 85098NED``); a
-    ``tabel`` that is not a CBS table id is named as ``bestand``. When any row is ``illustratief``
+    ``tabel`` that is not a CBS table id is named as ``bestand``; CBS figures without a peildatum
+    say ``downloaddatum onbekend`` (a file date is never a peildatum). When any row is ``illustratief``
     the line starts with ``ILLUSTRATIEF – geen echte gegevens.``
     """
     require_columns(data, ["bron"], "bronregel")
@@ -56,6 +57,8 @@ def source_line(data: pd.DataFrame) -> str:
             text += f", {'bestand' if len(files) == 1 else 'bestanden'} {fmt_list(files)}"
         if peildatum:
             text += f" (peildatum {fmt_date(peildatum)})"
+        elif bron.startswith("CBS"):
+            text += " (downloaddatum onbekend)"
         parts.append(text)
     line = "Bron: " + "; ".join(parts) + "; " + PROCESSING
     if is_illustrative(data):

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 
 from tussenstand.charts.annotate import gap_notes
 from tussenstand.charts.bars import district_goal_chart
-from tussenstand.charts.prepare import as_flag, chart_unit, prepare, public_columns
+from tussenstand.charts.prepare import as_flag, chart_unit, prepare, public_columns, segments
 from tussenstand.charts.result import ChartResult, finish
 from tussenstand.charts.style import COLORS, format_value_axis, new_figure, set_title, styled
 from tussenstand.charts.timeaxis import add_period_columns, as_period, period_x, set_period_ticks
@@ -199,17 +199,18 @@ def _per_district(measurements: pd.DataFrame) -> bool:
 
 # ----- drawing --------------------------------------------------------------------------------
 def _plot_measurements(ax: Axes, data: pd.DataFrame, value_col: str) -> None:
-    """The measured line; provisional figures as open markers."""
+    """The measured line (broken at every series break); provisional figures as open markers."""
     rows = data.sort_values("_x")
-    ax.plot(
-        rows["_x"],
-        rows[value_col],
-        color=COLORS["gemeente"],
-        linewidth=2.2,
-        marker="o",
-        label="meting",
-        zorder=4,
-    )
+    for i, part in enumerate(segments(rows)):
+        ax.plot(
+            part["_x"],
+            part[value_col],
+            color=COLORS["gemeente"],
+            linewidth=2.2,
+            marker="o",
+            label="meting" if i == 0 else "_nolegend_",
+            zorder=4,
+        )
     prov = rows[rows["voorlopig"]]
     if len(prov):
         ax.plot(

@@ -60,3 +60,14 @@ def chart_unit(data: pd.DataFrame, unit: str | None) -> str:
 def public_columns(data: pd.DataFrame) -> pd.DataFrame:
     """The data without the working columns (``_period``, ``_x``): what the CSV holds."""
     return data.drop(columns=[c for c in data.columns if str(c).startswith("_")])
+
+
+def segments(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """One series (sorted in time) split at its series breaks: a row flagged ``reeksbreuk`` starts
+    a new segment. A line is drawn within a segment, never across a break."""
+    if rows.empty:
+        return []
+    starts = as_flag(rows["reeksbreuk"]).to_numpy().cumsum() if "reeksbreuk" in rows else None
+    if starts is None or not starts.any():
+        return [rows]
+    return [g for _, g in rows.groupby(starts, sort=True)]

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.transforms import blended_transform_factory
 
 from tussenstand.charts.annotate import gap_notes
-from tussenstand.charts.prepare import chart_unit, prepare, public_columns
+from tussenstand.charts.prepare import as_flag, chart_unit, prepare, public_columns, segments
 from tussenstand.charts.result import ChartResult, finish
 from tussenstand.charts.style import (
     COLORS,
@@ -27,7 +27,7 @@ from tussenstand.charts.style import (
 )
 from tussenstand.charts.timeaxis import add_period_columns, period_x, set_period_ticks
 from tussenstand.disclosure import DEFAULT_THRESHOLD, format_published_value
-from tussenstand.nlformat import fmt_list, fmt_period
+from tussenstand.nlformat import fmt_list, fmt_period, value_unit
 
 
 def infer_role(label: str) -> str | None:
@@ -76,7 +76,11 @@ def comparison_median(
                 "illustratief": bool(group["illustratief"].any()),
                 "voorlopig": bool(group["voorlopig"].any()),
                 "onderdrukt": False,
-                "reeksbreuk": bool(group["reeksbreuk"].any()),
+                # a break in most of the group (a new CBS table), not one member's merger
+                "reeksbreuk": bool(
+                    as_flag(group.loc[group[value_col].notna(), "reeksbreuk"]).sum() * 2
+                    > max(len(values), 1)
+                ),
                 "aantal_gemeenten": int(len(values)),
             }
         )
@@ -105,7 +109,8 @@ def trend_chart(
     ``nederland``, ``vergelijkingsgroep`` or ``regio`` (default: inferred from the label, the first
     other series is the gemeente). Missing and suppressed values are gaps in the line (the alt
     text gives a suppressed count as ``< 10``, with ``threshold``); a period flagged
-    ``reeksbreuk`` gets a vertical line labelled ``reeksbreuk`` before it.
+    ``reeksbreuk`` gets a vertical line labelled ``reeksbreuk`` before it, and the series' line is
+    not drawn across it (a new CBS table, a municipal merger).
     """
     data = prepare(df, [series_label_col, period_col], "trendgrafiek", value_col)
     if data.empty:
@@ -144,11 +149,20 @@ def trend_chart(
 
 
 def _plot_series(ax: Axes, rows: pd.DataFrame, label: str, role: str, value_col: str) -> None:
-    """One series: the line in its role's style, filled markers, open markers where provisional."""
+    """One series: the line in its role's style (broken at every series break), filled markers,
+    open markers where provisional."""
     style = dict(ROLE_STYLES.get(role, ROLE_STYLES["gemeente"]))
     marker = style.pop("marker")
     zorder = 4 if role == "gemeente" else 3
-    ax.plot(rows["_x"], rows[value_col], label=str(label), marker=None, zorder=zorder, **style)
+    for i, part in enumerate(segments(rows)):
+        ax.plot(
+            part["_x"],
+            part[value_col],
+            label=str(label) if i == 0 else "_nolegend_",
+            marker=None,
+            zorder=zorder,
+            **style,
+        )
     final = rows[~rows["voorlopig"]]
     prov = rows[rows["voorlopig"]]
     ax.plot(
@@ -267,7 +281,11 @@ def _trend_alt(
 
     def value(row: pd.Series) -> str:
         return format_published_value(
-            row[value_col], unit, bool(row["onderdrukt"]), threshold, with_unit=True
+            row[value_col],
+            value_unit(row["eenheid"], unit),
+            bool(row["onderdrukt"]),
+            threshold,
+            with_unit=True,
         )
 
     for label in labels:
@@ -277,10 +295,13 @@ def _trend_alt(
         if rows.empty:
             parts.append(f"{label}: geen gegevens.")
             continue
-        last, first = rows.iloc[-1], rows.iloc[0]
+        # never compare across a series break: the earlier value is the first after the last one
+        current = segments(rows)[-1]
+        last, first = current.iloc[-1], current.iloc[0]
         text = f"{label}: {value(last)} in {fmt_period(last['_period'])}"
-        if len(rows) > 1:
-            text += f" (in {fmt_period(first['_period'])}: {value(first)})"
+        if len(current) > 1:
+            after = ", na de reeksbreuk" if len(current) < len(rows) else ""
+            text += f" (in {fmt_period(first['_period'])}{after}: {value(first)})"
         parts.append(text + ".")
     breaks = sorted(set(data.loc[data["reeksbreuk"], "_period"]), key=period_x)
     if breaks:

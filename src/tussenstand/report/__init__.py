@@ -32,6 +32,7 @@ from tussenstand.report.accountability import show_accountability, sources_table
 from tussenstand.report.context import (
     Report,
     ReportError,
+    current_segment,
     goal_measurements,
     indicator_frame,
     latest_values,
@@ -60,6 +61,7 @@ __all__ = [
     "Report",
     "ReportError",
     "change_text",
+    "current_segment",
     "direction_text",
     "district_breakdown",
     "goal_measurements",

@@ -1,5 +1,5 @@
-"""Accountability: the sources and their peildatum, illustrative data, small numbers, the
-comparison group and how a goal's status is decided."""
+"""Accountability: the sources and their peildatum, incomplete CBS files, municipal mergers,
+illustrative data, small numbers, the comparison group and how a goal's status is decided."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import re
 import pandas as pd
 
 from tussenstand import markdown
+from tussenstand.markdown import escape
 from tussenstand.nlformat import fmt_date, fmt_int, fmt_list
 from tussenstand.progress import STATUS_RULES_NL
 from tussenstand.report.context import Report
+from tussenstand.report.data_notes import change_text, gap_text, problem_text
 from tussenstand.report.output import show
 from tussenstand.report.text import ILLUSTRATIVE_BANNER
 
@@ -34,7 +36,9 @@ def sources_table(report: Report) -> pd.DataFrame:
             "Tabel of bestand": grouped["tabel"],
             "Reeksen": [fmt_int(v) for v in grouped["reeksen"]],
             "Metingen": [fmt_int(v) for v in grouped["rijen"]],
-            "Peildatum": [fmt_date(v) if v else "onbekend" for v in grouped["peildatum"]],
+            "Peildatum": [
+                fmt_date(v) if v else "onbekend (geen downloaddatum)" for v in grouped["peildatum"]
+            ],
             "Illustratief": ["ja" if v else "nee" for v in grouped["illustratief"]],
         }
     )
@@ -44,10 +48,15 @@ def show_accountability(report: Report) -> None:
     show("### Bronnen")
     show(
         "CBS-cijfers: Bron: CBS StatLine, CC BY 4.0, met het tabelnummer bij elke grafiek. "
-        "De peildatum is de downloaddatum van de tabel (of, zonder downloadgegevens, de datum van "
-        "het bestand)."
+        "De peildatum is de dag waarop de tabel bij het CBS is gedownload, zoals het "
+        "metadatabestand naast de tabel die vastlegt (`<tabel>.meta.json`, bij de gemeentecijfers "
+        "van de wijk- en buurtkaart `gemeenten_<jaar>.meta.json`). Zonder die gegevens is de "
+        "downloaddatum onbekend en staat dat er; de datum waarop een bestand voor het laatst is "
+        "gewijzigd, geldt nooit als peildatum."
     )
     show(markdown.table(sources_table(report), "llrrll"))
+    _show_incomplete_files(report)
+    _show_mergers(report)
     if report.illustrative:
         show("### Illustratieve gegevens")
         show(ILLUSTRATIVE_BANNER + " Nulmetingen en streefwaarden komen altijd uit het plan.")
@@ -68,6 +77,39 @@ def show_accountability(report: Report) -> None:
             "(bij percentages in procentpunten); Nederland staat er alleen naast in dezelfde "
             "periode, en absolute aantallen worden niet met Nederland vergeleken."
         )
+
+
+def _show_incomplete_files(report: Report) -> None:
+    """Incomplete CBS files: lines cut off or too short, and members missing from a file."""
+    quality = report.quality
+    problems = quality.bestandsproblemen if quality else []
+    gaps = report.file_gaps()
+    if not problems and not gaps:
+        return
+    show("### Onvolledige CBS-bestanden")
+    lines = [f"- {problem_text(p)}" for p in problems]
+    for gap in gaps:
+        extra = (
+            f" Wel in het rapport, met die bron erbij: {escape(gap.aanvulling)}."
+            if gap.aanvulling
+            else ""
+        )
+        lines.append(f"- {gap_text(gap)}{extra}")
+    show("\n".join(lines))
+
+
+def _show_mergers(report: Report) -> None:
+    """The members' municipal mergers: where their series break."""
+    changes = report.territory_changes()
+    if not changes:
+        return
+    show("### Herindelingen")
+    show("\n".join(f"- {change_text(c)}" for c in changes))
+    show(
+        "Herindelingen zijn afgeleid uit de gegevens zelf (de gemeentegrenzen in de wijk- en "
+        "buurtkaart, de gemeentecodes per jaar en sprongen in het aantal inwoners of "
+        "huishoudens); de regels staan in de methodeverantwoording (docs/aqa)."
+    )
 
 
 def _small_numbers_text(report: Report) -> str:

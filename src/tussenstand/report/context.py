@@ -22,6 +22,7 @@ from tussenstand.config import ProjectConfig, load_config
 from tussenstand.disclosure import apply_disclosure
 from tussenstand.frameworks import Framework, MonitoredUnit, find_unit, load_frameworks, units_of
 from tussenstand.goals import Goal
+from tussenstand.handoff import QUALITY_FILE, FileGap, QualitySummary, TerritoryChange
 from tussenstand.periods import Period, parse_period, parse_report_period
 from tussenstand.progress import GoalAssessment, Status, assess_goal
 from tussenstand.schema import MEASUREMENTS_FILE, NATIONAL_CODE, NATIONAL_NAME, read_measurements
@@ -51,6 +52,8 @@ class Report:
     comparison_codes: tuple[str, ...] = ()
     regions: dict[str, list[str]] = field(default_factory=dict)
     chart_count: int = 0
+    #: what the cleaning stage found (``kwaliteit.json``): incomplete files, mergers
+    quality: QualitySummary | None = None
 
     @property
     def figures_dir(self) -> Path:
@@ -68,6 +71,21 @@ class Report:
     def illustrative(self) -> bool:
         own = self.measurements[self.measurements["gemeente"].isin(self.members)]
         return bool(own["illustratief"].any())
+
+    def file_gaps(self, table: str | None = None, code: str | None = None) -> list[FileGap]:
+        """Members missing from incomplete CBS files (optionally of one table and member)."""
+        gaps = self.quality.onvolledige_bestanden if self.quality else []
+        return [
+            g
+            for g in gaps
+            if (table is None or g.tabel.lower() == table.lower())
+            and (code is None or g.gemeente == code)
+        ]
+
+    def territory_changes(self, code: str | None = None) -> list[TerritoryChange]:
+        """The members' municipal mergers (optionally of one member), oldest first."""
+        changes = self.quality.herindelingen if self.quality else []
+        return [c for c in changes if code is None or c.gemeente == code]
 
     def member_name(self, code: str) -> str:
         names = self.measurements.loc[self.measurements["gemeente"] == code, "gemeente_naam"]
@@ -104,6 +122,8 @@ def open_report(
             f"(notebooks/01_opschonen.ipynb, of `tussenstand run --gemeente {unit.code} --periode {period}`)"
         )
     measurements = read_measurements(source)
+    quality_path = source.with_name(QUALITY_FILE)
+    quality = QualitySummary.read(quality_path) if quality_path.is_file() else None
     published = apply_disclosure(
         measurements, threshold=config.disclosure_threshold, blank_values=True
     )
@@ -124,6 +144,7 @@ def open_report(
         relative_to=relative_to,
         comparison_codes=tuple(_comparison_codes(config, measurements, unit, framework)),
         regions=region_codes(config, list(unit.members)),
+        quality=quality,
     )
     if not unit.is_region:
         report.assessments = {
@@ -171,6 +192,18 @@ def series_rows(report: Report, series: str, codes: tuple[str, ...] | None = Non
     data = data[data["waarde"].notna() | data["onderdrukt"]]
     data = one_frequency(data, report.members).sort_values("periode_eind", kind="stable")
     return data if codes is None else data[data["gemeente"].isin(codes)]
+
+
+def current_segment(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one series (one gemeente, one kind of period) from its last series break on,
+    oldest first: a change is never computed across a break (a new CBS table, a municipal
+    merger)."""
+    rows = rows.sort_values("periode_eind", kind="stable")
+    flags = rows["reeksbreuk"].fillna(False).astype(bool).to_numpy()
+    if not flags.any():
+        return rows
+    last = int(flags.nonzero()[0][-1])
+    return rows.iloc[last:]
 
 
 def latest_values(report: Report, series: str) -> pd.DataFrame:

@@ -1,18 +1,31 @@
 """Demography: the number of inhabitants, the age structure beside Nederland's (and the plan's own
-table), and the households by composition."""
+table), and the households by composition.
+
+A municipal merger breaks every series of the gemeente: the growth of the number of inhabitants is
+computed after the last break only, the age structure shows only years with today's territory, and
+the merger is said in words. A gemeente missing from an incomplete household file is said to be
+missing from that file; its household composition then comes from the wijk- en buurtkaart, as
+whole percentages.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from tussenstand import charts, markdown
-from tussenstand.nlformat import MISSING, fmt_list, fmt_percent
-from tussenstand.report.context import Report
+from tussenstand.nlformat import (
+    MISSING,
+    ROUNDED_PERCENT_UNIT,
+    fmt_list,
+    fmt_percent,
+)
+from tussenstand.report.context import Report, current_segment
+from tussenstand.report.data_notes import change_text, gap_text
 from tussenstand.report.output import show, show_chart
 from tussenstand.report.text import value_text
 from tussenstand.schema import NATIONAL_CODE
 from tussenstand.sources import plan_figures
-from tussenstand.sources.geo import AGE_BANDS, UNIT_NATIONAL_FROM_ROUNDED, UNIT_ROUNDED_PCT
+from tussenstand.sources.geo import AGE_BANDS, GEO_BRON, HOUSEHOLD_SHARES
 
 
 def show_demography(report: Report) -> None:
@@ -26,6 +39,9 @@ def show_demography(report: Report) -> None:
         show("Er zijn geen CBS-cijfers over het aantal inwoners in de gebruikte CBS-bestanden.")
     else:
         show(_population_sentence(report, inh))
+        for code in report.members:
+            for change in report.territory_changes(code):
+                show(change_text(change))
         result = charts.trend_chart(
             inh,
             title=_population_title(report, inh),
@@ -41,17 +57,22 @@ def show_demography(report: Report) -> None:
 
 
 def _population_sentence(report: Report, inh: pd.DataFrame) -> str:
+    """Per member the latest number of inhabitants and the change since six years earlier (or
+    since the first year of today's territory, when a merger is more recent)."""
     parts = []
     for code in report.members:
         s = inh[inh["gemeente"] == code].sort_values("periode_eind")
         if s.empty:
             continue
         last = s.iloc[-1]
+        segment = current_segment(s)
         earlier = (
-            s[s["periode"].astype(str) <= str(int(last["periode"]) - 6)]
+            segment[segment["periode"].astype(str) <= str(int(last["periode"]) - 6)]
             if str(last["periode"]).isdigit()
-            else s.iloc[:0]
+            else segment.iloc[:0]
         )
+        if earlier.empty and len(segment) > 1:
+            earlier = segment.iloc[:1]
         text = (
             f"{report.member_name(code)} had op 1 januari {last['periode']} "
             f"{value_text(report, last['waarde'], 'aantal', bool(last['onderdrukt']))} inwoners"
@@ -71,18 +92,22 @@ def _population_sentence(report: Report, inh: pd.DataFrame) -> str:
 def _population_title(report: Report, inh: pd.DataFrame) -> str:
     if len(report.members) > 1:
         return "Inwoners per gemeente in de regio"
-    s = inh.sort_values("periode_eind")
+    s = current_segment(inh)
     first, last = s["waarde"].iloc[0], s["waarde"].iloc[-1]
     verb = (
         "groeit" if last > first * 1.005 else ("krimpt" if last < first * 0.995 else "is stabiel")
     )
-    return f"Het inwonertal van {report.name} {verb} sinds {s['periode'].iloc[0]}"
+    since = s["periode"].iloc[0]
+    if len(s) < len(inh):
+        return f"Het inwonertal van {report.name} {verb} sinds {since} (na de herindeling)"
+    return f"Het inwonertal van {report.name} {verb} sinds {since}"
 
 
 def _show_age_structure(report: Report) -> None:
     bands = [f"aandeel_{b}" for b in AGE_BANDS]
     data = report.published
     own = data[data["indicator"].isin(bands) & data["gemeente"].isin(report.members[:1])]
+    own = _todays_territory(own)
     national = national_age_shares(report)
     years = [y for y in ("2009", "2018", "2024") if y in set(own["periode"])]
     frames = [own[own["periode"].isin(years)]]
@@ -94,47 +119,72 @@ def _show_age_structure(report: Report) -> None:
     shown = pd.concat([f for f in frames if len(f)], ignore_index=True)
     if shown.empty:
         return
-    title = _age_title(report, own, plan)
+    title = _age_title(report, own[own["periode"].isin(years)], plan)
     result = charts.age_structure_chart(shown, title=title)
     show_chart(report, result, "leeftijdsopbouw")
     if plan is not None:
         show(_plan_age_sentence(report, plan))
-    sentence = age_sources_sentence(
-        own[own["periode"].isin(years)],
-        national[national["periode"].isin(years)] if not national.empty else national,
-    )
-    if sentence:
-        show(sentence)
+    show(age_sources_sentence(shown[shown["gemeente_naam"].notna() & shown["tabel"].notna()]))
 
 
-def age_sources_sentence(own: pd.DataFrame, national: pd.DataFrame) -> str:
-    """Where the CBS age shares shown come from, per year: rounded (the geo files' whole percents)
-    or exact (computed from counts, with the tables named), and how Nederland's were computed."""
-    rounded = sorted(set(own.loc[own["eenheid"] == UNIT_ROUNDED_PCT, "periode"]))
-    exact_rows = own[own["eenheid"] != UNIT_ROUNDED_PCT]
-    exact = sorted(set(exact_rows["periode"]))
-    tables = sorted(set(exact_rows["tabel"]))
+def _todays_territory(rows: pd.DataFrame) -> pd.DataFrame:
+    """Only the periods after the last series break (a municipal merger): an age structure of an
+    older territory is not the same gemeente's."""
+    flagged = rows[rows["reeksbreuk"].fillna(False).astype(bool)]
+    if flagged.empty:
+        return rows
+    return rows[rows["periode_start"] >= flagged["periode_start"].max()]
+
+
+def age_sources_sentence(shown: pd.DataFrame) -> str:
+    """Which of the gemeente's shares are exact and which the source rounded to whole percents,
+    per year; how Nederland's are computed where no CBS table gives them."""
+    cbs = shown[shown["bron"].astype(str).str.startswith("CBS")]
+    own = cbs[cbs["gemeente"] != NATIONAL_CODE] if "gemeente" in cbs else cbs
     parts = []
-    if rounded:
+    exact = own[own["eenheid"] == "%"]
+    if len(exact):
         parts.append(
-            f"De CBS-aandelen van {fmt_list(rounded)} komen uit de gemeentecijfers bij de wijk- en "
-            "buurtkaart en zijn op hele procenten afgerond"
+            "Exact, berekend uit aantallen inwoners: "
+            + _bands_per_year(exact, with_table=True)
+            + "."
         )
-    if exact:
-        source = f"{'tabel' if len(tables) == 1 else 'tabellen'} {fmt_list(tables)}"
+    rounded = own[own["eenheid"] == ROUNDED_PERCENT_UNIT]
+    if len(rounded):
         parts.append(
-            f"{'die' if rounded else 'De CBS-aandelen'} van {fmt_list(exact)} zijn exact ({source})"
+            "Door het CBS op hele procenten afgerond (gemeentecijfers bij de wijk- en buurtkaart) "
+            "en zo getoond: " + _bands_per_year(rounded) + "."
         )
-    text = "; ".join(parts) + "." if parts else ""
-    weighted = sorted(
-        set(national.loc[national["eenheid"] == UNIT_NATIONAL_FROM_ROUNDED, "periode"])
-    )
-    if weighted:
-        text += (
-            f" Het aandeel voor Nederland in {fmt_list(weighted)} is berekend als het naar inwoners "
-            "gewogen gemiddelde van alle gemeenten."
+    national = cbs[cbs["eenheid"].astype(str).str.contains("afgeronde gemeentecijfers")]
+    if len(national):
+        years = sorted(set(national["periode"].astype(str)))
+        parts.append(
+            f"Het aandeel voor Nederland in {fmt_list(years)} is, waar geen CBS-tabel het geeft, "
+            "het naar inwoners gewogen gemiddelde van de afgeronde gemeentecijfers."
         )
-    return text.strip()
+    return " ".join(parts)
+
+
+def _bands_per_year(rows: pd.DataFrame, *, with_table: bool = False) -> str:
+    """``2009 (alle leeftijdsgroepen; tabel 80860ned) en 2024 (0-15 jaar en 65+ jaar; ...)``."""
+    items = []
+    for year, g in sorted(rows.groupby(rows["periode"].astype(str)), key=lambda kv: kv[0]):
+        bands = [b for b in AGE_BANDS if f"aandeel_{b}" in set(g["indicator"])]
+        what = (
+            "alle leeftijdsgroepen"
+            if len(bands) == len(AGE_BANDS)
+            else fmt_list(_band(f"aandeel_{b}") for b in bands)
+        )
+        if with_table:
+            tables = sorted(set(g["tabel"].astype(str)))
+            what += f"; {'tabel' if len(tables) == 1 else 'tabellen'} {fmt_list(tables)}"
+        items.append(f"{year} ({what})")
+    return fmt_list(items)
+
+
+def _band(indicator: str) -> str:
+    band = str(indicator).removeprefix("aandeel_")
+    return charts.AGE_BAND_LABELS.get(band, band)
 
 
 def national_age_shares(report: Report) -> pd.DataFrame:
@@ -191,7 +241,7 @@ def _plan_age_sentence(report: Report, plan: pd.DataFrame) -> str:
     return "Volgens de tabel in het beleidsplan is het aandeel 65-plussers " + fmt_list(parts) + "."
 
 
-#: household series (CBS 71486ned; the geo files give the total only) -> label in the table
+#: household series (CBS 71486ned; the geo files give the total and shares) -> label in the table
 HOUSEHOLD_TYPES = {
     "huishoudens_eenpersoons": "eenpersoons",
     "huishoudens_paar_zonder_kinderen": "paar zonder kinderen",
@@ -202,20 +252,46 @@ HOUSEHOLD_TYPES = {
 
 
 def _show_households(report: Report) -> None:
-    """Households by composition in 2018 and the latest year, the share of one-person households,
-    and what is missing where the CBS extracts give only a total."""
+    """Households by composition in 2018 and the latest year (CBS 71486ned), the share of
+    one-person households; for a member missing from an incomplete 71486ned file, that fact and the
+    composition as whole percentages from the wijk- en buurtkaart."""
     data = report.published
     hh = data[
         data["indicator"].isin(HOUSEHOLD_TYPES)
         & data["gemeente"].isin(report.members)
         & (data["waarde"].notna() | data["onderdrukt"])
     ]
-    if hh.empty:
+    composed = [
+        c
+        for c in report.members
+        if (hh["gemeente"].eq(c) & hh["indicator"].ne("huishoudens_totaal")).any()
+    ]
+    if composed:
+        _show_household_counts(report, hh[hh["gemeente"].isin(composed)], composed)
+    others = [c for c in report.members if c not in composed]
+    for code in others:
+        for gap in report.file_gaps("71486ned", code):
+            show(gap_text(gap))
+    shares = data[
+        data["indicator"].isin(HOUSEHOLD_SHARES.values())
+        & data["gemeente"].isin(others)
+        & data["waarde"].notna()
+    ]
+    if len(shares):
+        _show_household_shares(report, shares, hh[hh["gemeente"].isin(others)])
+    unexplained = [
+        report.member_name(c)
+        for c in others
+        if not report.file_gaps("71486ned", c) and not shares["gemeente"].eq(c).any()
+    ]
+    if unexplained:
         show(
-            "De huishoudenstabel van het CBS (71486ned) heeft geen cijfers voor "
-            f"{report.name} in de gebruikte CBS-bestanden."
+            f"Voor {fmt_list(unexplained)} staat de samenstelling van de huishoudens niet in "
+            "tabel 71486ned of in de gemeentecijfers bij de wijk- en buurtkaart."
         )
-        return
+
+
+def _show_household_counts(report: Report, hh: pd.DataFrame, members: list[str]) -> None:
     years = sorted(set(hh["periode"]))
     pick = [y for y in ("2018", years[-1]) if y in years]
     shown = hh[hh["periode"].isin(pick)]
@@ -224,30 +300,74 @@ def _show_households(report: Report) -> None:
         f"**Huishoudens naar samenstelling** (CBS, {'tabel' if len(tables) == 1 else 'bronnen'} "
         f"{fmt_list(tables)}; {fmt_list(pick)})"
     )
-    table = _household_table(report, hh, pick)
+    table = _household_table(report, hh, pick, members)
     show(markdown.table(table, "l" * (table.shape[1] - len(pick)) + "r" * len(pick)))
     for y in pick:
-        year = shown[(shown["periode"] == y) & shown["gemeente"].isin(report.members)]
+        year = shown[shown["periode"] == y]
         if set(year["indicator"]) == {"huishoudens_totaal"}:
             show(_only_total_note(y, year))
-    shares = _one_person_shares(report, hh)
+    shares = _one_person_shares(report, hh, members)
     if shares:
         show(f"Het aandeel eenpersoonshuishoudens was {fmt_list(shares)}.")
-    with_breakdown = set(hh.loc[hh["indicator"] != "huishoudens_totaal", "gemeente"])
-    missing = [report.member_name(c) for c in report.members if c not in with_breakdown]
-    if missing and len(report.members) > 1:
-        show(
-            f"Voor {fmt_list(missing)} ontbreekt de samenstelling van de huishoudens in de gebruikte "
-            "CBS-bestanden (het extract van tabel 71486ned is afgekapt); waar een totaal staat, komt "
-            "dat uit de gemeentecijfers bij de wijk- en buurtkaart."
-        )
 
 
-def _household_table(report: Report, hh: pd.DataFrame, years: list[str]) -> pd.DataFrame:
+#: household shares of the wijk- en buurtkaart -> label in the table
+HOUSEHOLD_SHARE_LABELS = {
+    "aandeel_huishoudens_eenpersoons": "eenpersoonshuishoudens",
+    "aandeel_huishoudens_zonder_kinderen": "meerpersoonshuishoudens zonder kinderen",
+    "aandeel_huishoudens_met_kinderen": "huishoudens met kinderen (ook eenoudergezinnen)",
+}
+
+
+def _show_household_shares(report: Report, shares: pd.DataFrame, totals: pd.DataFrame) -> None:
+    """The composition as a share of all households, whole percentages as the source gives them,
+    with the number of households of the same year."""
+    years = sorted(set(shares["periode"].astype(str)))
+    members = [c for c in report.members if shares["gemeente"].eq(c).any()]
+    files = sorted(set(shares["tabel"].astype(str)))
+    show(
+        f"**Samenstelling van de huishoudens** ({GEO_BRON}, {'bestand' if len(files) == 1 else 'bestanden'} "
+        f"{fmt_list(files)}; aandeel van alle huishoudens, door het CBS afgerond op hele procenten)"
+    )
+    rows = []
+    for code in members:
+        own = shares[shares["gemeente"] == code]
+        for key, label in HOUSEHOLD_SHARE_LABELS.items():
+            s = own[own["indicator"] == key].set_index("periode")
+            row = {"Gemeente": report.member_name(code), "Huishoudens": label}
+            for y in years:
+                row[y] = (
+                    value_text(
+                        report, s.at[y, "waarde"], s.at[y, "eenheid"], bool(s.at[y, "onderdrukt"])
+                    )
+                    if y in s.index
+                    else MISSING
+                )
+            rows.append(row)
+        total = totals[
+            (totals["gemeente"] == code) & (totals["indicator"] == "huishoudens_totaal")
+        ].set_index("periode")
+        row = {"Gemeente": report.member_name(code), "Huishoudens": "aantal huishoudens"}
+        for y in years:
+            row[y] = (
+                value_text(report, total.at[y, "waarde"], "aantal", bool(total.at[y, "onderdrukt"]))
+                if y in total.index
+                else MISSING
+            )
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if len(report.members) == 1:
+        table = table.drop(columns="Gemeente")
+    show(markdown.table(table, "l" * (table.shape[1] - len(years)) + "r" * len(years)))
+
+
+def _household_table(
+    report: Report, hh: pd.DataFrame, years: list[str], members: list[str]
+) -> pd.DataFrame:
     """One row per member and household type, one column per year; the member column only in a
     report of more than one gemeente."""
     rows = []
-    for code in report.members:
+    for code in members:
         for key, label in HOUSEHOLD_TYPES.items():
             s = hh[(hh["gemeente"] == code) & (hh["indicator"] == key)].set_index("periode")
             row = {"Gemeente": report.member_name(code), "Huishoudens": label}
@@ -271,10 +391,10 @@ def _only_total_note(year: str, rows: pd.DataFrame) -> str:
     )
 
 
-def _one_person_shares(report: Report, hh: pd.DataFrame) -> list[str]:
+def _one_person_shares(report: Report, hh: pd.DataFrame, members: list[str]) -> list[str]:
     """Per member: one-person households as a share of all, in the latest year that has both."""
     shares = []
-    for code in report.members:
+    for code in members:
         # a share computed from a suppressed count would give it back: only published values
         known = hh[hh["waarde"].notna() & ~hh["onderdrukt"]]
         one = known[(known["indicator"] == "huishoudens_eenpersoons") & (known["gemeente"] == code)]

@@ -7,8 +7,9 @@ import pandas as pd
 
 from tussenstand import charts, markdown
 from tussenstand.frameworks import Indicator
-from tussenstand.nlformat import fmt_int, fmt_list, fmt_period
+from tussenstand.nlformat import fmt_int, fmt_list, fmt_period, value_unit
 from tussenstand.report.context import Report, indicator_frame
+from tussenstand.report.data_notes import gap_text
 from tussenstand.report.output import show, show_chart, slug
 from tussenstand.report.text import direction_text, is_count, rank_text, value_text
 from tussenstand.schema import NATIONAL_NAME
@@ -26,9 +27,13 @@ def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) ->
     )
     show(f"{chosen} {ind.note or ''} Eenheid: {ind.unit}.".strip())
     if own.empty:
-        show(
-            f"Geen cijfers voor {report.name} in de gebruikte CBS-bestanden ({ind.cbs_table or ind.source})."
-        )
+        gaps = report.file_gaps(ind.cbs_table) if ind.cbs_table else []
+        if gaps:
+            show(" ".join(gap_text(g) for g in gaps))
+        else:
+            show(
+                f"Geen cijfers voor {report.name} in de gebruikte CBS-bestanden ({ind.cbs_table or ind.source})."
+            )
         return
     sentence = indicator_sentence(report, ind, frame)
     # A long monthly series would crowd the chart: show the last 24 months.
@@ -85,8 +90,9 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
         if row.empty:
             continue
         r = row.iloc[0]
+        unit = value_unit(r["eenheid"], ind.unit)
         texts.append(
-            f"{report.member_name(code)} {value_text(report, r['waarde'], ind.unit, bool(r['onderdrukt']))}"
+            f"{report.member_name(code)} {value_text(report, r['waarde'], unit, bool(r['onderdrukt']))}"
             f" ({fmt_period(r['periode'])}{', voorlopig' if bool(r['voorlopig']) else ''})"
         )
     national = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & frame["waarde"].notna()]
@@ -95,7 +101,8 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
     nl = (same if len(same) else national).sort_values("periode_eind").tail(1)
     sentence = "Laatste meting: " + fmt_list(texts)
     if len(nl) and not is_count(ind.unit):
-        sentence += f"; Nederland {value_text(report, nl['waarde'].iloc[0], ind.unit)} ({fmt_period(nl['periode'].iloc[0])})"
+        nl_unit = value_unit(nl["eenheid"].iloc[0], ind.unit)
+        sentence += f"; Nederland {value_text(report, nl['waarde'].iloc[0], nl_unit)} ({fmt_period(nl['periode'].iloc[0])})"
     rank = rank_text(report, ind)
     return sentence + "." + (f" {rank}" if rank else "")
 

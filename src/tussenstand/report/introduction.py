@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tussenstand.nlformat import fmt_date, fmt_list, fmt_period
+from tussenstand.nlformat import fmt_list, fmt_period
 from tussenstand.report.context import Report
+from tussenstand.report.data_notes import peildatum_text
 from tussenstand.report.output import show
 from tussenstand.report.text import ILLUSTRATIVE_BANNER
 
@@ -39,7 +40,8 @@ def show_introduction(report: Report) -> None:
 
 
 def _cbs_delay_note(report: Report) -> str:
-    """The period of the newest CBS figure when it ended half a year or more before the report's."""
+    """The period of the newest CBS figure when it ended half a year or more before the report's,
+    with its download date (``downloaddatum onbekend`` when no file of that period has one)."""
     data = report.measurements
     cbs = data[
         data["gemeente"].isin(report.members)
@@ -48,13 +50,15 @@ def _cbs_delay_note(report: Report) -> str:
     ]
     if not len(cbs):
         return ""
-    newest = cbs.sort_values("periode_eind").iloc[-1]
-    months_old = ((pd.Timestamp(report.period.end) - newest["periode_eind"]).days) // 30
+    end = cbs["periode_eind"].max()
+    newest = cbs[cbs["periode_eind"] == end].sort_values("peildatum")
+    months_old = ((pd.Timestamp(report.period.end) - end).days) // 30
     if months_old < 6:
         return ""
+    # the latest known download date of those figures; unknown only when none has one
     return (
-        f" De recentste CBS-cijfers in dit rapport gaan over {fmt_period(newest['periode'])}"
-        f" (peildatum {fmt_date(newest['peildatum'])}); CBS publiceert met enige vertraging."
+        f" De recentste CBS-cijfers in dit rapport gaan over {fmt_period(newest['periode'].iloc[-1])}"
+        f" ({peildatum_text(newest['peildatum'].iloc[-1])}); CBS publiceert met enige vertraging."
     )
 
 

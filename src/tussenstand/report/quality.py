@@ -30,6 +30,11 @@ def show_quality(result: CleaningResult) -> None:
     _show_rows("Ontbrekende waarden en de reden", quality.ontbrekend)
     _show_count("Onderdrukte kleine aantallen", quality.onderdrukt)
     _show_rows("Reeksbreuken", quality.reeksbreuken)
+    _show_rows("Onvolledige CBS-bestanden", quality.bestandsproblemen)
+    _show_rows(
+        "Gemeenten die ontbreken in een onvolledig CBS-bestand", quality.onvolledige_bestanden
+    )
+    _show_rows("Herindelingen", quality.herindelingen)
     _show_count("Illustratieve gegevens", quality.illustratief)
     for note in result.notes:
         show(note)
@@ -40,7 +45,21 @@ def _show_rows(title: str, rows: Sequence[BaseModel]) -> None:
     if not rows:
         return
     show(f"**{title}**")
-    show(markdown.table(_quality_frame(pd.DataFrame([row.model_dump() for row in rows]))))
+    records = [{k: _cell(k, v) for k, v in row.model_dump().items()} for row in rows]
+    show(markdown.table(_quality_frame(pd.DataFrame(records))))
+
+
+def _cell(key: str, value: object) -> object:
+    """Lists joined; years and line numbers as labels (2024, not 2.024); the rest as it is."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if key in LABEL_FIELDS:
+        return "" if value is None else str(value)
+    return value
+
+
+#: fields of the quality summary that are labels (years, line numbers), not amounts
+LABEL_FIELDS = {"jaar", "na", "uiterlijk", "regel"}
 
 
 def _show_count(title: str, part: Suppressed | Illustrative) -> None:

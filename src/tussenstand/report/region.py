@@ -6,7 +6,7 @@ import pandas as pd
 
 from tussenstand import markdown
 from tussenstand.frameworks import Indicator
-from tussenstand.nlformat import MISSING, fmt_int, fmt_period
+from tussenstand.nlformat import MISSING, fmt_int, fmt_period, value_unit
 from tussenstand.report.context import Report, series_rows
 from tussenstand.report.output import show
 from tussenstand.report.text import is_count, provisional, value_text
@@ -47,7 +47,8 @@ def _indicator_row(report: Report, ind: Indicator) -> dict[str, str]:
             row[m.name] = MISSING
             continue
         last = s.iloc[-1]
-        text = value_text(report, last["waarde"], ind.unit, bool(last["onderdrukt"])) + provisional(
+        unit = value_unit(last["eenheid"], ind.unit)
+        text = value_text(report, last["waarde"], unit, bool(last["onderdrukt"])) + provisional(
             bool(last["voorlopig"])
         )
         # A municipality whose latest figure is older says so in its own cell.
@@ -59,7 +60,9 @@ def _indicator_row(report: Report, ind: Indicator) -> dict[str, str]:
         row["Nederland"] = "n.v.t."
     else:
         row["Nederland"] = (
-            value_text(report, nl["waarde"].iloc[-1], ind.unit) if len(nl) else MISSING
+            value_text(report, nl["waarde"].iloc[-1], value_unit(nl["eenheid"].iloc[-1], ind.unit))
+            if len(nl)
+            else MISSING
         )
     row["Periode"] = fmt_period(period)
     return row

@@ -7,7 +7,7 @@ import pandas as pd
 
 from tussenstand import markdown
 from tussenstand.frameworks import Indicator
-from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_period
+from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_period, value_unit
 from tussenstand.progress import Status
 from tussenstand.report.context import Report, latest_values, series_rows, status_counts
 from tussenstand.report.output import show
@@ -194,23 +194,26 @@ def _national_text(report: Report, ind: Indicator, period: str) -> str:
         return "n.v.t."
     nl = series_rows(report, ind.series, (NATIONAL_CODE,))
     nl = nl[nl["periode"] == period]
-    return value_text(report, nl["waarde"].iloc[0], ind.unit) if len(nl) else MISSING
+    if nl.empty:
+        return MISSING
+    return value_text(report, nl["waarde"].iloc[0], value_unit(nl["eenheid"].iloc[0], ind.unit))
 
 
 def _own_value_text(report: Report, own: pd.DataFrame, ind: Indicator, period: str) -> str:
     """The latest value of each member; a member whose latest period is older names it."""
     texts = []
-    for code, value, suppressed, provisional_, member_period in zip(
+    for code, value, suppressed, provisional_, member_period, unit in zip(
         own["gemeente"],
         own["waarde"],
         own["onderdrukt"],
         own["voorlopig"],
         own["periode"],
+        own["eenheid"],
         strict=True,
     ):
-        text = value_text(report, value, ind.unit, bool(suppressed)) + provisional(
-            bool(provisional_)
-        )
+        text = value_text(
+            report, value, value_unit(unit, ind.unit), bool(suppressed)
+        ) + provisional(bool(provisional_))
         texts.append(
             (code, text if member_period == period else f"{text} ({fmt_period(member_period)})")
         )

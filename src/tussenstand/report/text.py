@@ -23,7 +23,11 @@ from tussenstand.nlformat import (
 )
 from tussenstand.periods import Period
 from tussenstand.progress import GoalAssessment
-from tussenstand.report.context import Report, series_rows
+from tussenstand.report.context import (
+    Report,
+    current_segment,
+    series_rows,
+)
 
 #: why a change or a comparison is not given
 SMALL_NUMBERS = "kleine aantallen"
@@ -80,8 +84,9 @@ def change_text(previous: float, last: float, unit: str | None, since: str | Non
 
 
 def direction_text(report: Report, series: str, unit: str | None = None) -> str:
-    """Per member: the change between its two latest measurements of the same kind of period; no
-    change (and no direction) when either is a suppressed small number."""
+    """Per member: the change between its two latest measurements of the same kind of period;
+    never across a series break (a new CBS table, a municipal merger), and no change (and no
+    direction) when either is a suppressed small number."""
     data = series_rows(report, series, report.members)
     unit = unit or (str(data["eenheid"].iloc[0]) if len(data) else None)
     parts = []
@@ -89,7 +94,9 @@ def direction_text(report: Report, series: str, unit: str | None = None) -> str:
         s = data[data["gemeente"] == code]
         if len(s) < 2:
             continue
-        if s["onderdrukt"].iloc[-2:].any():
+        if len(current_segment(s)) < 2:  # a series break between the two latest: no change
+            text = "niet te vergelijken met eerder (reeksbreuk)"
+        elif s["onderdrukt"].iloc[-2:].any():
             text = f"geen richting: {SMALL_NUMBERS}"
         else:
             text = change_text(

@@ -29,6 +29,7 @@ from tussenstand.site.discovery import ReportEntry, period_sort_key
 from tussenstand.site.files import SiteError
 from tussenstand.site.map import MAP_SOURCE
 from tussenstand.site.notebooks import status_text_nl
+from tussenstand.sources.cbs_tables import table_title
 
 #: the Quarto variable (``_variables.yml``) with the build stamp
 STAMP_VARIABLE = "stempel"
@@ -138,11 +139,14 @@ def status_rules_text() -> str:
 
 
 def sources_text(cbs_dir: Path) -> str:
-    """``_generated/bronnen.md``: the CBS tables in the CBS folder, with their download dates.
+    """``_generated/bronnen.md``: the CBS tables in the CBS folder, with their titles and download
+    dates.
 
     The date comes from the table's sidecar ``<tabel>.meta.json`` (:class:`TableMeta`, written by
     ``tussenstand fetch``); without one the download date is unknown, and says so: a file's
-    modification date is not when CBS published or we downloaded the figures."""
+    modification date is not when CBS published or we downloaded the figures. The title is the
+    sidecar's, else the project's own for a supported table
+    (:func:`~tussenstand.sources.cbs_tables.table_title`)."""
     if not cbs_dir.is_dir():
         return (
             "*De map met CBS-tabellen is niet gevonden; zet haar met `--cbs-dir` of "
@@ -161,7 +165,7 @@ def sources_text(cbs_dir: Path) -> str:
             meta = TableMeta.for_table(cbs_dir / f"{table}.csv")
         except HandoffError as exc:
             raise SiteError(f"{cbs_dir.name}/{exc}") from None
-        titel = meta.titel if meta else ""
+        titel = (meta.titel if meta else "") or table_title(table)
         when = meta.download_datum if meta else None
         date_text = f"gedownload op {fmt_date(when)}" if when else "downloaddatum onbekend"
         url = f"https://opendata.cbs.nl/#/CBS/nl/dataset/{table}/table"

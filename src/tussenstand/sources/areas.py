@@ -32,6 +32,8 @@ from tussenstand.sources.csvfile import read_semicolon_csv
 
 # Areas tables by year (StatLine 'Gebieden in Nederland <jaar>').
 AREA_TABLES: dict[str, int] = {"85755NED": 2024, "86059NED": 2025}
+#: their CBS titles (shown on the data page when a table's sidecar has none)
+AREA_TITLES: dict[str, str] = {t: f"Gebieden in Nederland {y}" for t, y in AREA_TABLES.items()}
 
 # Region kind -> (CBS code prefix, output column stem). The suffix CBS puts behind region titles
 # in other tables is the same two letters (``Drenthe (PV)``).

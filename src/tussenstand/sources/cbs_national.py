@@ -5,7 +5,12 @@ Built on the table readers (:mod:`tussenstand.sources.cbs_tables`) and the wijk-
 folder, joins old and new series of one indicator, adds the gap-filling tables (Kerncijfers wijken
 en buurten) and then the geo figures where no table has them (:func:`gap_rows`),
 derives the re-integration rate per 10.000 inhabitants of 15-64 and Nederland's age shares for the
-geo years. :func:`load_national_series` caches the result as
+geo years. Every supported table is needed: a missing one stops the build with the message for
+an empty CBS folder (which tables, and three ways to get them). Each file is checked for
+completeness (lines cut off or too short, fewer gemeenten than existed in a year,
+:mod:`tussenstand.sources.municipalities`), and municipal mergers set ``reeksbreuk``; what was
+found is in ``df.attrs`` (``bestandsproblemen``, ``onvolledig``, ``herindelingen``), also when the
+series come from the cache. :func:`load_national_series` caches the result as
 ``data/processed/cbs/landelijk.parquet`` (rebuilt only when an input file or the cleaning rules
 change), so the cleaning stage of each report reads it instead of cleaning the tables again.
 """
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +28,7 @@ import pyarrow.parquet as pq
 from tussenstand.atomic import write_parquet
 from tussenstand.nlformat import fmt_number
 from tussenstand.schema import KEY_COLUMNS, conform_series
-from tussenstand.sources.areas import load_all_areas
+from tussenstand.sources.areas import AREA_TABLES, available_area_years, load_all_areas
 from tussenstand.sources.cbs_tables import (
     DEFAULT_TABLES,
     TABLES,
@@ -47,8 +51,15 @@ from tussenstand.sources.geo import (
     geo_series,
     national_shares_from_geo,
 )
+from tussenstand.sources.municipalities import (
+    coverage_gaps,
+    mark_territory_breaks,
+    reference_by_year,
+    territory_changes,
+)
 
-CACHE_VERSION = "cbs-landelijk-5"  # bump when the cleaning rules change: the cache rebuilds
+CACHE_VERSION = "cbs-landelijk-6"  # bump when the cleaning rules change: the cache rebuilds
+NOTES_KEY = "tussenstand_cbs_notes"
 CACHE_FILE = "landelijk.parquet"
 REASON_NO_POPULATION_15_64 = "afgeleid: geen inwonertal 15-64 jaar (85383NED)"
 #: the series derived here from two tables, and the series (count, population) it is computed from
@@ -68,12 +79,17 @@ def _input_files(cbs_dir: Path) -> list[Path]:
     ]
     geo = cbs_dir / "geo"
     if geo.is_dir():
-        files += [p for p in geo.iterdir() if p.is_file() and p.suffix == ".geojson"]
+        files += [
+            p
+            for p in geo.iterdir()
+            if p.is_file() and (p.suffix == ".geojson" or p.name.endswith(".meta.json"))
+        ]
     return sorted(files)
 
 
 def inputs_hash(cbs_dir: str | Path) -> str:
-    """SHA-256 over the names and contents of every input file, plus the cleaning-rules version."""
+    """SHA-256 over the names and contents of every input file (sidecars included), plus the
+    cleaning-rules version."""
     cbs_dir = Path(cbs_dir)
     h = hashlib.sha256(CACHE_VERSION.encode())
     for path in _input_files(cbs_dir):
@@ -93,15 +109,33 @@ def check_cbs_dir(cbs_dir: str | Path) -> Path:
 
 
 def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
-    """Clean every available table for all gemeenten and Nederland (no cache)."""
+    """Clean every supported table for all gemeenten and Nederland (no cache).
+
+    Raises :class:`~tussenstand.sources.cbs_tables.CBSDataMissing` (which tables, and how to get
+    them) when a primary table is not in ``cbs_dir``: a report never claims a gemeente has no
+    figures because a file was not there. Gap-filling tables (the yearly Kerncijfers wijken en
+    buurten, ``fills_gaps``) are optional: their absence is listed in the notes.
+    """
     cbs_dir = check_cbs_dir(cbs_dir)
+    absent = [
+        t
+        for t, spec in TABLES.items()
+        if not spec.fills_gaps and find_table_file(cbs_dir, t) is None
+    ]
+    if not available_area_years(cbs_dir):
+        absent = [*AREA_TABLES, *absent]
+    if absent:
+        raise CBSDataMissing(missing_data_message(cbs_dir, absent))
     areas = load_all_areas(cbs_dir)
-    frames, unresolved, provenance, absent = [], {}, {}, []
-    secondary, absent_secondary = [], []
+    reference = reference_by_year(cbs_dir)
+    frames, secondary, absent_secondary = [], [], []
+    unresolved, provenance, titles = {}, {}, {}
+    problems: list[dict] = []
+    incomplete: list[dict] = []
     for table_id, spec in TABLES.items():
         path = find_table_file(cbs_dir, table_id)
-        if path is None:
-            (absent_secondary if spec.fills_gaps else absent).append(table_id)
+        if path is None:  # only gap-filling tables can be absent here
+            absent_secondary.append(table_id)
             continue
         peildatum, how = peildatum_for(path)
         provenance[table_id] = how
@@ -114,12 +148,11 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
             read_table(cbs_dir, table_id), table_id, areas, peildatum=peildatum, fixed_period=fixed
         )
         unresolved[table_id] = df.attrs.get("niet_gekoppeld", [])
+        titles[table_id] = df.attrs.get("titels_per_jaar", {})
+        problems += df.attrs.get("bestandsproblemen", [])
+        for gap in coverage_gaps(df, reference, titles[table_id]):
+            incomplete.append({"tabel": table_id, "bestand": path.name, **gap})
         (secondary if spec.fills_gaps else frames).append(df)
-    if absent:
-        warnings.warn(
-            f"CBS-tabellen niet gevonden in {cbs_dir}, overgeslagen: {', '.join(absent)}",
-            stacklevel=2,
-        )
     primary = combine(frames)
     # Precedence for one gemeente x indicator x period: a primary table, then a gap-filling table
     # (Kerncijfers wijken en buurten), then a geo file. The secondary sources repeat CBS figures
@@ -131,13 +164,17 @@ def build_national_series(cbs_dir: str | Path) -> pd.DataFrame:
     out = combine(
         [tables, geo, derive_reintegration_rate(tables), _national_age_shares(cbs_dir, tables)]
     )
+    changes = territory_changes(cbs_dir, out, titles, reference)
+    out = mark_territory_breaks(out, changes)
     out.attrs = {
         "niet_gekoppeld": unresolved,
         "peildatum_bron": provenance,
-        "ontbrekend": absent,
         "aanvulling_ontbrekend": absent_secondary,
         "aanvulling_afwijkingen": extra_diffs,
         "geo_afwijkingen": geo_diffs,
+        "bestandsproblemen": problems,
+        "onvolledig": incomplete,
+        "herindelingen": [c.model_dump() for c in changes],
     }
     return out
 
@@ -201,6 +238,13 @@ def cached_hash(path: Path) -> str | None:
     return value.decode() if value else None
 
 
+def cached_notes(path: Path) -> dict:
+    """What :func:`build_national_series` found (its ``attrs``), as stored in the cache."""
+    meta = pq.read_schema(path).metadata or {}
+    raw = meta.get(NOTES_KEY.encode())
+    return json.loads(raw) if raw else {}
+
+
 def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.DataFrame:
     """All supported CBS series for all gemeenten and Nederland, from the cache when it is current.
 
@@ -211,11 +255,13 @@ def load_national_series(cbs_dir: str | Path, processed_dir: str | Path) -> pd.D
     path = Path(processed_dir) / "cbs" / CACHE_FILE
     digest = inputs_hash(cbs_dir)
     if cached_hash(path) == digest:
-        return pd.read_parquet(path)
+        df = pd.read_parquet(path)
+        df.attrs = cached_notes(path)
+        return df
     df = build_national_series(cbs_dir)
     extra = {
         "tussenstand_inputs_hash": digest,
-        "tussenstand_cbs_notes": json.dumps(df.attrs, ensure_ascii=False),
+        NOTES_KEY: json.dumps(df.attrs, ensure_ascii=False),
     }
     attrs = df.attrs
     df.attrs = {}

@@ -28,9 +28,15 @@ Decisions:
   matched without CBS's number (:func:`prepare_kwb`), and their age groups must add up to the
   inhabitants.
 * ``peildatum`` is the download date from the fetch sidecar ``<tabel>.meta.json``
-  (:class:`tussenstand.handoff.TableMeta`); without a sidecar it is the file's modification date.
-  Which of the two was used is in ``df.attrs['peildatum_bron']`` (per table) and
-  :func:`peildatum_for`.
+  (:class:`tussenstand.handoff.TableMeta`); without a sidecar (or without a date in it) it is
+  empty: the download date is unknown, and the report says so. A file's modification date is never
+  a peildatum (copying a file changes it).
+* A file is checked for completeness before it is trusted (:func:`read_table`): a line cut off
+  (the file does not end with a line break, for example in the middle of a number), a line with
+  fewer fields than the header, fewer data rows than the sidecar says the download had. Such
+  lines are not used; the problems go with the table in ``attrs['bestandsproblemen']``
+  (:class:`tussenstand.handoff.FileProblem`). Whether a file covers every gemeente of a year is
+  checked against the gemeenten of that year (:mod:`tussenstand.sources.municipalities`).
 """
 
 from __future__ import annotations
@@ -38,7 +44,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -46,12 +51,12 @@ import numpy as np
 import pandas as pd
 
 from tussenstand.config import CBS_DIR_ENV
-from tussenstand.handoff import TableMeta
+from tussenstand.handoff import FileProblem, TableMeta
 from tussenstand.nlformat import fmt_number
 from tussenstand.periods import ParsedPeriod, PeriodError, parse_period_label
 from tussenstand.schema import KEY_COLUMNS, NATIONAL_CODE, conform_series
-from tussenstand.sources.areas import AREA_TABLES, name_to_code
-from tussenstand.sources.csvfile import read_semicolon_csv
+from tussenstand.sources.areas import AREA_TABLES, AREA_TITLES, name_to_code
+from tussenstand.sources.csvfile import csv_shape, read_semicolon_csv
 
 BRON = "CBS StatLine"
 
@@ -121,6 +126,9 @@ class TableSpec:
     fills_gaps: bool = False
     #: the OData ``$filter`` that ``tussenstand fetch`` downloads the table with (None: all rows)
     fetch_filter: str | None = None
+    #: CBS gives every period in the gemeente boundaries of this one year (else: of each period's
+    #: own year); decides where a municipal merger breaks a series
+    regions_as_of: int | None = None
 
 
 def per_10000(count, population):
@@ -129,6 +137,9 @@ def per_10000(count, population):
 
 
 PCT_YOUTH = "% van jongeren tot 18 jaar"
+#: TotaalBijstandsuitkeringen (85383NED) counts benefits, not persons: the BBV indicator counts
+#: persons with a bijstandsuitkering; one person can have more than one benefit
+UNIT_BENEFITS_PER_10000 = "uitkeringen per 10.000 inwoners van 18 jaar en ouder"
 _JEUGD_SERIES = (
     Series("JongerenMetJeugdhulpInNatura_1", "jongeren_jeugdhulp_pct", PCT_YOUTH, "pct"),
     Series("JongerenMetJeugdbescherming_3", "jongeren_jeugdbescherming_pct", PCT_YOUTH, "pct"),
@@ -143,7 +154,7 @@ _JEUGD_SERIES = (
 TABLES: dict[str, TableSpec] = {
     "85383NED": TableSpec(
         "85383NED",
-        "Maatstaven gemeentefonds",
+        "Maatstaven Financiële-verhoudingswet (Fvw)",
         series=(
             Series("InwonersTotaal_1", "inwoners", "aantal"),
             Series("InwonersJongerDan18_2", "inwoners_0_17", "aantal"),
@@ -169,10 +180,25 @@ TABLES: dict[str, TableSpec] = {
             ),
             Derived(
                 "bijstand_per_10000",
-                "per 10.000 inwoners van 18 jaar en ouder (bijstandsuitkeringen)",
+                UNIT_BENEFITS_PER_10000,
                 ("TotaalBijstandsuitkeringen_22", "InwonersTotaal_1", "InwonersJongerDan18_2"),
                 lambda b, t, y: per_10000(b, t - y),
                 "rate",
+            ),
+            # exact shares from the counts (the geo files round them to whole percents)
+            Derived(
+                "aandeel_65plus",
+                "%",
+                ("InwonersTotaal_1", "InwonersJongerDan65_3"),
+                lambda t, y: np.where(t > 0, (t - y) / t * 100, np.nan),
+                "pct",
+            ),
+            Derived(
+                "aandeel_0_15",
+                "%",
+                ("InwonersTotaal_1", "InwonersJongerDan65_3", "Inwoners15TotEnMet64Jaar_5"),
+                lambda t, y, w: np.where(t > 0, (y - w) / t * 100, np.nan),
+                "pct",
             ),
         ),
         status_column="StatusCijfer",
@@ -185,7 +211,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "85098NED": TableSpec(
         "85098NED",
-        "Jeugdzorg; beleidsindicatoren, regio (vanaf 2021)",
+        "Indicatoren jeugdzorg in natura; gemeenten",
         series=_JEUGD_SERIES,
         continues="82972NED",
     ),
@@ -206,7 +232,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "86050NED": TableSpec(
         "86050NED",
-        "Wmo-cliënten met een maatwerkvoorziening; regio",
+        "Wmo-cliënten; type maatwerkvoorziening (detail), regio",
         series=(
             Series("WmoClienten_1", "wmo_clienten_aantal", "aantal"),
             Series(
@@ -223,7 +249,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "86060NED": TableSpec(
         "86060NED",
-        "Wmo-cliënten naar aantal maatwerkvoorzieningen",
+        "Wmo-gebruik; aantal maatwerkvoorzieningen, regio",
         series=(
             Series("ClientenMetMaatwerkvoorzieningen_1", "wmo_clienten_maatwerk_aantal", "aantal"),
             Series(
@@ -234,7 +260,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "85588NED": TableSpec(
         "85588NED",
-        "Re-integratie- en participatievoorzieningen; regio, maand",
+        "Re-integratie-/participatievoorzieningen; type, status voorziening en regio",
         series=(
             Series(
                 "ReIntegratieParticipatievoorzieningen_1", "reintegratie_lopend_aantal", "aantal"
@@ -248,7 +274,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "83450NED": TableSpec(
         "83450NED",
-        "Bijstand en re-integratie; gemeenten",
+        "Sociale zekerheid: gemeenten 2015",
         series=(
             Series(
                 "Bijstandsdichtheid_3",
@@ -270,7 +296,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "71486ned": TableSpec(
         "71486ned",
-        "Huishoudens; samenstelling, regio",
+        "Huishoudens; samenstelling, grootte, regio, 1 januari",
         series=(
             Series("TotaalParticuliereHuishoudens_1", "huishoudens_totaal", "aantal"),
             Series("Eenpersoonshuishouden_2", "huishoudens_eenpersoons", "aantal"),
@@ -326,6 +352,8 @@ TABLES: dict[str, TableSpec] = {
             )
         ),
         code_column="RegiocodeKoppelvariabele_1",
+        regions_as_of=2009,
+        note="CBS geeft alle jaren 1999-2009 in de gemeentelijke indeling van 2009 (441 gemeenten).",
     ),
 }
 
@@ -465,6 +493,15 @@ TABLES.update(
 DEFAULT_TABLES: tuple[str, ...] = (*AREA_TABLES, *TABLES)
 
 
+def table_title(table_id: str) -> str:
+    """The CBS title of a supported table (``TABLES`` or the areas tables); ``""`` when unknown."""
+    key = table_id.lower()
+    for tid, spec in TABLES.items():
+        if tid.lower() == key:
+            return spec.title
+    return next((t for tid, t in AREA_TITLES.items() if tid.lower() == key), "")
+
+
 # ----- files ---------------------------------------------------------------------------------
 def find_table_file(cbs_dir: str | Path, table_id: str) -> Path | None:
     """``<table_id>.csv`` in ``cbs_dir``, case-insensitively (``85098NED.csv`` or ``85098ned.csv``)."""
@@ -483,13 +520,18 @@ def read_meta(csv_path: Path) -> TableMeta | None:
     return TableMeta.for_table(csv_path)
 
 
-def peildatum_for(csv_path: Path) -> tuple[str, str]:
-    """(ISO date, how it was found): the fetch sidecar's download date, else the file's mtime."""
-    meta = read_meta(csv_path)
+PEILDATUM_FROM_META = "downloaddatum (meta.json)"
+PEILDATUM_UNKNOWN = "onbekend (geen downloaddatum)"
+
+
+def peildatum_for(path: Path) -> tuple[str, str]:
+    """(ISO date or ``""``, how it was found) for a table or geo file: the download date in its
+    sidecar (:class:`TableMeta`). Without one the date is unknown (``""``); the file's
+    modification date is never used (copying a file changes it)."""
+    meta = read_meta(path)
     if meta is not None and meta.download_datum is not None:
-        return meta.download_datum.isoformat(), "downloaddatum (meta.json)"
-    mtime = date.fromtimestamp(csv_path.stat().st_mtime)
-    return mtime.isoformat(), "wijzigingsdatum van het bestand"
+        return meta.download_datum.isoformat(), PEILDATUM_FROM_META
+    return "", PEILDATUM_UNKNOWN
 
 
 def missing_data_message(cbs_dir: Path, table_ids: Iterable[str] = DEFAULT_TABLES) -> str:
@@ -512,15 +554,57 @@ def read_table(cbs_dir: str | Path, table_id: str) -> pd.DataFrame:
         raise CBSDataMissing(missing_data_message(cbs_dir, [table_id]))
     try:
         raw = read_semicolon_csv(path)
+        shape = csv_shape(path)
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise CBSDataError(
             f"{path.name}: geen leesbare CBS-CSV (';'-gescheiden, UTF-8): {exc}"
         ) from None
     raw = raw.apply(lambda col: col.str.strip())
     raw["_regel"] = np.arange(2, len(raw) + 2)
+    problems = file_problems(path, table_id, shape, len(raw))
+    bad_lines = {p.regel for p in problems if p.regel is not None}
+    if bad_lines:
+        raw = raw[~raw["_regel"].isin(bad_lines)].reset_index(drop=True)
     raw.attrs["bestand"] = path.name
     raw.attrs["pad"] = str(path)
+    raw.attrs["bestandsproblemen"] = [p.model_dump() for p in problems]
     return raw
+
+
+def file_problems(path: Path, table_id: str, shape, rows: int) -> list[FileProblem]:
+    """What makes ``path`` incomplete: a line cut off at the end, lines with too few fields,
+    fewer rows than its download had (sidecar ``aantal_rijen``). Each names the line."""
+    problems: list[FileProblem] = []
+    table = next((t for t in DEFAULT_TABLES if t.lower() == table_id.lower()), table_id)
+
+    def add(line: int | None, text: str) -> None:
+        problems.append(FileProblem(bestand=path.name, tabel=table, regel=line, probleem=text))
+
+    if shape.cut_line is not None:
+        add(
+            shape.cut_line,
+            f"het bestand {path.name} houdt op midden in regel {shape.cut_line} (zonder "
+            "regeleinde): het is afgebroken, mogelijk midden in een getal; die regel is niet "
+            "gebruikt",
+        )
+    for line, fields in shape.short_rows:
+        if line == shape.cut_line:
+            continue
+        add(
+            line,
+            f"regel {line} van {path.name} heeft {fields} van de {shape.header_fields} velden; "
+            "die regel is niet gebruikt",
+        )
+    meta = read_meta(path)
+    expected = meta.aantal_rijen if meta is not None else None
+    if expected is not None and expected != rows:
+        add(
+            None,
+            f"het bestand {path.name} heeft {fmt_number(rows)} datarijen, de download had er "
+            f"{fmt_number(expected)} (volgens {TableMeta.path_for(path).name}): het bestand is "
+            "onvolledig of gewijzigd",
+        )
+    return problems
 
 
 # ----- cleaning ------------------------------------------------------------------------------
@@ -604,6 +688,7 @@ def clean_table(
     rows = rows.reset_index(drop=True)
     codes, unresolved = _resolve_regions(rows, spec, areas)
     keep = codes.notna().to_numpy()
+    historic = _years_with_values(rows[~keep], spec, fixed_period)
     rows = rows[keep].reset_index(drop=True)
     codes = codes[keep].reset_index(drop=True)
 
@@ -640,7 +725,40 @@ def clean_table(
     out = conform_series(out)
     out.attrs["niet_gekoppeld"] = unresolved
     out.attrs["tabel"] = spec.table_id
+    out.attrs["bestandsproblemen"] = list(raw.attrs.get("bestandsproblemen", []))
+    out.attrs["titels_per_jaar"] = historic
     return out
+
+
+def _years_with_values(
+    rows: pd.DataFrame, spec: TableSpec, fixed_period: str | None
+) -> dict[str, dict[str, list[int]]]:
+    """Per region title that did not resolve to a code (gemeenten that no longer exist): the years
+    with a figure (``met``) and the years with a row but no figure (``zonder``). CBS lists a
+    dissolved gemeente with empty rows after it ceased to exist, which dates a merger."""
+    if rows.empty:
+        return {}
+    labels = (
+        rows[spec.period_column].astype(str)
+        if spec.period_column
+        else pd.Series([fixed_period or spec.fixed_period] * len(rows), index=rows.index)
+    )
+    years: dict[str, int | None] = {}
+    for label in labels.unique():
+        try:
+            years[label] = parse_period_label(label).period.start.year
+        except PeriodError:
+            years[label] = None
+    columns = [s.column for s in spec.series]
+    filled = rows[columns].apply(lambda c: ~c.astype(str).isin(list(SPECIAL_VALUES))).any(axis=1)
+    out: dict[str, dict[str, set[int]]] = {}
+    for title, label, has in zip(rows["RegioS"], labels, filled, strict=True):
+        year = years.get(label)
+        if year is None:
+            continue
+        entry = out.setdefault(str(title), {"met": set(), "zonder": set()})
+        entry["met" if has else "zonder"].add(year)
+    return {t: {k: sorted(v) for k, v in e.items()} for t, e in out.items()}
 
 
 def _check_columns(raw: pd.DataFrame, spec: TableSpec, file_name: str) -> None:
