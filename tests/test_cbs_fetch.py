@@ -336,7 +336,8 @@ def test_kwb_age_groups_that_are_no_counts_are_refused(tmp_path):
 
 
 def test_national_series_prefers_tables_then_kwb_then_geo(cbs_dir, tmp_path):
-    """KWB fills what the primary tables lack and replaces the geo files' rounded shares."""
+    """KWB fills what the primary tables lack and replaces the geo files' rounded shares; a primary
+    table (85383NED's exact 0-15 and 65+ shares, its inhabitants) wins over both."""
     folder = tmp_path / "cbs"
     folder.mkdir()
     for p in cbs_dir.iterdir():
@@ -352,15 +353,16 @@ def test_national_series_prefers_tables_then_kwb_then_geo(cbs_dir, tmp_path):
 
     df = build_national_series(folder)
     h = df[(df["gemeente"] == "GM0396") & (df["periode"] == "2024")].set_index("indicator")
-    assert h.loc["aandeel_65plus", "tabel"] == "85984NED"  # not the geo file's rounded 24
-    assert h.loc["aandeel_65plus", "waarde"] == pytest.approx(9352 / 39452 * 100)
+    assert h.loc["aandeel_25_45", "tabel"] == "85984NED"  # not the geo file's rounded share
+    assert h.loc["aandeel_25_45", "waarde"] == pytest.approx(9000 / 39452 * 100)
+    assert h.loc["aandeel_65plus", "tabel"] == "85383NED"  # exact in a primary table
     assert h.loc["inwoners", "tabel"] == "85383NED"  # a primary table wins
     assert h.loc["huishoudens_totaal", "tabel"] == "71486ned"
     earlier = df[(df["gemeente"] == "GM0396") & (df["periode"] == "2018")].set_index("indicator")
     assert earlier.loc["aandeel_65plus", "tabel"] == "geo/gemeenten_2018.geojson"  # no KWB 2018
     # the rounded geo share (24) agrees with the exact one to within half a percent: no difference
     assert not [d for d in df.attrs["geo_afwijkingen"] if "GM0396 aandeel_65plus 2024" in d]
-    assert "85984NED" not in df.attrs["ontbrekend"]
+    assert "85984NED" not in df.attrs["aanvulling_ontbrekend"]
     assert "84286NED" in df.attrs["aanvulling_ontbrekend"]
 
 
@@ -434,7 +436,8 @@ def test_build_on_a_project_without_cbs_data_fetches_then_builds(replay, fresh_p
     h = national[(national["gemeente"] == "GM0396") & (national["periode"] == "2024")]
     h = h.set_index("indicator")
     assert h.loc["inwoners", "waarde"] == 39452 and h.loc["inwoners", "tabel"] == "85383NED"
-    assert h.loc["aandeel_65plus", "tabel"] == "85984NED"
+    assert h.loc["aandeel_25_45", "tabel"] == "85984NED"  # from the fetched Kerncijfers
+    assert h.loc["aandeel_65plus", "tabel"] == "85383NED"  # exact in a primary table
     assert h.loc["inwoners", "peildatum"] == date.today().isoformat()
     report = fresh_project / "reports" / "GM0396" / "2024-H1"
     assert (report / "uit.txt").read_text() == "GM0396|2024-H1|39450|cbs"
