@@ -23,6 +23,7 @@ from tussenstand.nlformat import (
     fmt_number,
     fmt_percent,
     fmt_period,
+    fmt_period_short,
     fmt_value,
 )
 from tussenstand.periods import Period, PeriodError
@@ -172,6 +173,28 @@ def test_fmt_date_rejects_bad_text():
 )
 def test_fmt_period(value, expected):
     assert fmt_period(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024", "2024"),
+        ("2024-H2", "2e hj\n2024"),
+        ("2024-Q3", "3e kw\n2024"),
+        # the Dutch abbreviations (Taalunie): mrt, not the first three letters 'maa'
+        ("2024-03", "mrt\n2024"),
+        ("2024-05", "mei\n2024"),
+        ("2024-10", "okt\n2024"),
+        ("2025/2026", "2025-\n2026"),
+        (Period.of_month(2023, 6), "jun\n2023"),
+    ],
+)
+def test_fmt_period_short(value, expected):
+    assert fmt_period_short(value) == expected
+
+
+def test_fmt_period_short_on_one_line():
+    assert fmt_period_short("2024-03", sep=" ") == "mrt 2024"
 
 
 def test_fmt_period_provisional_and_errors():

@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
+from babel.dates import get_month_names as _babel_month_names
 from babel.lists import format_list as _babel_format_list
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
@@ -64,6 +65,7 @@ __all__ = [
     "fmt_number",
     "fmt_percent",
     "fmt_period",
+    "fmt_period_short",
     "fmt_value",
     "is_missing",
     "value_unit",
@@ -313,6 +315,24 @@ def fmt_period(
         parsed = parse_period_label(period)  # PeriodError names the label and the valid forms
         period, provisional = parsed.period, provisional or parsed.provisional
     return period.label_nl + (" (voorlopig)" if provisional else "")
+
+
+def fmt_period_short(period: Period | str, *, sep: str = "\n") -> str:
+    """A period as a compact label (a chart's tick), the year on its own line after ``sep``:
+    ``2024``, ``1e hj\n2024``, ``3e kw\n2024``, ``mrt\n2024`` (Babel's Dutch month
+    abbreviation), ``2025-\n2026`` (a school year). Texts and tables use :func:`fmt_period`."""
+    if not isinstance(period, Period):
+        period = parse_period_label(period).period
+    if period.kind == "year":
+        return str(period.year)
+    if period.kind == "half":
+        return f"{period.part}e hj{sep}{period.year}"
+    if period.kind == "quarter":
+        return f"{period.part}e kw{sep}{period.year}"
+    if period.kind == "month":
+        month = _babel_month_names("abbreviated", "stand-alone", locale=LOCALE)[period.part]
+        return f"{month}{sep}{period.year}"
+    return f"{period.year}-{sep}{period.year + 1}"
 
 
 def fmt_list(items: Iterable[str]) -> str:

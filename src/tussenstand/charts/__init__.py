@@ -38,7 +38,8 @@ The modules, by job:
 - one module per kind of chart: :mod:`~tussenstand.charts.trend`, :mod:`~tussenstand.charts.goal`,
   :mod:`~tussenstand.charts.bars` (per district, per category),
   :mod:`~tussenstand.charts.age_structure`;
-- :mod:`~tussenstand.charts.output`: saving (PNG + CSV) and showing in a notebook.
+- :mod:`~tussenstand.charts.output`: saving (PNG + CSV) and showing in a notebook;
+- :mod:`~tussenstand.charts.collisions`: texts of a drawn chart that overlap or leave the figure.
 
 Import from the package (``from tussenstand import charts``): the names below are its API.
 """
@@ -53,6 +54,7 @@ from tussenstand.charts.annotate import (
     source_line,
 )
 from tussenstand.charts.bars import bar_chart, district_goal_chart
+from tussenstand.charts.collisions import Collision, text_collisions
 from tussenstand.charts.goal import goal_chart
 from tussenstand.charts.output import save_chart, show_chart, tick_labels
 from tussenstand.charts.result import ChartResult
@@ -86,6 +88,7 @@ __all__ = [
     "WATERMARK_GID",
     "WATERMARK_TEXT",
     "ChartResult",
+    "Collision",
     "DutchFormatter",
     "age_structure_chart",
     "apply_style",
@@ -99,6 +102,7 @@ __all__ = [
     "show_chart",
     "source_line",
     "style_rc",
+    "text_collisions",
     "tick_labels",
     "trend_chart",
 ]

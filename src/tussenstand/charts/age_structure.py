@@ -14,7 +14,14 @@ from matplotlib.axes import Axes
 from tussenstand.charts.annotate import SUPPRESSED_NOTE
 from tussenstand.charts.prepare import as_flag, prepare, public_columns
 from tussenstand.charts.result import ChartResult, finish
-from tussenstand.charts.style import COLORS, FIGSIZE, DutchFormatter, new_panels, styled
+from tussenstand.charts.style import (
+    COLORS,
+    FIGSIZE,
+    DutchFormatter,
+    legend_below,
+    new_panels,
+    styled,
+)
 from tussenstand.charts.timeaxis import add_period_columns, as_period, period_x
 from tussenstand.nlformat import fmt_list, fmt_period, fmt_value, value_unit
 from tussenstand.periods import Period
@@ -67,12 +74,15 @@ def age_structure_chart(
 
     with styled():
         fig, axes = new_panels(
-            len(series), (FIGSIZE[0] if len(series) < 2 else 8.0, 4.0), sharey=True
+            len(series),
+            (FIGSIZE[0] if len(series) < 2 else 8.0, 4.0),
+            sharey=True,
+            legend_row=True,
         )
         for ax, name in zip(axes, series, strict=True):
             _plot_panel(ax, str(name), data[data[series_label_col] == name], bands, periods)
         axes[0].set_ylabel("aandeel van de inwoners")
-        axes[-1].legend(loc="upper left", fontsize=8)
+        legend_below(fig, *_period_legend(axes))
         fig.suptitle(textwrap.fill(title, 90), x=0.01, ha="left")
     alt = _age_alt(data, series_label_col, series, bands, periods)
     notes = [SUPPRESSED_NOTE] if data["onderdrukt"].any() else []
@@ -99,6 +109,8 @@ def _plot_panel(
     greys = sns.light_palette(COLORS["gemeente"], n_colors=len(periods) + 1)[1:]
     width = 0.8 / len(periods)
     for i, p in enumerate(periods):
+        if not (sub["_period"] == p).any():
+            continue  # a period of another panel: its place stays empty, no legend entry
         rows = sub[sub["_period"] == p].set_index("leeftijd").reindex(bands)
         is_prog = bool(rows["prognose"].fillna(False).any())
         label = fmt_period(p) + (" (prognose)" if is_prog else "")
@@ -112,10 +124,25 @@ def _plot_panel(
             linewidth=0.8,
             label=label,
         )
-    ax.set_xticks(np.arange(len(bands)), [textwrap.fill(b, 10) for b in bands])
+    ax.set_xticks(np.arange(len(bands)), [_tick_label(b) for b in bands])
     ax.set_title(name, loc="left", fontsize=10)
     ax.grid(axis="x", visible=False)
     ax.yaxis.set_major_formatter(DutchFormatter("%"))
+
+
+def _tick_label(band: str) -> str:
+    """A band under its bars: the ages above ``jaar`` (``0-15`` / ``jaar``), so that five bands
+    fit side by side under a third of the figure."""
+    return band.replace(" ", "\n", 1)
+
+
+def _period_legend(axes: list[Axes]) -> tuple[list, list[str]]:
+    """One legend entry per period (and prognosis) over all panels, in the order drawn."""
+    entries: dict[str, object] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    return list(entries.values()), list(entries)
 
 
 def _share_text(row: pd.Series) -> str:

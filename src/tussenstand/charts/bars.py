@@ -17,6 +17,7 @@ from tussenstand.charts.style import (
     FIGSIZE,
     DutchFormatter,
     axis_label,
+    legend_below,
     new_figure,
     set_title,
     styled,
@@ -56,7 +57,9 @@ def district_goal_chart(
     unit = chart_unit(data, unit)
     data = data.sort_values(value_col, ascending=True, na_position="first").reset_index(drop=True)
     with styled():
-        fig, ax = new_figure(figsize=(FIGSIZE[0], max(2.6, 0.45 * len(data) + 1.6)))
+        fig, ax = new_figure(
+            figsize=(FIGSIZE[0], max(2.6, 0.45 * len(data) + 1.6)), legend_row=level is not None
+        )
         ypos = np.arange(len(data))
         values = data[value_col]
         ax.barh(ypos, values.fillna(0), color=COLORS["gemeente"], height=0.6)
@@ -91,7 +94,7 @@ def district_goal_chart(
                 linestyle="--",
                 label=f"{level_label}: {fmt_value(level, unit)}",
             )
-            ax.legend(loc="lower right")
+            legend_below(fig, *ax.get_legend_handles_labels())
         ax.set_yticks(ypos, data[area_col].astype(str).tolist())
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(DutchFormatter(unit))

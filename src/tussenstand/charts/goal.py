@@ -20,7 +20,14 @@ from tussenstand.charts.annotate import gap_notes
 from tussenstand.charts.bars import district_goal_chart
 from tussenstand.charts.prepare import as_flag, chart_unit, prepare, public_columns, segments
 from tussenstand.charts.result import ChartResult, finish
-from tussenstand.charts.style import COLORS, format_value_axis, new_figure, set_title, styled
+from tussenstand.charts.style import (
+    COLORS,
+    format_value_axis,
+    legend_below,
+    new_figure,
+    set_title,
+    styled,
+)
 from tussenstand.charts.timeaxis import add_period_columns, as_period, period_x, set_period_ticks
 from tussenstand.disclosure import DEFAULT_THRESHOLD, format_published_value
 from tussenstand.nlformat import fmt_period
@@ -72,7 +79,7 @@ def goal_chart(
     points = GoalPoints.of(assessment, target_period)
 
     with styled():
-        fig, ax = new_figure()
+        fig, ax = new_figure(legend_row=True)
         _plot_measurements(ax, data, value_col)
         _plot_reference(ax, points)
         set_period_ticks(
@@ -81,7 +88,7 @@ def goal_chart(
         )
         format_value_axis(ax, unit, None)
         _set_value_range(ax, data, points, value_col)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
+        legend_below(fig, *ax.get_legend_handles_labels(), max_cols=3)
         set_title(ax, title)
 
     alt = _goal_alt(label, data, points, unit, value_col)

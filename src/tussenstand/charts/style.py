@@ -11,9 +11,11 @@ from typing import Any
 
 import matplotlib as mpl
 import seaborn as sns
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from tussenstand.nlformat import fmt_euro, fmt_number, fmt_percent
@@ -151,19 +153,75 @@ def styled() -> Iterator[None]:
 
 
 # ----- figures ------------------------------------------------------------------------------------
-def new_figure(figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
-    """A figure with one axes, without pyplot: never auto-displayed, never leaked."""
-    fig = _figure(figsize)
-    return fig, fig.subplots(1, 1)
+#: the height of the legend's row under the panels, as a share of the panels' height: the row
+#: itself is next to nothing, the constrained layout makes room for the legend it holds
+LEGEND_ROW = 0.001
+#: the invisible axes of the legend's row
+LEGEND_GID = "legenda"
+
+
+def new_figure(
+    figsize: tuple[float, float] = FIGSIZE, *, legend_row: bool = False
+) -> tuple[Figure, Axes]:
+    """A figure with one axes, without pyplot: never auto-displayed, never leaked.
+
+    ``legend_row``: a row under the axes for :func:`legend_below`."""
+    fig, axes = new_panels(1, figsize, legend_row=legend_row)
+    return fig, axes[0]
 
 
 def new_panels(
-    ncols: int, figsize: tuple[float, float], *, sharey: bool = False
+    ncols: int,
+    figsize: tuple[float, float],
+    *,
+    sharey: bool = False,
+    legend_row: bool = False,
 ) -> tuple[Figure, list[Axes]]:
-    """A figure with ``ncols`` axes side by side, without pyplot."""
+    """A figure with ``ncols`` axes side by side, without pyplot (the panels are ``fig.axes[:ncols]``).
+
+    ``legend_row``: a row under the panels, as wide as all of them, for :func:`legend_below`."""
     fig = _figure(figsize)
-    axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)
-    return fig, list(axes[0])
+    if not legend_row:
+        axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)
+        return fig, list(axes[0])
+    grid = fig.add_gridspec(2, ncols, height_ratios=[1, LEGEND_ROW])
+    panels = [fig.add_subplot(grid[0, 0])]
+    for col in range(1, ncols):
+        panel = fig.add_subplot(grid[0, col], sharey=panels[0] if sharey else None)
+        if sharey:  # as subplots(sharey=True): the values only on the left
+            panel.yaxis.set_tick_params(labelleft=False)
+        panels.append(panel)
+    row = fig.add_subplot(grid[1, :])
+    row.set_axis_off()
+    row.set_gid(LEGEND_GID)
+    return fig, panels
+
+
+def legend_below(
+    fig: Figure, handles: list[Artist], labels: list[str], *, max_cols: int = 4
+) -> Legend:
+    """The legend in its own row under the panels (made with ``legend_row=True``), centred, in as
+    many columns (at most ``max_cols``) as fit in the figure's width.
+
+    The constrained layout makes room for it under the tick labels and above the notes: it never
+    covers data, tick labels or notes, whatever the number and length of the entries."""
+    row = next((ax for ax in fig.axes if ax.get_gid() == LEGEND_GID), None)
+    if row is None:
+        raise ValueError("legend_below: maak de figuur met legend_row=True")
+    renderer = fig.canvas.get_renderer()
+    width = fig.bbox.width * 0.98
+    for ncol in range(max(1, min(max_cols, len(labels))), 0, -1):
+        legend = row.legend(
+            handles,
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1.0),
+            borderaxespad=0.0,
+            ncol=ncol,
+        )
+        if legend.get_window_extent(renderer).width <= width:
+            break
+    return legend
 
 
 def _figure(figsize: tuple[float, float]) -> Figure:
@@ -173,8 +231,9 @@ def _figure(figsize: tuple[float, float]) -> Figure:
 
 
 def set_title(ax: Axes, title: str) -> None:
-    """The chart's title (the finding) above the axes, wrapped."""
-    ax.set_title(textwrap.fill(title, 64), loc="left", pad=10)
+    """The chart's title (the finding) above everything, from the figure's left edge (not the
+    axes': long category labels on the y axis would push it out of the figure), wrapped."""
+    ax.figure.suptitle(textwrap.fill(title, 64), x=0.01, ha="left")
 
 
 # ----- Dutch numbers on axes ----------------------------------------------------------------------

@@ -10,7 +10,12 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.axes import Axes
 
+from tussenstand.nlformat import fmt_period_short
 from tussenstand.periods import Period, parse_period, parse_period_label
+
+#: the least distance between two labelled period ticks, as a share of the time axis: a label
+#: such as ``2025-`` / ``2026`` is about a twelfth of a chart's width
+MIN_TICK_GAP = 1 / 12
 
 
 def as_period(value: object, where: str = "") -> Period:
@@ -50,26 +55,25 @@ def add_period_columns(data: pd.DataFrame, period_col: str, what: str) -> pd.Dat
     return data
 
 
-def short_period_label(p: Period) -> str:
-    """A compact tick label (the alt text and tables use the full ``label_nl``)."""
-    if p.kind == "year":
-        return str(p.year)
-    if p.kind == "half":
-        return f"{p.part}e hj\n{p.year}"
-    if p.kind == "quarter":
-        return f"{p.part}e kw\n{p.year}"
-    if p.kind == "month":
-        return f"{p.label_nl[:3]}\n{p.year}"
-    return f"{p.year}-\n{p.year + 1}"
-
-
 def set_period_ticks(ax: Axes, periods: Iterable[Period], max_labels: int = 8) -> None:
-    """At most ``max_labels`` period ticks on the x axis, the latest period always labelled."""
+    """At most ``max_labels`` period ticks on the x axis (:func:`~tussenstand.nlformat.fmt_period_short`),
+    the latest period always labelled.
+
+    Every ``step``-th period is a candidate (counted back from the latest); of those, a label
+    closer than :data:`MIN_TICK_GAP` of the axis to the one after it is left out. Periods of
+    different kinds on one axis (monthly measurements with a yearly baseline and a target year)
+    are then never labelled on top of each other.
+    """
     unique = sorted(set(periods), key=period_x)
     if not unique:
         return
     step = max(1, math.ceil(len(unique) / max_labels))
-    shown = unique[::-1][::step][::-1]  # keep the latest period labelled
-    ax.set_xticks([period_x(p) for p in shown], [short_period_label(p) for p in shown])
+    span = period_x(unique[-1]) - period_x(unique[0])
+    shown: list[Period] = []
+    for p in unique[::-1][::step]:  # the latest period first: it is always labelled
+        if not shown or period_x(shown[-1]) - period_x(p) >= MIN_TICK_GAP * span:
+            shown.append(p)
+    shown.reverse()
+    ax.set_xticks([period_x(p) for p in shown], [fmt_period_short(p) for p in shown])
     ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
     ax.grid(axis="x", visible=False)

@@ -21,6 +21,7 @@ from tussenstand.charts.style import (
     ROLE_STYLES,
     ROLES,
     format_value_axis,
+    legend_below,
     new_figure,
     set_title,
     styled,
@@ -127,7 +128,7 @@ def trend_chart(
     role_of = _assign_roles(labels, roles)
 
     with styled():
-        fig, ax = new_figure()
+        fig, ax = new_figure(legend_row=True)
         for label in labels:
             rows = data[data[series_label_col] == label].sort_values("_x")
             _plot_series(ax, rows, label, role_of[label], value_col)
@@ -196,14 +197,8 @@ def _add_legend(ax: Axes, labels: list[str], role_of: Mapping[str, str]) -> None
         )
         for lb in labels
     ]
-    longest = max(len(str(lb)) for lb in labels)
-    ncol = min(4, len(labels)) if longest <= 16 else min(2, len(labels))
-    ax.legend(
-        handles,
-        [textwrap.shorten(str(lb), 48, placeholder="…") for lb in labels],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.14),
-        ncol=ncol,
+    legend_below(
+        ax.figure, handles, [textwrap.shorten(str(lb), 48, placeholder="…") for lb in labels]
     )
 
 
