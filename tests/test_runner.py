@@ -357,3 +357,77 @@ def test_plan_runs_every_pair_once_with_documented_parameters(project):
     assert (
         Path(params["cbs_dir"]) == project.cbs_dir and Path(params["project_root"]) == project.root
     )
+
+
+# ----- a report compares with the unit's previous one: periods in order -------------------------
+@pytest.fixture
+def two_periods(tmp_path, monkeypatch):
+    """A project with two report periods (given newest first: the order must not matter) and a
+    fake run that writes a summary and notes, when it starts, which summaries of its unit exist."""
+    monkeypatch.delenv("TUSSENSTAND_CBS_DIR", raising=False)
+    root = make_project(tmp_path / "proj", periods=("2026-H2", "2024-H1"))
+    src = tmp_path / "pkg"
+    src.mkdir()
+    (src / "report.py").write_text("X = 1\n")
+    monkeypatch.setattr(runner, "package_source_dir", lambda: src)
+    config = load_config(root=root)
+    seen: list[tuple[str, list[str]]] = []
+    lock = threading.Lock()
+
+    def fake(config, spec):
+        unit_dir = config.reports_dir / spec.gemeente
+        present = sorted(
+            p.parent.name for p in unit_dir.glob("*/samenvatting.json") if p.parent.is_dir()
+        )
+        with lock:
+            seen.append((spec.key, present))
+        folder = config.report_dir(spec.gemeente, spec.periode)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in spec.notebooks:
+            (folder / name).write_text("{}")
+        (folder / "samenvatting.json").write_text(json.dumps({"periode": spec.periode}))
+        return runner.RunResult(spec, "ok", 0.01, report_dir=folder)
+
+    monkeypatch.setattr(runner, "execute_run", fake)
+    return config, seen
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_units_periods_run_oldest_first_so_the_later_report_finds_the_earlier(two_periods, jobs):
+    config, seen = two_periods
+    summary = runner.build(
+        config, UNITS[:2], config.periods, jobs=jobs, prepare=None, progress=False
+    )
+    assert summary.ran == 4
+    started = dict(seen)
+    # the first half of 2024 had no earlier report; the second half of 2026 found it in place
+    assert started["GM0396/2024-H1"] == [] and started["GM0398/2024-H1"] == []
+    assert started["GM0396/2026-H2"] == ["2024-H1"] and started["GM0398/2026-H2"] == ["2024-H1"]
+
+
+def test_nothing_reruns_after_a_build_that_wrote_the_previous_summaries(two_periods):
+    config, _ = two_periods
+    runner.build(config, UNITS[:2], config.periods, jobs=2, prepare=None, progress=False)
+    again = runner.build(config, UNITS[:2], config.periods, jobs=2, prepare=None, progress=False)
+    assert (again.ran, again.skipped) == (0, 4)
+
+
+def test_an_earlier_report_to_redo_takes_the_later_one_with_it(two_periods):
+    config, seen = two_periods
+    runner.build(config, UNITS[:2], config.periods, jobs=2, prepare=None, progress=False)
+    seen.clear()
+    (config.report_dir("GM0396", "2024-H1") / "02_rapport.ipynb").unlink()
+    again = runner.build(config, UNITS[:2], config.periods, jobs=2, prepare=None, progress=False)
+    assert [key for key, _ in seen] == ["GM0396/2024-H1", "GM0396/2026-H2"]
+    assert (again.ran, again.skipped) == (2, 2)
+
+
+def test_a_changed_previous_summary_reruns_only_the_later_report(two_periods):
+    config, seen = two_periods
+    runner.build(config, UNITS[:2], config.periods, prepare=None, progress=False)
+    seen.clear()
+    previous = config.report_dir("GM0398", "2024-H1") / "samenvatting.json"
+    previous.write_text(json.dumps({"periode": "2024-H1", "anders": True}))
+    again = runner.build(config, UNITS[:2], config.periods, prepare=None, progress=False)
+    assert [key for key, _ in seen] == ["GM0398/2026-H2"]
+    assert (again.ran, again.skipped) == (1, 3)

@@ -29,6 +29,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError
 
 from tussenstand.atomic import write_text_atomic
+from tussenstand.periods import Period, parse_report_period
 
 TABLE_META_SUFFIX = ".meta.json"
 QUALITY_FILE = "kwaliteit.json"
@@ -208,6 +209,25 @@ class QualitySummary(_HandoffModel):
 
 
 # ----- samenvatting.json -------------------------------------------------------------------------
+class GoalRecord(_HandoffModel):
+    """Where one goal stood in a report: what the next report compares with."""
+
+    id: str = Field(min_length=1)
+    #: the status label (:attr:`tussenstand.progress.Status.label`)
+    status: str = Field(min_length=1)
+    #: the period code of the latest measurement the status was judged on; empty when none
+    laatste_meting: str = ""
+    illustratief: bool = False
+
+
+class IndicatorRecord(_HandoffModel):
+    """The latest period with a published figure of one indicator of the plan, for the members."""
+
+    id: str = Field(min_length=1)
+    #: period code; empty when the indicator had no figure
+    laatste_meting: str = ""
+
+
 class ReportSummary(_HandoffModel):
     """One executed report as the site lists it (``samenvatting.json``)."""
 
@@ -225,7 +245,38 @@ class ReportSummary(_HandoffModel):
     #: the tussenstand version and git commit the report was built with (see tussenstand.buildinfo)
     versie: str = ""
     commit: str = ""
+    #: per goal its status and latest measurement, in the plan's order (``report/changes``
+    #: compares the next report with it); None in a summary written before this was kept
+    doelen: list[GoalRecord] | None = None
+    #: per indicator the latest period with a figure; None in a summary written before
+    indicatoren: list[IndicatorRecord] | None = None
 
     @property
     def title(self) -> str:
         return f"Tussenstand sociaal domein {self.gemeente_naam}"
+
+
+def previous_summary_path(unit_dir: Path, period: Period, inner: str = "") -> Path | None:
+    """The ``samenvatting.json`` of the report a report for ``period`` compares with: the latest
+    report in ``unit_dir`` (one folder per report period, ``reports/<code>/``) whose period ends
+    before ``period`` ends; None when there is none (the unit's first report).
+
+    ``inner`` is a folder inside each period folder that holds the report (``rapport`` for the
+    template notebook run on its own, ``data/processed/<code>/<periode>/rapport/``). Folders that
+    are not a report period (``.2026-H1.tmp-*``, a failed run) and periods without a summary are
+    passed over.
+    """
+    found: list[tuple[Period, Path]] = []
+    if not unit_dir.is_dir():
+        return None
+    for folder in unit_dir.iterdir():
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        try:
+            earlier = parse_report_period(folder.name)
+        except ValueError:
+            continue
+        path = folder / inner / SUMMARY_FILE if inner else folder / SUMMARY_FILE
+        if earlier.end < period.end and path.is_file():
+            found.append((earlier, path))
+    return max(found, key=lambda pair: (pair[0].end, pair[0].start))[1] if found else None

@@ -37,15 +37,17 @@ code cells; hiding cells on the site is up to :mod:`tussenstand.site` and Quarto
 Incremental builds
     ``reports/.manifest.json`` holds, per (gemeente, periode), a content hash of the notebook
     templates, the parameters, the project config, every file under ``data/raw/`` and the CBS
-    folder, and the package source (``tussenstand/**/*.py``). A run whose hash equals the one of its
-    last success (and whose report folder is complete) is skipped; ``force=True`` reruns it. File
-    hashes are cached in the manifest keyed on size and modification time, so a no-op build reads
-    no file contents.
+    folder, the package source (``tussenstand/**/*.py``) and the summary of the unit's previous
+    report (a report says what changed since that one). A run whose hash equals the one of its
+    last success (and whose report folder is complete) is skipped; ``force=True`` reruns it. A
+    run to do makes the unit's later periods runs to do as well. File hashes are cached in the
+    manifest keyed on size and modification time, so a no-op build reads no file contents.
 
 Parallelism
     :func:`build` submits the runs to a :class:`concurrent.futures.Executor`. The default is a
     ``ThreadPoolExecutor(jobs or os.cpu_count())``: every notebook runs in its own kernel process,
-    so threads parallelise well. Any other ``Executor`` works, for instance dask.distributed (not a
+    so threads parallelise well. Units run side by side; the periods of one unit run one after
+    another, oldest first, because a report compares with the unit's previous one. Any other ``Executor`` works, for instance dask.distributed (not a
     dependency)::
 
         from dask.distributed import Client
@@ -70,7 +72,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,7 +83,7 @@ from tussenstand.atomic import make_readable, write_text_atomic
 from tussenstand.config import CONFIG_FILE, ProjectConfig
 from tussenstand.locks import BuildLocked, OwnedTempDir, build_lock, remove_stale_temp_dirs
 from tussenstand.nlformat import fmt_number
-from tussenstand.periods import Period
+from tussenstand.periods import Period, parse_report_period
 
 if TYPE_CHECKING:  # frameworks (pydantic, yaml) is not needed to run notebooks
     from tussenstand.frameworks import MonitoredUnit
@@ -458,7 +460,20 @@ def run_fingerprint(
     h.update(f"parameters:{params}\0".encode())
     for key in sorted(inputs):
         h.update(f"{key}:{inputs[key]}\0".encode())
+    h.update(f"previous:{previous_report_digest(config, spec, hasher)}\0".encode())
     return h.hexdigest()
+
+
+def previous_report_digest(config: ProjectConfig, spec: RunSpec, hasher: FileHasher) -> str:
+    """The hash of the summary of the report ``spec``'s report compares with (the unit's latest
+    report of an earlier period, :func:`tussenstand.handoff.previous_summary_path`); ``none``
+    for the unit's first report."""
+    from tussenstand.handoff import previous_summary_path  # pydantic: only when runs are planned
+
+    path = previous_summary_path(
+        config.reports_dir / spec.gemeente, parse_report_period(spec.periode)
+    )
+    return hasher.file(path) if path is not None else "none"
 
 
 def manifest_path(config: ProjectConfig) -> Path:
@@ -558,7 +573,8 @@ def _build_unlocked(
     specs = plan_runs(config, units, periods)
     manifest = read_manifest(config)
     hasher = FileHasher(manifest.get("files"))
-    results, todo = _skip_unchanged(config, specs, manifest, hasher, force)
+    inputs = input_fingerprint(config, hasher)
+    results, todo = _skip_unchanged(config, specs, manifest, hasher, inputs, force)
     manifest["files"] = hasher.used
     if todo and prepare is not None:
         try:
@@ -579,14 +595,20 @@ def _build_unlocked(
             }
             write_manifest(config, manifest)
 
+    def fingerprint(spec: RunSpec, digest: str | None) -> str:
+        """A run that waited for an earlier period of its unit is fingerprinted when it starts:
+        with the summary that run has just written."""
+        return digest or run_fingerprint(config, spec, inputs, hasher)
+
     bar = _progress_bar(len(todo), progress)
     try:
         if executor is None and (jobs == 1 or len(todo) <= 1):
             for spec, digest in todo:
+                digest = fingerprint(spec, digest)
                 record(execute_run(config, spec), digest)
                 bar.update(1)
         else:
-            _run_parallel(config, todo, jobs, executor, record, bar)
+            _run_parallel(config, todo, jobs, executor, record, bar, fingerprint)
     finally:
         bar.close()
         if not todo:
@@ -600,14 +622,27 @@ def _build_unlocked(
 
 
 def _skip_unchanged(
-    config: ProjectConfig, specs: list[RunSpec], manifest: dict, hasher: FileHasher, force: bool
-) -> tuple[list[RunResult], list[tuple[RunSpec, str]]]:
-    """Runs whose inputs are unchanged since their last success (skipped), and the runs to do with
-    the fingerprint they will be recorded under."""
-    inputs = input_fingerprint(config, hasher)
+    config: ProjectConfig,
+    specs: list[RunSpec],
+    manifest: dict,
+    hasher: FileHasher,
+    inputs: dict[str, str],
+    force: bool,
+) -> tuple[list[RunResult], list[tuple[RunSpec, str | None]]]:
+    """Runs whose inputs are unchanged since their last success (skipped), and the runs to do
+    with the fingerprint they will be recorded under.
+
+    A unit's runs are taken oldest period first. Once one of them is to do, the later ones are to
+    do as well (their report compares with it: :mod:`tussenstand.report.changes`); their
+    fingerprint is None until the earlier run has finished.
+    """
     skipped: list[RunResult] = []
-    todo: list[tuple[RunSpec, str]] = []
-    for spec in specs:
+    todo: list[tuple[RunSpec, str | None]] = []
+    waiting: set[str] = set()
+    for spec in _oldest_first(specs):
+        if spec.gemeente in waiting:
+            todo.append((spec, None))
+            continue
         digest = run_fingerprint(config, spec, inputs, hasher)
         previous = manifest["runs"].get(spec.key, {})
         if not force and previous.get("hash") == digest and report_complete(config, spec):
@@ -618,41 +653,74 @@ def _skip_unchanged(
             )
         else:
             todo.append((spec, digest))
+            waiting.add(spec.gemeente)
     return skipped, todo
+
+
+def _oldest_first(specs: list[RunSpec]) -> list[RunSpec]:
+    """The runs grouped by unit (in the order the units come), each unit's periods oldest first."""
+    first: dict[str, int] = {}
+    for i, spec in enumerate(specs):
+        first.setdefault(spec.gemeente, i)
+
+    def key(spec: RunSpec) -> tuple:
+        period = parse_report_period(spec.periode)
+        return (first[spec.gemeente], period.end, period.start)
+
+    return sorted(specs, key=key)
 
 
 def _run_parallel(
     config: ProjectConfig,
-    todo: list[tuple[RunSpec, str]],
+    todo: list[tuple[RunSpec, str | None]],
     jobs: int | None,
     executor: Executor | Any | None,
     record: Callable[[RunResult, str], None],
     bar: Any,
+    fingerprint: Callable[[RunSpec, str | None], str],
 ) -> None:
-    """Submit every run to ``executor`` (default: a thread pool of ``jobs``) and record each result
-    as it completes; a failure of the executor itself becomes a failed run."""
+    """Submit the runs to ``executor`` (default: a thread pool of ``jobs``) and record each result
+    as it completes; a failure of the executor itself becomes a failed run.
+
+    Units run in parallel; the periods of one unit one after another, oldest first: a later
+    report compares with the earlier one, so it starts when that one has finished (successfully
+    or not). Its fingerprint is taken then (``fingerprint``).
+    """
     own = executor is None
     pool = (
         ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
         if own
         else _as_executor(executor)
     )
+    chains: dict[str, list[tuple[RunSpec, str | None]]] = {}
+    for spec, digest in todo:
+        chains.setdefault(spec.gemeente, []).append((spec, digest))
     futures: dict[Future, tuple[RunSpec, str]] = {}
-    try:
-        for spec, digest in todo:
+
+    def submit_next(unit: str) -> None:
+        if chains[unit]:
+            spec, digest = chains[unit].pop(0)
+            digest = fingerprint(spec, digest)
             futures[pool.submit(execute_run, config, spec)] = (spec, digest)
-        for fut in as_completed(futures):
-            spec, digest = futures[fut]
-            try:
-                result = fut.result()
-            except Exception as exc:  # the executor itself failed (worker lost, pickling)
-                result = RunResult(
-                    spec,
-                    "failed",
-                    message=f"{spec.label_nl}: uitvoering mislukt: {type(exc).__name__}: {exc}",
-                )
-            record(result, digest)
-            bar.update(1)
+
+    try:
+        for unit in chains:
+            submit_next(unit)
+        while futures:
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for fut in done:
+                spec, digest = futures.pop(fut)
+                try:
+                    result = fut.result()
+                except Exception as exc:  # the executor itself failed (worker lost, pickling)
+                    result = RunResult(
+                        spec,
+                        "failed",
+                        message=f"{spec.label_nl}: uitvoering mislukt: {type(exc).__name__}: {exc}",
+                    )
+                record(result, digest)
+                bar.update(1)
+                submit_next(spec.gemeente)
     except BaseException:
         for fut in futures:
             fut.cancel()

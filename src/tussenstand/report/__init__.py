@@ -16,8 +16,8 @@ Where things are:
     How values, periods, changes, ranks, targets and baselines are worded.
 ``output``
     Markdown into the notebook; a chart saved with its CSV and linked.
-``introduction``, ``summary``, ``demography``, ``finances``, ``themes``, ``indicators``,
-``region``, ``accountability``
+``introduction``, ``summary``, ``changes``, ``demography``, ``finances``, ``themes``,
+``indicators``, ``region``, ``accountability``
     The chapters of ``02_rapport.ipynb``, in the notebook's order (``indicators`` also holds the
     BBV chapter; ``themes`` the goals).
 ``summary_file``
@@ -29,6 +29,14 @@ Where things are:
 from __future__ import annotations
 
 from tussenstand.report.accountability import show_accountability, sources_table
+from tussenstand.report.changes import (
+    goals_without_measurement,
+    new_goal_measurements,
+    new_indicator_figures,
+    previous_report,
+    show_changes,
+    status_changes,
+)
 from tussenstand.report.context import (
     Report,
     ReportError,
@@ -65,6 +73,7 @@ __all__ = [
     "direction_text",
     "district_breakdown",
     "goal_measurements",
+    "goals_without_measurement",
     "goals_table",
     "indicator_frame",
     "indicator_overview",
@@ -72,14 +81,18 @@ __all__ = [
     "is_count",
     "is_percentage",
     "latest_values",
+    "new_goal_measurements",
+    "new_indicator_figures",
     "national_age_shares",
     "one_frequency",
+    "previous_report",
     "open_report",
     "rank_text",
     "sentence_title",
     "series_rows",
     "show_accountability",
     "show_bbv_indicators",
+    "show_changes",
     "show_demography",
     "show_finances",
     "show_goal",
@@ -90,6 +103,7 @@ __all__ = [
     "show_summary",
     "show_themes",
     "sources_table",
+    "status_changes",
     "status_counts",
     "summary_record",
     "write_summary",

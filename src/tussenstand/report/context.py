@@ -29,6 +29,9 @@ from tussenstand.schema import MEASUREMENTS_FILE, NATIONAL_CODE, NATIONAL_NAME, 
 
 FIGURES_FOLDER = "data"
 COMPARISON_LABEL = "Vergelijkingsgroep (mediaan)"
+#: where the template notebook, run on its own, writes its report:
+#: ``data/processed/<code>/<periode>/rapport/`` (never ``reports/``)
+STANDALONE_FOLDER = "rapport"
 
 
 class ReportError(RuntimeError):
@@ -54,6 +57,11 @@ class Report:
     chart_count: int = 0
     #: what the cleaning stage found (``kwaliteit.json``): incomplete files, mergers
     quality: QualitySummary | None = None
+    #: the unit's reports, one folder per period (``reports/<code>/``; for the template notebook
+    #: run on its own ``data/processed/<code>/``, with the report in ``history_inner``): where the
+    #: previous report is looked for (:mod:`tussenstand.report.changes`)
+    history_dir: Path | None = None
+    history_inner: str = ""
 
     @property
     def figures_dir(self) -> Path:
@@ -128,11 +136,14 @@ def open_report(
         measurements, threshold=config.disclosure_threshold, blank_values=True
     )
     if output_dir:
+        # a build: the report goes to reports/<code>/<periode>/, beside the unit's earlier ones
         out = Path(output_dir).resolve()
         relative_to = out
+        history_dir, history_inner = config.reports_dir / unit.code, ""
     else:
-        out = config.processed_unit_dir(unit.code, period) / "rapport"
+        out = config.processed_unit_dir(unit.code, period) / STANDALONE_FOLDER
         relative_to = Path.cwd()
+        history_dir, history_inner = config.processed_dir / unit.code, STANDALONE_FOLDER
     report = Report(
         config=config,
         unit=unit,
@@ -145,6 +156,8 @@ def open_report(
         comparison_codes=tuple(_comparison_codes(config, measurements, unit, framework)),
         regions=region_codes(config, list(unit.members)),
         quality=quality,
+        history_dir=history_dir,
+        history_inner=history_inner,
     )
     if not unit.is_region:
         report.assessments = {

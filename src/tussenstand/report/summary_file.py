@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from tussenstand.buildinfo import build_info
-from tussenstand.handoff import SUMMARY_FILE, ReportSummary
+from tussenstand.handoff import SUMMARY_FILE, GoalRecord, IndicatorRecord, ReportSummary
 from tussenstand.nlformat import fmt_period
-from tussenstand.report.context import Report, status_counts
+from tussenstand.report.context import Report, latest_values, status_counts
 
 
 def summary_record(report: Report, built_on: date | None = None) -> ReportSummary:
@@ -31,7 +31,40 @@ def summary_record(report: Report, built_on: date | None = None) -> ReportSummar
         illustratief=report.illustrative,
         versie=stamp.version,
         commit=stamp.commit,
+        doelen=goal_records(report),
+        indicatoren=indicator_records(report),
     )
+
+
+def goal_records(report: Report) -> list[GoalRecord]:
+    """Per goal of the plan (in its order) the status and the period of the latest measurement."""
+    return [
+        GoalRecord(
+            id=goal.id,
+            status=a.status.label,
+            laatste_meting=a.latest_period.code if a.latest_period else "",
+            illustratief=a.illustrative,
+        )
+        for goal in report.framework.goals
+        if (a := report.assessments.get(goal.id)) is not None
+    ]
+
+
+def indicator_records(report: Report) -> list[IndicatorRecord]:
+    """Per indicator of the plan with a series: the latest period with a published figure (or a
+    suppressed one) of any member."""
+    records = []
+    for ind in report.framework.indicators:
+        if not ind.series:
+            continue
+        latest = latest_values(report, ind.series)
+        own = latest[latest["gemeente"].isin(report.members)].sort_values("periode_eind")
+        records.append(
+            IndicatorRecord(
+                id=ind.id, laatste_meting=str(own["periode"].iloc[-1]) if len(own) else ""
+            )
+        )
+    return records
 
 
 def write_summary(report: Report) -> None:
