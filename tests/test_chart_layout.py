@@ -164,6 +164,17 @@ def trend_years_euros() -> charts.ChartResult:
     return charts.trend_chart(data, title="Het budget sociaal domein groeit elk jaar")
 
 
+def trend_long_unit() -> charts.ChartResult:
+    """The longest unit of a BBV indicator as the y-axis label, on a short chart."""
+    data = _series_rows(
+        ["Heemskerk", "Nederland"],
+        _periods("year", "2015", 10),
+        116.7,
+        "uitkeringen per 10.000 inwoners van 18 jaar en ouder",
+    )
+    return charts.trend_chart(data, title="Heemskerk heeft minder bijstandsuitkeringen")
+
+
 def trend_school_years() -> charts.ChartResult:
     """Ten school years, the widest period ticks, for three series."""
     data = _series_rows(
@@ -368,6 +379,7 @@ CASES = {
         trend_region_half_years,
         trend_months,
         trend_years_euros,
+        trend_long_unit,
         trend_school_years,
         goal_months_with_yearly_baseline,
         goal_half_years_illustrative,
@@ -384,6 +396,7 @@ KIND_OF_CASE = {
     "trend_region_half_years": "trend_chart",
     "trend_months": "trend_chart",
     "trend_years_euros": "trend_chart",
+    "trend_long_unit": "trend_chart",
     "trend_school_years": "trend_chart",
     "goal_months_with_yearly_baseline": "goal_chart",
     "goal_half_years_illustrative": "goal_chart",

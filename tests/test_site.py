@@ -311,7 +311,8 @@ def test_prepared_report_has_front_matter_and_no_private_data(project: Path):
     assert set(fm["format"]) == {"html", "typst"}
     typst = fm["format"]["typst"]
     assert typst["papersize"] == "a4" and typst["toc"] is True and typst["page-numbering"]
-    assert fm["format-links"] == [{"text": "PDF", "href": f"{path.stem}.pdf", "icon": "file-pdf"}]
+    # the PDF once, labelled PDF (the rendered page is checked in tests/test_downloads.py)
+    assert fm["format-links"] == ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
 
     raw = path.read_text(encoding="utf-8")
     assert str(project) not in raw

@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 import yaml
@@ -260,6 +261,17 @@ def _published_artefacts(folder: Path) -> dict[str, object]:
             summary = json.loads(path.read_text(encoding="utf-8"))
             summary.pop("gebouwd_op")
             out[name] = summary
+        elif path.suffix == ".xlsx":
+            # every cell of every sheet (the workbook's own build date left out)
+            book = openpyxl.load_workbook(path)
+            out[name] = {
+                sheet: [
+                    row
+                    for row in book[sheet].iter_rows(values_only=True)
+                    if row and row[0] != "Gebouwd op"
+                ]
+                for sheet in book.sheetnames
+            }
     return out
 
 
@@ -316,6 +328,7 @@ def test_every_published_artefact_is_identical_for_3_and_7(two_builds):
     assert sorted(three) == sorted(seven)
     assert {"02_rapport.ipynb", "01_opschonen.ipynb", "samenvatting.json"} <= set(three)
     assert "data/doel-ff-4.csv" in three and "data/doel-ff-4.png" in three
+    assert "data/tussenstand-GM0396-2026-H1.xlsx" in three
     different = [name for name in three if three[name] != seven[name]]
     assert different == []
 

@@ -210,14 +210,33 @@ class QualitySummary(_HandoffModel):
 
 # ----- samenvatting.json -------------------------------------------------------------------------
 class GoalRecord(_HandoffModel):
-    """Where one goal stood in a report: what the next report compares with."""
+    """Where one goal stood in a report, with the figures a reader may see: what the next report
+    compares with, and a row of the site's overview of all goals.
+
+    Values are as published: a suppressed one (a small count, or a value computed from one) is
+    None and named in ``onderdrukt``."""
 
     id: str = Field(min_length=1)
+    thema: str = ""
+    #: what the goal measures, as the plan words it
+    indicator: str = ""
+    eenheid: str = ""
     #: the status label (:attr:`tussenstand.progress.Status.label`)
     status: str = Field(min_length=1)
-    #: the period code of the latest measurement the status was judged on; empty when none
-    laatste_meting: str = ""
     illustratief: bool = False
+    nulmeting: float | None = None
+    #: period codes (``2023``, ``2024-H1``); empty when there is none
+    nulmeting_periode: str = ""
+    #: ``minstens``, ``hoogstens`` or ``gelijk aan``
+    vergelijking: str = ""
+    streefwaarde: float | None = None
+    streefwaarde_periode: str = ""
+    laatste_meting: float | None = None
+    #: the period of the latest measurement the status was judged on; empty when none
+    laatste_meting_periode: str = ""
+    #: which of ``nulmeting``, ``streefwaarde``, ``laatste_meting`` are not published (small
+    #: numbers, ``onthulling.drempel``)
+    onderdrukt: list[str] = Field(default_factory=list)
 
 
 class IndicatorRecord(_HandoffModel):
@@ -225,7 +244,7 @@ class IndicatorRecord(_HandoffModel):
 
     id: str = Field(min_length=1)
     #: period code; empty when the indicator had no figure
-    laatste_meting: str = ""
+    laatste_meting_periode: str = ""
 
 
 class ReportSummary(_HandoffModel):

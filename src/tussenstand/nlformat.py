@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -68,6 +70,7 @@ __all__ = [
     "fmt_period_short",
     "fmt_value",
     "is_missing",
+    "parse_number",
     "value_unit",
 ]
 
@@ -276,6 +279,38 @@ def value_unit(row_unit: object, unit: str | None) -> str | None:
     is shown with the precision of its own source.
     """
     return ROUNDED_PERCENT_UNIT if str(row_unit or "").strip() == ROUNDED_PERCENT_UNIT else unit
+
+
+# ----- reading back ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NumberText:
+    """A number read back from the text this module wrote: its value (a percentage in percent,
+    ``23.7`` for ``23,7%``), how many decimals the text showed, and whether it was a percentage
+    or an amount in euros."""
+
+    value: float
+    decimals: int
+    kind: str  # "getal", "procent" or "euro"
+
+
+_NUMBER_TEXT = re.compile(
+    r"^(?P<sign>[+\u2212-]?)(?P<euro>€[\s\u00a0]?)?"
+    r"(?P<int>\d{1,3}(?:\.\d{3})*)(?:,(?P<dec>\d+))?(?P<pct>%)?$"
+)
+
+
+def parse_number(text: str) -> NumberText | None:
+    """The number in ``text`` when the whole text is a number as :func:`fmt_number`,
+    :func:`fmt_percent`, :func:`fmt_euro` or :func:`fmt_change` write it (``39.450``,
+    ``13.601,04``, ``23,7%``, ``€\u00a045.128.079``, ``−0,5``, ``+1,2``); None for anything else,
+    also for ``2024`` (a year: these functions write the number 2024 as ``2.024``) and ``< 10``."""
+    match = _NUMBER_TEXT.match(str(text).strip())
+    if not match or (match["euro"] and match["pct"]):
+        return None
+    digits = match["int"].replace(".", "") + ("." + match["dec"] if match["dec"] else "")
+    value = float(digits) * (-1 if match["sign"] in ("-", MINUS) else 1)
+    kind = "procent" if match["pct"] else ("euro" if match["euro"] else "getal")
+    return NumberText(value, len(match["dec"] or ""), kind)
 
 
 # ----- dates and periods ----------------------------------------------------------------------

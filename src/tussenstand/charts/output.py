@@ -11,15 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 
 from tussenstand.atomic import write_atomic
 from tussenstand.charts.result import ChartResult
 from tussenstand.charts.style import PNG_DPI
-from tussenstand.nlformat import is_missing
-from tussenstand.periods import Period
+from tussenstand.downloads import write_csv
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -27,11 +24,11 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 def save_chart(result: ChartResult, folder: str | os.PathLike, name: str) -> dict[str, Path]:
     """Write ``name.png`` (150 dpi) and ``name.csv`` (the plotted data) into ``folder``.
 
-    The CSV is for a Dutch reader opening it in Excel: ``;``-separated, decimal comma, no
-    thousands separator, UTF-8 with BOM, booleans as ``ja``/``nee``, dates ISO. Suppressed values
-    are already empty in ``result.data``. PNG bytes carry no software version or date, so the same
-    chart gives the same file (stable content hashes in the run manifest). Both files are written
-    atomically. Returns ``{"png": path, "csv": path}`` and remembers it in ``result.paths``.
+    The CSV is for a Dutch reader opening it in Excel (:func:`tussenstand.downloads.write_csv`:
+    ``;``-separated, decimal comma, no thousands separator, UTF-8 with BOM, booleans as
+    ``ja``/``nee``, dates ISO). Suppressed values are already empty in ``result.data``. PNG bytes
+    carry no software version or date, so the same chart gives the same file (stable content
+    hashes in the run manifest). Both files are written atomically. Returns ``{"png": path, "csv": path}`` and remembers it in ``result.paths``.
     """
     if not _NAME.match(name or ""):
         raise ValueError(
@@ -44,53 +41,9 @@ def save_chart(result: ChartResult, folder: str | os.PathLike, name: str) -> dic
     write_atomic(
         png, lambda p: result.fig.savefig(p, format="png", dpi=PNG_DPI, metadata={"Software": None})
     )
-    frame = _csv_frame(result.data)
-    write_atomic(
-        csv,
-        lambda p: frame.to_csv(p, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n"),
-    )
+    write_csv(result.data, csv)
     result.paths = {"png": png, "csv": csv}
     return dict(result.paths)
-
-
-# ----- the CSV file format (for Excel with Dutch settings) ----------------------------------------
-def _csv_frame(data: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as Dutch text: decimal comma, no thousands separator, ja/nee, ISO dates."""
-    out = pd.DataFrame(index=data.index)
-    for col in data.columns:
-        s = data[col]
-        if pd.api.types.is_bool_dtype(s):
-            out[col] = s.map({True: "ja", False: "nee"})
-        elif pd.api.types.is_float_dtype(s):
-            out[col] = [_csv_float(v) for v in s]
-        elif pd.api.types.is_integer_dtype(s):
-            out[col] = s.astype("string").fillna("")
-        else:
-            out[col] = [_csv_cell(v) for v in s]
-    return out
-
-
-def _csv_float(v: Any) -> str:
-    """A number for the CSV file: every digit up to 10 decimals, a decimal comma, no thousands
-    separator (a file format that Excel reads back as the number, not display text)."""
-    if is_missing(v):
-        return ""
-    text = f"{float(v):.10f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text.replace(".", ",")
-
-
-def _csv_cell(v: Any) -> str:
-    if isinstance(v, bool | np.bool_):
-        return "ja" if v else "nee"
-    if isinstance(v, float | np.floating):
-        return _csv_float(v)
-    if is_missing(v):
-        return ""
-    if isinstance(v, Period):
-        return v.code
-    if hasattr(v, "isoformat"):
-        return v.isoformat()[:10] if getattr(v, "hour", 0) == 0 else v.isoformat()
-    return str(v)
 
 
 # ----- notebooks ----------------------------------------------------------------------------------

@@ -74,6 +74,8 @@ ROLE_STYLES = {
 ROLES = tuple(ROLE_STYLES)
 EXTRA_MEMBER_ROLES = ("gemeente_2", "gemeente_3", "gemeente_4")
 
+#: characters per line of a y-axis label (the height of a chart's axes in 9-point text)
+AXIS_LABEL_WIDTH = 36
 FIGSIZE = (7.0, 4.2)  # inches: about 16 cm wide on A4, ~1050 px at 150 dpi
 PNG_DPI = 150
 
@@ -276,7 +278,9 @@ def format_value_axis(ax: Axes, unit: str, ylabel: str | None) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     label = ylabel if ylabel is not None else axis_label(unit)
     if label:
-        ax.set_ylabel(label)
+        # a long unit ('uitkeringen per 10.000 inwoners van 18 jaar en ouder') on two lines: on
+        # one it runs past the axis into the title
+        ax.set_ylabel(textwrap.fill(label, AXIS_LABEL_WIDTH))
 
 
 def axis_label(unit: str) -> str:

@@ -7,13 +7,12 @@ import re
 
 import pandas as pd
 
-from tussenstand import markdown
 from tussenstand.markdown import escape
 from tussenstand.nlformat import fmt_date, fmt_int, fmt_list
 from tussenstand.progress import STATUS_RULES_NL
 from tussenstand.report.context import Report
 from tussenstand.report.data_notes import change_text, gap_text, problem_text
-from tussenstand.report.output import show
+from tussenstand.report.output import show, show_table
 from tussenstand.report.text import ILLUSTRATIVE_BANNER
 
 
@@ -54,7 +53,7 @@ def show_accountability(report: Report) -> None:
         "downloaddatum onbekend en staat dat er; de datum waarop een bestand voor het laatst is "
         "gewijzigd, geldt nooit als peildatum."
     )
-    show(markdown.table(sources_table(report), "llrrll"))
+    show_table(report, sources_table(report), "llrrll", "Bronnen")
     _show_incomplete_files(report)
     _show_mergers(report)
     if report.illustrative:

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tussenstand import markdown
 from tussenstand.goals import Goal
 from tussenstand.handoff import HandoffError, ReportSummary, previous_summary_path
 from tussenstand.nlformat import MISSING_TEXT, fmt_int, fmt_list, fmt_period
 from tussenstand.periods import Period, parse_period
 from tussenstand.report.context import Report, goal_measurements, latest_values
-from tussenstand.report.output import show
+from tussenstand.report.output import show, show_table
 from tussenstand.report.text import latest_text
 
 HEADING = "## Wat is er veranderd"
@@ -117,19 +116,19 @@ def _show_goal_changes(report: Report, prev: ReportSummary) -> None:
     if changed.empty:
         show(f"Geen doel heeft een andere status dan in het rapport over {_period_words(prev)}.")
     else:
-        show(markdown.table(changed, "lll"))
+        show_table(report, changed, "lll", "Andere status")
     show("**Nieuwe metingen bij de doelen**")
     if new.empty:
         show(
             f"Geen doel heeft een meting die nieuwer is dan in het rapport over {_period_words(prev)}."
         )
     else:
-        show(markdown.table(new, "llll"))
+        show_table(report, new, "llll", "Nieuwe metingen")
     show("**Doelen nog zonder meting**")
     if missing.empty:
         show("Elk doel heeft nu minstens één meting.")
     else:
-        show(markdown.table(missing, "ll"))
+        show_table(report, missing, "ll", "Doelen zonder meting")
     added = [g.id for g in report.framework.goals if g.id not in {d.id for d in prev.doelen}]
     if added:
         show(f"Nieuw in het kader sinds het vorige rapport: {fmt_list(added)}.")
@@ -178,7 +177,7 @@ def new_goal_measurements(report: Report, prev: ReportSummary) -> pd.DataFrame:
         if a is None or a.latest_period is None:
             continue
         then = before.get(goal.id)
-        since = _period_or_none(then.laatste_meting) if then else None
+        since = _period_or_none(then.laatste_meting_periode) if then else None
         if then is None or (since is not None and a.latest_period.end <= since.end):
             continue  # a goal new in the plan, or nothing measured after the previous report
         # without a measurement then, what is new starts after the baseline (the plan's own)
@@ -211,7 +210,7 @@ def goals_without_measurement(report: Report, prev: ReportSummary) -> pd.DataFra
                 "In het vorige rapport": (
                     "nieuw doel"
                     if then is None
-                    else ("ook geen meting" if not then.laatste_meting else then.status)
+                    else ("ook geen meting" if not then.laatste_meting_periode else then.status)
                 ),
             }
         )
@@ -246,7 +245,7 @@ def _show_indicator_changes(report: Report, prev: ReportSummary) -> None:
             f"{_period_words(prev)}."
         )
     else:
-        show(markdown.table(table, "lll"))
+        show_table(report, table, "lll", "Nieuwe cijfers indicatoren")
 
 
 def new_indicator_figures(report: Report, prev: ReportSummary) -> pd.DataFrame:
@@ -262,7 +261,7 @@ def new_indicator_figures(report: Report, prev: ReportSummary) -> pd.DataFrame:
         if own.empty:
             continue
         now = parse_period(str(own["periode"].iloc[-1]))
-        then = _period_or_none(before[ind.id].laatste_meting)
+        then = _period_or_none(before[ind.id].laatste_meting_periode)
         if then is not None and now.end <= then.end:
             continue
         rows.append(

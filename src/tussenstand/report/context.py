@@ -20,6 +20,7 @@ from tussenstand.cleaning import comparison_codes as comparison_group_codes
 from tussenstand.cleaning import region_codes
 from tussenstand.config import ProjectConfig, load_config
 from tussenstand.disclosure import apply_disclosure
+from tussenstand.downloads import Downloads
 from tussenstand.frameworks import Framework, MonitoredUnit, find_unit, load_frameworks, units_of
 from tussenstand.goals import Goal
 from tussenstand.handoff import QUALITY_FILE, FileGap, QualitySummary, TerritoryChange
@@ -62,6 +63,8 @@ class Report:
     #: previous report is looked for (:mod:`tussenstand.report.changes`)
     history_dir: Path | None = None
     history_inner: str = ""
+    #: every table shown and every chart saved, for the report's workbook (``write_summary``)
+    downloads: Downloads = field(default_factory=Downloads)
 
     @property
     def figures_dir(self) -> Path:

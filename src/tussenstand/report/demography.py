@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tussenstand import charts, markdown
+from tussenstand import charts
 from tussenstand.nlformat import (
     MISSING,
     ROUNDED_PERCENT_UNIT,
@@ -21,7 +21,7 @@ from tussenstand.nlformat import (
 )
 from tussenstand.report.context import Report, current_segment
 from tussenstand.report.data_notes import change_text, gap_text
-from tussenstand.report.output import show, show_chart
+from tussenstand.report.output import show, show_chart, show_table
 from tussenstand.report.text import value_text
 from tussenstand.schema import NATIONAL_CODE
 from tussenstand.sources import plan_figures
@@ -301,7 +301,12 @@ def _show_household_counts(report: Report, hh: pd.DataFrame, members: list[str])
         f"{fmt_list(tables)}; {fmt_list(pick)})"
     )
     table = _household_table(report, hh, pick, members)
-    show(markdown.table(table, "l" * (table.shape[1] - len(pick)) + "r" * len(pick)))
+    show_table(
+        report,
+        table,
+        "l" * (table.shape[1] - len(pick)) + "r" * len(pick),
+        "Huishoudens naar samenstelling",
+    )
     for y in pick:
         year = shown[shown["periode"] == y]
         if set(year["indicator"]) == {"huishoudens_totaal"}:
@@ -358,7 +363,12 @@ def _show_household_shares(report: Report, shares: pd.DataFrame, totals: pd.Data
     table = pd.DataFrame(rows)
     if len(report.members) == 1:
         table = table.drop(columns="Gemeente")
-    show(markdown.table(table, "l" * (table.shape[1] - len(years)) + "r" * len(years)))
+    show_table(
+        report,
+        table,
+        "l" * (table.shape[1] - len(years)) + "r" * len(years),
+        "Samenstelling huishoudens",
+    )
 
 
 def _household_table(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tussenstand import charts, markdown
+from tussenstand import charts
 from tussenstand.frameworks import PlanBudget, Theme
 from tussenstand.nlformat import fmt_euro, fmt_percent
 from tussenstand.report.context import Report
-from tussenstand.report.output import show, show_chart
+from tussenstand.report.output import show, show_chart, show_table
 
 
 def show_finances(report: Report) -> None:
@@ -17,7 +17,7 @@ def show_finances(report: Report) -> None:
     if themes:
         _show_theme_budgets(report, themes)
     if fw.budget is not None and _has_budget_lines(fw.budget):
-        _show_budget_lines(fw.budget)
+        _show_budget_lines(report, fw.budget)
     elif not themes:
         show(
             f"Het beleidskader *{fw.title}* geeft geen begroting per thema; dit rapport kan de "
@@ -60,7 +60,7 @@ def _show_theme_budgets(report: Report, themes: list[Theme]) -> None:
         }
     )
     table.loc[len(table)] = ["**Totaal**", f"**{fmt_euro(total)}**", f"**{fmt_percent(100, 1)}**"]
-    show(markdown.table(table, "lrr"))
+    show_table(report, table, "lrr", "Budget per opgave")
     if (
         fw.budget
         and fw.budget.total is not None
@@ -69,7 +69,7 @@ def _show_theme_budgets(report: Report, themes: list[Theme]) -> None:
         show(f"Let op: het plan noemt als totaal {fmt_euro(fw.budget.euro(fw.budget.total))}.")
 
 
-def _show_budget_lines(b: PlanBudget) -> None:
+def _show_budget_lines(report: Report, b: PlanBudget) -> None:
     """The plan's lasten, baten and saldo (times its multiplier) and its own budget items."""
     rows = [
         (label, b.euro(v))
@@ -80,6 +80,6 @@ def _show_budget_lines(b: PlanBudget) -> None:
     table = pd.DataFrame(
         {"Post": [r[0] for r in rows], f"Begroting {b.year}": [fmt_euro(r[1]) for r in rows]}
     )
-    show(markdown.table(table, "lr"))
+    show_table(report, table, "lr", f"Begroting {b.year}")
     if b.note:
         show(b.note)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tussenstand import charts, markdown
+from tussenstand import charts
 from tussenstand.frameworks import Indicator
 from tussenstand.nlformat import fmt_int, fmt_list, fmt_period, value_unit
 from tussenstand.report.context import Report, indicator_frame
 from tussenstand.report.data_notes import gap_text
-from tussenstand.report.output import show, show_chart, slug
+from tussenstand.report.output import show, show_chart, show_table, slug
 from tussenstand.report.text import direction_text, is_count, rank_text, value_text
 from tussenstand.schema import NATIONAL_NAME
 
@@ -144,4 +144,4 @@ def show_bbv_indicators(report: Report) -> None:
                 "Bron": [i.source for i in without],
             }
         )
-        show(markdown.table(table, "lll"))
+        show_table(report, table, "lll", "BBV zonder open bron")

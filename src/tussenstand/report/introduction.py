@@ -8,6 +8,7 @@ from tussenstand.nlformat import fmt_list, fmt_period
 from tussenstand.report.context import Report
 from tussenstand.report.data_notes import peildatum_text
 from tussenstand.report.output import show
+from tussenstand.report.summary_file import workbook_text
 from tussenstand.report.text import ILLUSTRATIVE_BANNER
 
 
@@ -37,6 +38,7 @@ def show_introduction(report: Report) -> None:
     show(text + _cbs_delay_note(report) + _plan_years_note(report))
     if report.illustrative:
         show(f"::: {{.callout-warning}}\n{ILLUSTRATIVE_BANNER}\n:::")
+    show(workbook_text(report))
 
 
 def _cbs_delay_note(report: Report) -> str:

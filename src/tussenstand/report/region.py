@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tussenstand import markdown
 from tussenstand.frameworks import Indicator
 from tussenstand.nlformat import MISSING, fmt_int, fmt_period, value_unit
 from tussenstand.report.context import Report, series_rows
-from tussenstand.report.output import show
+from tussenstand.report.output import show, show_table
 from tussenstand.report.text import is_count, provisional, value_text
 from tussenstand.schema import NATIONAL_CODE
 
@@ -29,7 +28,14 @@ def show_region(report: Report) -> None:
             continue
         show(f"**Ambitie {number}: {theme.name}**")
         table = pd.DataFrame([_indicator_row(report, ind) for ind in inds])
-        show(markdown.table(table, "l" + "r" * (table.shape[1] - 2) + "l"))
+        show_table(
+            report,
+            table,
+            "l" + "r" * (table.shape[1] - 2) + "l",
+            "Gemeenten naast elkaar",
+            sheet="Gemeenten naast elkaar",
+            label=("Ambitie", f"{number}: {theme.name}"),
+        )
 
 
 def _indicator_row(report: Report, ind: Indicator) -> dict[str, str]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tussenstand import markdown
 from tussenstand.frameworks import Indicator
 from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_period, value_unit
 from tussenstand.progress import Status
 from tussenstand.report.context import Report, latest_values, series_rows, status_counts
-from tussenstand.report.output import show
+from tussenstand.report.output import show, show_table
 from tussenstand.report.text import (
     baseline_text,
     direction_text,
@@ -85,13 +84,20 @@ def _show_goal_summary(report: Report) -> None:
     table = pd.DataFrame(
         {"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]}
     )
-    show(markdown.table(table, "lr"))
+    show_table(report, table, "lr", "Statussen")
     show("**Alle doelen op een rij**")
     table = goals_table(report)
     # one table per theme: five columns fit an A4 page, and the theme reads as a heading
     for theme, part in table.groupby("Thema", sort=False):
         show(f"*{theme}*")
-        show(markdown.table(part.drop(columns="Thema"), "lllll"))
+        show_table(
+            report,
+            part.drop(columns="Thema"),
+            "lllll",
+            "Alle doelen op een rij",
+            sheet="Alle doelen op een rij",
+            label=("Thema", str(theme)),
+        )
     if table["Nulmeting"].str.endswith(FIRST_MEASUREMENT_MARK).any():
         show("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
 
@@ -123,7 +129,7 @@ def _show_indicator_summary(report: Report) -> None:
     if overview.empty:
         show(_no_indicator_data_text(report))
         return
-    show(markdown.table(overview, "llllrrl"))
+    show_table(report, overview, "llllrrl", "Indicatoren")
     notes = []
     if overview["Indicator"].str.endswith(RESEARCHER_MARK).any():
         notes.append("¹ Indicator gekozen door de onderzoeker, niet door het plan.")

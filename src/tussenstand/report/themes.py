@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tussenstand import charts, markdown
+from tussenstand import charts
 from tussenstand.goals import Goal
 from tussenstand.nlformat import MISSING, fmt_euro, fmt_int, fmt_list, fmt_period
 from tussenstand.progress import GoalAssessment
 from tussenstand.report.context import Report, goal_measurements
 from tussenstand.report.indicators import show_indicator
-from tussenstand.report.output import show, show_chart, slug
+from tussenstand.report.output import show, show_chart, show_table, slug
 from tussenstand.report.text import (
     baseline_label,
     baseline_text,
@@ -55,7 +55,14 @@ def show_goal(report: Report, goal: Goal) -> None:
     a = report.assessments[goal.id]
     show(f"### {goal.id}: {goal.indicator}")
     show("> " + goal.text.replace("\n", " "))
-    show(markdown.table(_goal_facts(report, goal, a), "ll"))
+    show_table(
+        report,
+        _goal_facts(report, goal, a),
+        "ll",
+        "Kenmerken per doel",
+        sheet="Kenmerken per doel",
+        label=("Doel", f"{goal.id}: {goal.indicator}"),
+    )
     show(_goal_explanation(report, goal, a))
     data = goal_measurements(report, goal, published=True)
     if data["waarde"].notna().any():
@@ -70,7 +77,14 @@ def show_goal(report: Report, goal: Goal) -> None:
     if breakdown is not None:
         table, caption = breakdown
         show(caption)
-        show(markdown.table(table, "l" + "r" * (table.shape[1] - 1)))
+        show_table(
+            report,
+            table,
+            "l" + "r" * (table.shape[1] - 1),
+            "Doelen per wijk",
+            sheet="Doelen per wijk",
+            label=("Doel", f"{goal.id}: {goal.indicator}"),
+        )
 
 
 def _goal_facts(report: Report, goal: Goal, a: GoalAssessment) -> pd.DataFrame:

@@ -120,8 +120,10 @@ def _typst_format(summary: ReportSummary) -> dict:
 def report_front_matter(summary: ReportSummary, pdf_name: str = "02_rapport.pdf") -> dict:
     """Quarto front matter of a report page (HTML page with a linked PDF).
 
-    ``format-links`` uses the documented link form (text, href, icon; docs/output-formats/
-    html-multi-format): the typst format writes ``<notebook>.pdf`` next to the page."""
+    ``format-links`` (docs/output-formats/html-multi-format) offers the PDF once, labelled
+    ``PDF``: the typst format's link under that name, and the name ``html`` (this page itself,
+    never linked). Listing a format by name is what keeps Quarto from adding its own link to
+    every other format (a second link to the same PDF, labelled ``Typst``)."""
     return {
         "title": summary.title,
         "subtitle": summary.periode_label,
@@ -135,7 +137,7 @@ def report_front_matter(summary: ReportSummary, pdf_name: str = "02_rapport.pdf"
         "periode": summary.periode,
         "illustratief": summary.illustratief,
         "format": {"html": "default", "typst": _typst_format(summary)},
-        "format-links": [{"text": "PDF", "href": pdf_name, "icon": "file-pdf"}],
+        "format-links": ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}],
         "execute": {"enabled": False, "echo": False, "warning": False},
         "echo": False,
         "warning": False,

@@ -18,6 +18,7 @@ from tussenstand.frameworks import MonitoredUnit
 from tussenstand.handoff import SUMMARY_FILE
 from tussenstand.site.discovery import ReportEntry, find_reports
 from tussenstand.site.files import write_if_changed
+from tussenstand.site.goal_overview import write_goal_overview
 from tussenstand.site.map import GEO_FILE, MAP_FILE, draw_map
 from tussenstand.site.notebooks import prepare_cleaning_notebook, prepare_report_notebook
 from tussenstand.site.pages import (
@@ -141,6 +142,10 @@ def prepare_site(config: ProjectConfig, units: Iterable[MonitoredUnit]) -> SiteP
         "statusregels.md": status_rules_text(),
         "bronnen.md": sources_text(config.cbs_dir),
         "illustratief.md": illustrative_text(plan.reports),
+        # the overview of all goals (workbook and CSV in reports/), offered on the data page
+        "doelenoverzicht.md": write_goal_overview(
+            root / "reports", plan.reports, config.disclosure_threshold
+        ),
     }
     for name, text in fragments.items():
         write_if_changed(gen / name, text)
