@@ -114,7 +114,7 @@ def test_status_changes_are_every_goal_whose_label_differs_from_the_previous_sum
     assert vw1["Status 1e halfjaar 2024"] == "geen meting"
     assert vw1["Status 1e halfjaar 2026"].endswith("(illustratief)")
     text = chapter(later)
-    assert f"Sinds het vorige rapport {len(differing)} doelen hebben een andere status" in text
+    assert f"{len(differing)} doelen hebben sinds het vorige rapport een andere status" in text
 
 
 def test_a_goal_without_any_registration_row_is_still_without_measurement(history):

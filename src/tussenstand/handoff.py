@@ -12,7 +12,8 @@ same model from here, so a key can never be written under one name and looked fo
     by the data-quality chapter of the report.
 ``samenvatting.json`` (:class:`ReportSummary`)
     Written by the report (:mod:`tussenstand.report`) next to the executed notebooks; read by the
-    site (home page, listings, the report's own page).
+    site (home page, listings, the report's own page, the overview of all goals) and by the unit's
+    next report (what changed since, :func:`previous_summary_path`).
 
 Keys are Dutch (the files are part of what a researcher finds on disk); field names are the keys.
 Reading a file that does not match its model raises :class:`HandoffError` naming the file and the
@@ -264,8 +265,9 @@ class ReportSummary(_HandoffModel):
     #: the tussenstand version and git commit the report was built with (see tussenstand.buildinfo)
     versie: str = ""
     commit: str = ""
-    #: per goal its status and latest measurement, in the plan's order (``report/changes``
-    #: compares the next report with it); None in a summary written before this was kept
+    #: per goal its status and published figures, in the plan's order (the next report compares
+    #: with it, ``report/changes``; the site's overview of all goals lists it); None in a summary
+    #: written before this was kept
     doelen: list[GoalRecord] | None = None
     #: per indicator the latest period with a figure; None in a summary written before
     indicatoren: list[IndicatorRecord] | None = None

@@ -107,11 +107,12 @@ def _show_goal_changes(report: Report, prev: ReportSummary) -> None:
     changed = status_changes(report, prev)
     new = new_goal_measurements(report, prev)
     missing = goals_without_measurement(report, prev)
-    show(
-        f"Sinds het vorige rapport {_goals(len(changed), 'heeft', 'hebben')} een andere status, "
+    sentence = (
+        f"{_goals(len(changed), 'heeft', 'hebben')} sinds het vorige rapport een andere status, "
         f"{_goals(len(new), 'heeft', 'hebben')} een nieuwe meting en "
         f"{_goals(len(missing), 'heeft', 'hebben')} nog geen meting."
     )
+    show(sentence[0].upper() + sentence[1:])
     show("**Doelen met een andere status**")
     if changed.empty:
         show(f"Geen doel heeft een andere status dan in het rapport over {_period_words(prev)}.")
