@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -105,3 +106,24 @@ def test_a_run_refused_for_personal_data_keeps_a_notebook_without_the_value(
     assert "06-12345678" not in text and "0612345678" not in text
     assert str(root) not in text and str(cbs_dir) not in text
     assert not (root / "reports" / "GM0396" / "2026-H1").exists()
+
+
+def test_paths_under_any_root_are_scrubbed(tmp_path):
+    """A checkout under /check (the CI machine) or /builds: the project, the CBS folder and any
+    other path under the same top folder never stay in a kept notebook."""
+    from tussenstand.scrub import Scrubber
+
+    scrub = Scrubber(Path("/check/work/main"), {"/check/work/shared/data/cbs": "<CBS-map>"})
+    text = (
+        'cbs_dir = "/check/work/shared/data/cbs"\n'
+        "File /check/work/main/src/tussenstand/cleaning.py:359\n"
+        "File /check/other/lib/python3.11/site-packages/pandas/core/frame.py:12\n"
+        "zie https://opendata.cbs.nl/ODataApi/odata/85618NED en 1/2 of en/of"
+    )
+    out = scrub(text)
+    assert "/check" not in out
+    assert 'cbs_dir = "<CBS-map>"' in out
+    assert "File src/tussenstand/cleaning.py:359" in out
+    assert "…/frame.py:12" in out
+    # URLs and fractions are not paths
+    assert "https://opendata.cbs.nl/ODataApi/odata/85618NED en 1/2 of en/of" in out

@@ -303,10 +303,18 @@ def _finish_report_folder(config: ProjectConfig, folder: Path, target: Path, spe
     from tussenstand.scrub import scrub_executed_notebook
 
     for name in spec.notebooks:
-        scrub_executed_notebook(
-            folder / name, config.root, {str(folder): _rel(target, config.root)}
-        )
+        scrub_executed_notebook(folder / name, config.root, _private_paths(config, folder, target))
     make_readable(folder)
+
+
+def _private_paths(config: ProjectConfig, folder: Path, target: Path) -> dict[str, str]:
+    """The run's absolute paths and what a kept notebook says instead: the temporary ``folder``
+    becomes the report's place, the CBS folder (outside the project) ``<CBS-map>``."""
+    paths = {str(folder): _rel(target, config.root)}
+    cbs = Path(config.cbs_dir)
+    for p in {str(cbs), str(cbs.resolve())}:
+        paths.setdefault(p, "<CBS-map>")
+    return paths
 
 
 def _keep_failed(
@@ -320,7 +328,7 @@ def _keep_failed(
     if not executed.is_file():
         return None
     try:
-        scrub_failed_notebook(executed, config.root, {str(folder): _rel(target, config.root)})
+        scrub_failed_notebook(executed, config.root, _private_paths(config, folder, target))
         shutil.copyfile(executed, dest)
     except (OSError, NotebookError):
         dest.unlink(missing_ok=True)  # never an unscrubbed copy

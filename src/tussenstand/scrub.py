@@ -28,6 +28,8 @@ import contextlib
 import getpass
 import json
 import re
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -51,12 +53,29 @@ _KEEP_LANGUAGE_INFO = (
 #: Output mime types that are binary (base64): never rewritten.
 _BINARY_MIME_PREFIXES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
 _WIDGET_PREFIX = "application/vnd.jupyter.widget"
-#: Roots under which an absolute path names a machine or a person.
-_ABS_PATH_RE = re.compile(
-    r"(?<![\w.~/-])(?:/(?:home|Users|root|tmp|work|var|private|mnt|opt|srv|usr|media|data|scratch)"
-    r"(?:/[^\s'\"<>)\]},;:|]*)?"
-    r"|[A-Za-z]:\\\\?(?:[^\s'\"<>|]+))"
-)
+#: Roots under which an absolute path names a machine or a person; the scrubber adds the top
+#: folders of every path it knows (project, CBS folder, working folder, interpreter, temp folder),
+#: so a checkout under ``/check`` or ``/builds`` is caught as well.
+_COMMON_ROOTS = (
+    "home", "Users", "root", "tmp", "work", "var", "private", "mnt", "opt", "srv", "usr",
+    "media", "data", "scratch", "builds", "check", "workspace", "github", "runner",
+)  # fmt: skip
+
+
+def _abs_path_re(roots: Iterable[str]) -> re.Pattern[str]:
+    names = "|".join(sorted({re.escape(r) for r in roots if r}, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.~/:-])(?:/(?:{names})(?![\w.-])"
+        r"(?:/[^\s'\"<>)\]},;:|]*)?"
+        r"|[A-Za-z]:\\\\?(?:[^\s'\"<>|]+))"
+    )
+
+
+def _top_folder(path: str | Path) -> str:
+    parts = Path(path).parts
+    return parts[1] if len(parts) > 2 and parts[0] == "/" else ""
+
+
 _HOME_USER_RE = re.compile(
     r"/(?:home|Users)/([A-Za-z0-9._-]+)|[A-Za-z]:\\\\?Users\\\\?([A-Za-z0-9._-]+)"
 )
@@ -90,6 +109,9 @@ class Scrubber:
             pairs.append((home, "~"))
         # longest first, so that a sub folder wins over its parent
         self.pairs = sorted(pairs, key=lambda kv: len(kv[0]), reverse=True)
+        known = [root, root.resolve(), Path.cwd(), sys.prefix, sys.base_prefix]
+        known += [tempfile.gettempdir(), home, *(extra or {})]
+        self.path_re = _abs_path_re([*_COMMON_ROOTS, *(_top_folder(p) for p in known)])
         self.users: set[str] = set()
         # no user name known (a container's uid without a passwd entry): KeyError up to Python 3.12,
         # OSError from 3.13; ImportError where the pwd module is missing
@@ -109,7 +131,7 @@ class Scrubber:
         for known, label in self.pairs:
             if known and known in text:
                 text = text.replace(known, label)
-        text = _ABS_PATH_RE.sub(_shorten_path, text)
+        text = self.path_re.sub(_shorten_path, text)
         for user in self.users:
             text = re.sub(rf"(?<![\w]){re.escape(user)}(?![\w])", USER_PLACEHOLDER, text)
         return text
