@@ -12,6 +12,7 @@ import shutil
 
 import nbformat
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from tussenstand import cli, site
@@ -123,9 +124,15 @@ def test_report_compiles_to_a_pdf_with_pandoc_and_typst(
     config = load_config(built_project, cbs_dir=cbs_dir)
     site.prepare_site(config, monitored_units(config.frameworks_dir))
     folder = built_project / "reports" / "GM0405" / "2024-H1"
-    markdown = markdown_as_quarto_sees_it(nbformat.read(folder / "02_rapport.ipynb", as_version=4))
+    nb = nbformat.read(folder / "02_rapport.ipynb", as_version=4)
+    markdown = markdown_as_quarto_sees_it(nb)
     images = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", markdown)
     assert len(images) >= 5
+    # the report's own typst header (metadata, footer, table rules, badges) and the site's filters
+    front = yaml.safe_load(nb.cells[0].source.strip().strip("-"))
+    headers = [h["text"] for h in front["format"]["typst"]["include-in-header"]]
+    assert site.TYPST_BREAKABLE_FIGURES in headers and site.TYPST_TABLE_CELLS in headers
+    filters = yaml.safe_load((built_project / "_quarto.yml").read_text(encoding="utf-8"))["filters"]
     source = folder / "_pdfcheck.typ"
     try:
         pypandoc.convert_text(
@@ -139,8 +146,8 @@ def test_report_compiles_to_a_pdf_with_pandoc_and_typst(
                 "lang=nl",
                 "-V",
                 "papersize=a4",
-                "-V",
-                f"header-includes={site.TYPST_BREAKABLE_FIGURES}",
+                *(arg for h in headers for arg in ("-V", f"header-includes={h}")),
+                *(arg for f in filters for arg in ("--lua-filter", str(built_project / f))),
             ],
         )
         typ = source.read_text(encoding="utf-8")
@@ -155,3 +162,7 @@ def test_report_compiles_to_a_pdf_with_pandoc_and_typst(
     assert sum(len(page.images) for page in reader.pages) == len(images)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Hoorn" in text and "Bron: CBS StatLine" in text
+    # the report's PDF metadata and footer reach the PDF
+    assert reader.metadata["/Subject"].startswith("Hoorn, 1e halfjaar 2024: ")
+    pages = len(reader.pages)
+    assert f"pagina {pages} van {pages}" in reader.pages[-1].extract_text()

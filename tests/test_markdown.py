@@ -38,3 +38,50 @@ def test_table_refuses_an_alignment_that_does_not_fit_its_columns():
 
     with pytest.raises(ValueError, match=r"7 uitlijningen .* voor 0 kolommen"):
         markdown.table(pd.DataFrame([]), "llllrrl")
+
+
+def test_a_badge_is_measured_by_its_text_not_its_markup():
+    """A status badge, ``[op koers]{.status .status-op-koers}``, takes the room of 'op koers'."""
+    badge = "[op koers · illustratief]{.status .status-op-koers}"
+    assert markdown.visible_text(badge) == "op koers · illustratief"
+    assert markdown.visible_length(r"nog te meten (x\*)") == len("nog te meten (x*)")
+    df = pd.DataFrame({"Doel": ["VW-1"], "Status": [badge]})
+    rule = markdown.table(df, "ll").splitlines()[1].strip("|").split("|")
+    # 'op koers · illustratief' is 23 characters: 23 dashes, not the 51 of the markup
+    assert [len(r) for r in rule] == [10, 23]
+
+
+def test_a_column_is_never_narrower_than_its_longest_word():
+    """Cells are not hyphenated in the PDF: a file name wider than its column would run into the
+    next one. Here the four text columns want 45 + 45 + 45 + 26 characters; a line has 85."""
+    long = "een zin die veel ruimte vraagt maar overal kan afbreken, ook in een smalle kolom"
+    df = pd.DataFrame(
+        {
+            "Bron": [long],
+            "Tabel": ["heemskerk_illustratief.csv"],
+            "Toelichting": [long],
+            "Opmerking": [long],
+        }
+    )
+    widths = markdown.column_widths(
+        list(df.columns), [list(r) for r in df.itertuples(index=False)], "llll"
+    )
+    # the file name gets its 26 characters + 1; the others share the rest (85 - 27 = 58) and
+    # each keeps at least its longest word ('afbreken,': 9 + 1, raised to the minimum of 10)
+    assert widths[1] >= 27
+    assert sum(widths) <= 85 + 2  # rounding
+    assert all(w >= 10 for w in widths)
+
+
+def test_a_right_aligned_column_of_long_texts_wraps_like_text():
+    """A value per member of a region ('Den Helder 9.500; Schagen 6.000; ...') is right-aligned
+    but no number: it does not get its whole length (which would squeeze the other columns)."""
+    members = "Den Helder 292,3; Schagen 116,7; Texel 111,3; Hollands Kroon 118,1"
+    df = pd.DataFrame({"Indicator": ["Bijstandsuitkeringen"], "Regio": [members], "NL": ["256,8"]})
+    widths = markdown.column_widths(
+        list(df.columns), [list(r) for r in df.itertuples(index=False)], "lrr"
+    )
+    # 'NL' is a number: its longest cell (5) + 2; 'Regio' shares the line: at most 45
+    assert widths[2] == 7
+    assert 17 <= widths[1] <= 45
+    assert widths[0] >= len("Bijstandsuitkeringen") + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 from importlib.metadata import version
@@ -106,6 +107,31 @@ def test_heemskerk_report_labels_illustrative_data_everywhere(built):
     measured = table[table["Laatste meting"] != "geen meting"]
     assert len(measured) > 20
     assert measured["Status"].str.contains("(illustratief)", regex=False).all()
+
+
+def test_the_summary_shows_every_goal_at_a_glance_with_a_badge(built):
+    """Per theme one row per goal (number, indicator, status badge); the badge names the status and
+    says when the measurement is illustrative. The plan has 28 goals in 5 themes."""
+    report, text = built("GM0396")
+    summary = text.split("### Alle doelen in één oogopslag {.unnumbered .unlisted}")[1]
+    summary = summary.split("### De cijfers per doel")[0]
+    rows = re.findall(r"^\| ([A-Z]{2}-\d) \| (.+?) \| (.+?) \|$", summary, flags=re.MULTILINE)
+    assert len(rows) == 28
+    assert summary.count("{.unnumbered .unlisted}") == 5  # a heading per theme
+    for goal_id, indicator, badge in rows:
+        goal = report.framework.goal(goal_id)
+        a = report.assessments[goal_id]
+        assert indicator == goal.indicator
+        key = a.status.name.lower().replace("_", "-")
+        label = a.status.label + (" · illustratief" if a.illustrative else "")
+        assert badge == f"[{label}]{{.status .status-{key}}}", goal_id
+    # the illustrative registration measures all but the goal without a measurement (OO-5)
+    assert sum("· illustratief]" in b for _, _, b in rows) == 27
+    assert dict((g, b) for g, _, b in rows)["OO-5"] == "[geen meting]{.status .status-geen-meting}"
+    # the number of goals per status, each status as a badge
+    assert "| [bereikt]{.status .status-bereikt} |" in text
+    # and under every goal, its status as the same badge
+    assert text.count("| Status | [") == 28
 
 
 def test_small_counts_are_never_published(built):
@@ -462,8 +488,8 @@ def test_a_framework_without_indicator_data_gives_a_report_that_says_so(
     assert sentence in text
     if "71486ned" in sentence:
         assert f"Voor {name} staan nog geen cijfers" in text
-    # the summary shows no overview table (its header would start with '| Thema | Indicator')
-    assert "| Thema | Indicator |" not in text
+    # the summary shows no overview table (per theme, its header starts '| Indicator | Eenheid')
+    assert "| Indicator | Eenheid |" not in text
     rapport.write_summary(report)  # the site's record of the report is written as for any other
     assert (
         json.loads((report.output_dir / SUMMARY_FILE).read_text(encoding="utf-8"))["gemeente"]

@@ -222,6 +222,7 @@ def make_project(root: Path, git: bool = False) -> Path:
     root.mkdir()
     for name in SITE_FILES:
         shutil.copy(PROJECT_ROOT / name, root / name)
+    shutil.copytree(PROJECT_ROOT / "filters", root / "filters")  # named in _quarto.yml
     (root / "tussenstand.yml").write_text(CONFIG, encoding="utf-8")
     if git:
         commit_all(root)
@@ -310,7 +311,12 @@ def test_prepared_report_has_front_matter_and_no_private_data(project: Path):
     assert fm["execute"]["enabled"] is False and fm["echo"] is False
     assert set(fm["format"]) == {"html", "typst"}
     typst = fm["format"]["typst"]
-    assert typst["papersize"] == "a4" and typst["toc"] is True and typst["page-numbering"]
+    # the contents come after the first page's story (a cell of their own), not from the template
+    assert typst["papersize"] == "a4" and typst["toc"] is False and typst["page-numbering"]
+    header = "\n".join(h["text"] for h in typst["include-in-header"])
+    assert "#show table.cell: set par(justify: false)" in header
+    assert "#show table.cell: set text(hyphenate: false)" in header
+    assert "#let status-badge(key, body)" in header and "#set page(footer:" in header
     # the PDF once, labelled PDF (the rendered page is checked in tests/test_downloads.py)
     assert fm["format-links"] == ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
 
@@ -337,6 +343,47 @@ def test_prepared_report_has_front_matter_and_no_private_data(project: Path):
         o.get("data", {}).get("image/png") == small_png() for o in outputs
     )  # image untouched
     assert all(set(c["metadata"]) <= {"tags", "tussenstand"} for c in cells)
+
+
+def test_the_pdfs_first_page_tells_the_story_before_the_contents(project: Path):
+    """After the introduction and before the first chapter, raw typst for the PDF only: the number
+    of goals per status as badges (from samenvatting.json), then the contents."""
+    site.prepare_site(load_config(project), UNITS)
+    cells = read_nb(project / "reports/GM0396/2026-H2/02_rapport.ipynb")["cells"]
+    first = next(i for i, c in enumerate(cells) if "eerste-pagina" in str(c["metadata"]))
+    chapter = next(i for i, c in enumerate(cells) if "".join(c["source"]).startswith("## Doelen"))
+    assert first == chapter - 1
+    text = "".join(cells[first]["source"])
+    assert text.startswith("```{=typst}\n") and text.rstrip().endswith("```")  # not on the website
+    # the summary's counts {bereikt: 3, op koers: 2, achter op schema: 1, geen meting: 0}
+    assert '#strong("Stand van de 6 doelen:")' in text
+    assert (
+        '#status-badge("bereikt", "3 bereikt") #status-badge("op-koers", "2 op koers") '
+        '#status-badge("achter-op-schema", "1 achter op schema")'
+    ) in text
+    assert "geen meting" not in text  # a status no goal has is not shown
+    assert text.index("status-badge") < text.index("#outline(title: [Inhoud]")
+    # the ragged lines stay inside the story's block (a 'set' outside would reach every page)
+    block = text.split("#block(", 1)[1].split("\n]\n", 1)[0]
+    assert "#set par(justify: false)" in block and text.count("#set par") == 1
+    # a report with illustrative data says so in the same line
+    knh = read_nb(project / "reports/KNH/2026-H2/02_rapport.ipynb")["cells"]
+    knh_text = next("".join(c["source"]) for c in knh if "eerste-pagina" in str(c["metadata"]))
+    assert (
+        '#strong("Stand van de 6 doelen (dit rapport bevat illustratieve gegevens):")' in knh_text
+    )
+
+
+def test_a_report_without_judged_goals_says_so_on_the_first_page(project: Path):
+    folder = project / "reports/GM0396/2026-H2"
+    summary(project, "GM0396", "Heemskerk", "2026-H2", "2e halfjaar 2026", status_counts={}).write(
+        folder / "samenvatting.json"
+    )
+    site.prepare_site(load_config(project), UNITS)
+    cells = read_nb(folder / "02_rapport.ipynb")["cells"]
+    text = next("".join(c["source"]) for c in cells if "eerste-pagina" in str(c["metadata"]))
+    assert '#strong("Dit rapport geeft geen doelen een status:")' in text
+    assert "status-badge" not in text
 
 
 def test_closing_cell_links_downloads_that_exist_and_dates_in_dutch(project: Path):
@@ -370,6 +417,7 @@ def test_prepare_is_idempotent(project: Path):
     nb = read_nb(project / "reports/GM0396/2026-H2/02_rapport.ipynb")
     assert sum(1 for c in nb["cells"] if c["cell_type"] == "raw") == 1
     assert sum(1 for c in nb["cells"] if "## Downloads" in "".join(c["source"])) == 1
+    assert sum(1 for c in nb["cells"] if "#outline(" in "".join(c["source"])) == 1
 
 
 def test_every_report_is_listed_and_every_link_resolves(project: Path):
@@ -574,6 +622,28 @@ def test_quarto_renders_site_and_pdf(project: Path):
     keywords = info["/Keywords"].split(", ")
     assert f"tussenstand {VERSION}" in keywords and f"commit {summary.commit}" in keywords
     assert "Heemskerk" in keywords
+    # the subject: where the goals stand, from samenvatting.json (3 bereikt, 2 op koers, 1 achter)
+    assert info["/Subject"] == (
+        "Heemskerk, 2e halfjaar 2026: 3 bereikt, 2 op koers en 1 achter op schema."
+    )
+    reader = pypdf.PdfReader(out / "reports/GM0396/2026-H2/02_rapport.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    # page 1 tells the story: title, period, the goals per status, then the contents
+    first = pages[0]
+    assert first.index("Tussenstand sociaal domein Heemskerk") < first.index("2e halfjaar 2026")
+    story = first.index("Stand van de 6 doelen:")
+    assert story < first.index("3 bereikt") < first.index("1 achter op schema")
+    assert story < first.index("Inhoud")
+    # every page has the running footer; page 2 starts the report's first chapter
+    assert len(pages) >= 2 and "Doelen" in pages[1]
+    for number, text in enumerate(pages, start=1):
+        assert "Tussenstand sociaal domein Heemskerk · 2e halfjaar 2026" in text, number
+        assert f"pagina {number} van {len(pages)}" in text, number
+    # the first page's story is for the PDF: the website has the summary and its own contents
+    assert "Stand van de 6 doelen" not in html
+    # a report with illustrative data says so on page 1, before the contents
+    knh = pypdf.PdfReader(out / "reports/KNH/2026-H2/02_rapport.pdf").pages[0].extract_text()
+    assert knh.index("illustratieve gegevens") < knh.index("Inhoud")
 
 
 @pytest.mark.parametrize(
@@ -778,11 +848,23 @@ def test_pdf_metadata_rule_compiles_to_title_author_and_keywords(tmp_path: Path)
         "\n".join(h["text"] for h in header) + "\n\n= Samenvatting\n\nTekst.\n", encoding="utf-8"
     )
     typst.compile(str(source), output=str(tmp_path / "doc.pdf"))
-    info = pypdf.PdfReader(tmp_path / "doc.pdf").metadata
+    reader = pypdf.PdfReader(tmp_path / "doc.pdf")
+    info = reader.metadata
     assert (
         info["/Title"] == 'Tussenstand sociaal domein Dorp "aan de Dijk" \\ Oost, 1e halfjaar 2026'
     )
     assert info["/Author"] == "tussenstand"
+    # subject: municipality, period and where the goals stand (no goals in this summary)
+    assert info["/Subject"] == (
+        'Dorp "aan de Dijk" \\ Oost, 1e halfjaar 2026: geen meetbare doelen in het kader: '
+        "zie de indicatoren."
+    )
+    # the date the report was built (1 July 2026), not the day it was rendered
+    assert info.creation_date.date() == date(2026, 7, 1)
+    # the footer: title and period, 'pagina 1 van 1'
+    footer = reader.pages[0].extract_text()
+    assert 'Tussenstand sociaal domein Dorp "aan de Dijk" \\ Oost · 1e halfjaar 2026' in footer
+    assert "pagina 1 van 1" in footer
     assert info["/Keywords"].split(", ") == [
         "sociaal domein",
         'Dorp "aan de Dijk" \\ Oost',

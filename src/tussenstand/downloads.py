@@ -42,6 +42,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tussenstand import badges
 from tussenstand.atomic import write_atomic
 from tussenstand.nlformat import MISSING, is_missing, parse_number
 from tussenstand.periods import Period
@@ -89,7 +90,14 @@ class Downloads:
     ) -> None:
         """A table as the report shows it (cells are the report's texts). Tables with the same
         ``sheet`` share one sheet; ``label`` (column, value) is put before their columns."""
-        frame = frame.copy()
+        # a status badge is Markdown for the page; the workbook gets its text
+        frame = frame.apply(
+            lambda col: (
+                col.map(lambda v: badges.without_badges(v) if isinstance(v, str) else v)
+                if col.dtype == object
+                else col
+            )
+        )
         if label is not None:
             frame.insert(0, label[0], label[1])
         if sheet is not None:

@@ -19,6 +19,14 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
 
 #: characters of body text on one line of an A4 page (typst, 10.5 pt, 2,2 cm margins)
 LINE_CHARACTERS = 85
+#: the longest cell of a right-aligned column that is sized never to wrap (a number); a column
+#: with longer cells shares the line with the text columns
+NUMBER_COLUMN_MAX = 20
+
+#: a span with attributes, ``[op koers]{.status .status-op-koers}``: the reader sees its text only
+_SPAN = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\{[^}]*\}")
+#: a backslash escape (``\*``): the reader sees the character
+_ESCAPED = re.compile(r"\\(.)")
 
 
 def escape(text: object) -> str:
@@ -29,6 +37,17 @@ def escape(text: object) -> str:
 def attribute(text: object) -> str:
     """``text`` inside a double-quoted attribute (``{fig-alt="..."}``)."""
     return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def visible_text(text: str) -> str:
+    """What a reader sees of a cell's Markdown: a span's text without its attributes (a status
+    badge), an escaped character once."""
+    return _ESCAPED.sub(r"\1", _SPAN.sub(r"\1", text))
+
+
+def visible_length(text: str) -> int:
+    """The number of characters of :func:`visible_text`."""
+    return len(visible_text(text))
 
 
 def _cell(value: Any) -> str:
@@ -62,22 +81,41 @@ def table(df: pd.DataFrame, align: str | None = None) -> str:
 
 
 def column_widths(cols: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[int]:
-    """Relative column widths in characters. A number column (right-aligned) gets what it needs
-    never to wrap: its longest cell or header word, plus padding. The text columns share the rest
-    of a line in proportion to their longest text (10..45), at least 10 each."""
-    need = {
-        i: max([*(len(r[i]) for r in rows), *(len(w) for w in c.split()), 3]) + 2
-        for i, (c, a) in enumerate(zip(cols, align, strict=True))
-        if a == "r"
+    """Relative column widths in characters, as the reader sees them (:func:`visible_text`).
+
+    A number column (right-aligned, no cell longer than :data:`NUMBER_COLUMN_MAX`) gets what it
+    needs never to wrap: its longest cell or header word, plus padding. The other columns (text,
+    and right-aligned texts such as a value per municipality of a region) share the rest of a line
+    in proportion to their longest text (10..45), and never get less than their longest word (up
+    to 45): cells are not hyphenated, so a word wider than its column (a file name such as
+    ``heemskerk_illustratief.csv``) would run into the next column."""
+    longest = [max([0, *(visible_length(r[i]) for r in rows)]) for i in range(len(cols))]
+    number = {
+        i: max([longest[i], *(len(w) for w in cols[i].split()), 3]) + 2
+        for i, a in enumerate(align)
+        if a == "r" and longest[i] <= NUMBER_COLUMN_MAX
     }
-    text = {
-        i: min(max([len(c), *(len(r[i]) for r in rows), 10]), 45)
-        for i, c in enumerate(cols)
-        if i not in need
-    }
-    rest = max(LINE_CHARACTERS - sum(need.values()), 10 * len(text))
-    scale = min(1.0, rest / sum(text.values())) if text else 1.0
-    return [need[i] if i in need else max(10, round(text[i] * scale)) for i in range(len(cols))]
+    shared = [i for i in range(len(cols)) if i not in number]
+    want = {i: min(max(len(cols[i]), longest[i], 10), 45) for i in shared}
+    floor = {i: max(10, min(_longest_word(cols[i], [r[i] for r in rows]) + 1, 45)) for i in shared}
+    want = {i: max(want[i], floor[i]) for i in shared}
+    room = LINE_CHARACTERS - sum(number.values()) - sum(floor.values())
+    flexible = sum(want[i] - floor[i] for i in shared)
+    share = 1.0 if room >= flexible else max(room, 0) / flexible
+    return [
+        number[i] if i in number else floor[i] + round((want[i] - floor[i]) * share)
+        for i in range(len(cols))
+    ]
+
+
+#: where a line may break inside a cell's text: spaces, and after a hyphen or a slash
+_BREAKS = re.compile(r"\s+|(?<=[-/])")
+
+
+def _longest_word(header: str, cells: Sequence[str]) -> int:
+    """The longest piece of text without a place to break, in a column (header or cell)."""
+    words = [w for text in (header, *cells) for w in _BREAKS.split(visible_text(text))]
+    return max((len(w) for w in words), default=0)
 
 
 def _rule(align: str, width: int) -> str:

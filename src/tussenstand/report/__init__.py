@@ -60,7 +60,12 @@ from tussenstand.report.indicators import (
 from tussenstand.report.introduction import show_introduction
 from tussenstand.report.quality import show_quality
 from tussenstand.report.region import show_region
-from tussenstand.report.summary import goals_table, indicator_overview, show_summary
+from tussenstand.report.summary import (
+    goals_overview,
+    goals_table,
+    indicator_overview,
+    show_summary,
+)
 from tussenstand.report.summary_file import summary_record, write_summary
 from tussenstand.report.text import change_text, direction_text, is_count, is_percentage, rank_text
 from tussenstand.report.themes import district_breakdown, show_goal, show_themes
@@ -74,6 +79,7 @@ __all__ = [
     "district_breakdown",
     "goal_measurements",
     "goals_without_measurement",
+    "goals_overview",
     "goals_table",
     "indicator_frame",
     "indicator_overview",

@@ -3,19 +3,23 @@ the latest value of every indicator beside Nederland."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
+from tussenstand import badges, markdown
 from tussenstand.frameworks import Indicator
 from tussenstand.nlformat import MISSING, fmt_int, fmt_list, fmt_period, value_unit
 from tussenstand.progress import Status
 from tussenstand.report.context import Report, latest_values, series_rows, status_counts
-from tussenstand.report.output import show, show_table
+from tussenstand.report.output import show
 from tussenstand.report.text import (
     baseline_text,
     direction_text,
     is_count,
     latest_text,
     provisional,
+    status_badge,
     target_with_period,
     value_text,
 )
@@ -50,6 +54,24 @@ def goals_table(report: Report) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def goals_overview(report: Report) -> pd.DataFrame:
+    """All goals by theme at a glance: number, indicator and the status as a badge (Markdown)."""
+    goals = report.framework.goals_by_theme()
+    return pd.DataFrame(
+        [
+            {
+                "Thema": theme.name,
+                "Doel": goal.id,
+                "Indicator": goal.indicator,
+                "Status": status_badge(report.assessments[goal.id]),
+            }
+            for theme in report.framework.themes
+            for goal in goals[theme.id]
+        ],
+        columns=["Thema", "Doel", "Indicator", "Status"],
+    )
+
+
 def _open_statuses(counts: dict[str, int]) -> str:
     judged = {
         Status.BEREIKT.label,
@@ -82,24 +104,55 @@ def _show_goal_summary(report: Report) -> None:
     counts = status_counts(report)
     show(_status_sentence(report, counts))
     table = pd.DataFrame(
-        {"Status": list(counts), "Aantal doelen": [fmt_int(v) for v in counts.values()]}
+        {
+            "Status": [badges.badge(label, Status(label)) for label in counts],
+            "Aantal doelen": [fmt_int(v) for v in counts.values()],
+        }
     )
-    show_table(report, table, "lr", "Statussen")
-    show("**Alle doelen op een rij**")
+    # the workbook gets the statuses as plain text, the page as badges
+    report.downloads.add_table(table.assign(Status=list(counts)), "Statussen")
+    show(markdown.table(table, "lr"))
+    # every goal at a glance: per theme, one row per goal with its badge
+    _show_per_theme(
+        "Alle doelen in één oogopslag",
+        goals_overview(report),
+        lambda part: markdown.table(part.drop(columns="Thema"), "lll"),
+    )
+    # the figures behind the statuses; the status itself stands in the overview above (the
+    # workbook keeps it: one sheet with every goal's figures and status)
     table = goals_table(report)
-    # one table per theme: five columns fit an A4 page, and the theme reads as a heading
     for theme, part in table.groupby("Thema", sort=False):
-        show(f"*{theme}*")
-        show_table(
-            report,
+        report.downloads.add_table(
             part.drop(columns="Thema"),
-            "lllll",
             "Alle doelen op een rij",
             sheet="Alle doelen op een rij",
             label=("Thema", str(theme)),
         )
+    _show_per_theme(
+        "De cijfers per doel",
+        table,
+        lambda part: markdown.table(part.drop(columns=["Thema", "Status"]), "llll"),
+    )
     if table["Nulmeting"].str.endswith(FIRST_MEASUREMENT_MARK).any():
         show("² Het plan noemt geen nulmeting; de eerste meting geldt als startpunt.")
+
+
+def _part_heading(text: str, level: int) -> str:
+    """A heading within the summary, left out of the contents and the numbering."""
+    return f"{'#' * level} {markdown.escape(text)} {{.unnumbered .unlisted}}"
+
+
+def _show_per_theme(
+    title: str | None, table: pd.DataFrame, write: Callable[[pd.DataFrame], str]
+) -> None:
+    """A part of the summary: its heading (if any), then per theme a heading and a table without
+    the theme column (one column less for an A4 page). Each theme's headings and table are one
+    output, so that the PDF never ends a page with a heading whose table starts on the next
+    (typst keeps a heading with what follows it in the same block)."""
+    heading = _part_heading(title, 3) + "\n\n" if title else ""
+    for theme, part in table.groupby("Thema", sort=False):
+        show(f"{heading}{_part_heading(theme, 4)}\n\n{write(part)}")
+        heading = ""
 
 
 def _status_sentence(report: Report, counts: dict[str, int]) -> str:
@@ -129,7 +182,16 @@ def _show_indicator_summary(report: Report) -> None:
     if overview.empty:
         show(_no_indicator_data_text(report))
         return
-    show_table(report, overview, "llllrrl", "Indicatoren")
+    for theme, part in overview.groupby("Thema", sort=False):
+        report.downloads.add_table(
+            part.drop(columns="Thema"),
+            "Indicatoren",
+            sheet="Indicatoren",
+            label=("Thema", str(theme)),
+        )
+    _show_per_theme(
+        None, overview, lambda part: markdown.table(part.drop(columns="Thema"), "lllrrl")
+    )
     notes = []
     if overview["Indicator"].str.endswith(RESEARCHER_MARK).any():
         notes.append("¹ Indicator gekozen door de onderzoeker, niet door het plan.")

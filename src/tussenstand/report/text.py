@@ -9,6 +9,7 @@ small count reads ``< 10``, and no change is computed from one.
 
 from __future__ import annotations
 
+from tussenstand import badges
 from tussenstand.disclosure import format_published_value
 from tussenstand.frameworks import Indicator
 from tussenstand.goals import Goal
@@ -155,6 +156,14 @@ def latest_text(report: Report, goal: Goal, a: GoalAssessment) -> str:
     if not a.latest_period:
         return MISSING_TEXT
     return with_period(a.text("latest_value", goal.unit), a.latest_period)
+
+
+def status_badge(a: GoalAssessment) -> str:
+    """A goal's status as a badge (colour and text, :mod:`tussenstand.badges`), with illustrative
+    and provisional figures named on it: ``[op koers · illustratief]{.status .status-op-koers}``."""
+    return badges.status_badge(
+        a.status, illustrative=a.illustrative, provisional=a.latest_provisional
+    )
 
 
 def expected_text(goal: Goal, a: GoalAssessment) -> str:

@@ -17,6 +17,7 @@ from tussenstand.report.text import (
     baseline_text,
     expected_text,
     latest_text,
+    status_badge,
     target_with_period,
     value_text,
 )
@@ -53,8 +54,8 @@ def show_goal(report: Report, goal: Goal) -> None:
     """One goal: the plan's sentence, its facts, the explanation of its status, its chart and,
     for a goal per district, the latest counts per district."""
     a = report.assessments[goal.id]
-    show(f"### {goal.id}: {goal.indicator}")
-    show("> " + goal.text.replace("\n", " "))
+    # one output: typst keeps the heading on the page of the plan's sentence under it
+    show(f"### {goal.id}: {goal.indicator}\n\n> " + goal.text.replace("\n", " "))
     show_table(
         report,
         _goal_facts(report, goal, a),
@@ -102,7 +103,7 @@ def _goal_facts(report: Report, goal: Goal, a: GoalAssessment) -> pd.DataFrame:
                 target_with_period(goal, a),
                 latest_text(report, goal, a),
                 expected_text(goal, a),
-                f"**{a.status.label}**" + (" (illustratieve gegevens)" if a.illustrative else ""),
+                status_badge(a),
             ],
         }
     )

@@ -6,8 +6,9 @@ The website is a Quarto project (``_quarto.yml`` at the project root) over the e
 :mod:`.discovery`
     which executed reports are on disk, and their ``samenvatting.json`` (:class:`ReportEntry`)
 :mod:`.notebooks`
-    each executed notebook made ready for Quarto: front matter (with the PDF's metadata), hidden
-    code, no private data, a closing cell with downloads and the build stamp
+    each executed notebook made ready for Quarto: front matter (with the PDF's metadata, footer,
+    table and badge rules), the PDF's first page (status badges, then the contents), hidden code,
+    no private data, a closing cell with downloads and the build stamp
 :mod:`.pages`
     the generated pages: one per municipality or region, the home overview, the status rules, the
     CBS tables with their download dates, the reports with illustrative data, the build stamp
@@ -31,7 +32,9 @@ from tussenstand.site.links import BrokenLink, check_site_links
 from tussenstand.site.map import MAP_FILE, MAP_SOURCE, draw_map
 from tussenstand.site.notebooks import (
     TYPST_BREAKABLE_FIGURES,
+    TYPST_TABLE_CELLS,
     closing_text,
+    first_page_text,
     prepare_cleaning_notebook,
     prepare_report_notebook,
     report_front_matter,
@@ -62,6 +65,7 @@ __all__ = [
     "SITE_DIR",
     "STAMP_VARIABLE",
     "TYPST_BREAKABLE_FIGURES",
+    "TYPST_TABLE_CELLS",
     "VARIABLES_FILE",
     "BrokenLink",
     "ReportEntry",
@@ -69,6 +73,7 @@ __all__ = [
     "SitePlan",
     "check_site_links",
     "closing_text",
+    "first_page_text",
     "draw_map",
     "find_reports",
     "illustrative_text",

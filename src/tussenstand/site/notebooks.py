@@ -4,7 +4,10 @@ Quarto renders the executed report notebooks as they are (it never executes them
 that, :func:`prepare_report_notebook`:
 
 - puts a raw cell with Quarto front matter first (title, subtitle, date, categories, an HTML and a
-  typst/PDF format with the PDF's metadata, ``execute: enabled: false``);
+  typst/PDF format with the PDF's metadata, page footer, table and badge rules,
+  ``execute: enabled: false``);
+- puts the PDF's first-page story before the first chapter (after the introduction): the status of
+  the goals as badges and the contents (raw typst: the website has its own summary and contents);
 - removes papermill's ``injected-parameters`` cell and shows this run's municipality and period in
   the ``parameters`` cell instead of the template's defaults;
 - tags every code cell ``remove-input`` (the parameters cell ``remove-cell``);
@@ -26,10 +29,12 @@ from typing import Any
 
 import yaml
 
+from tussenstand import badges
 from tussenstand.buildinfo import BuildInfo
 from tussenstand.handoff import ReportSummary
 from tussenstand.markdown import escape
 from tussenstand.nlformat import fmt_date, fmt_int, fmt_list
+from tussenstand.progress import Status
 from tussenstand.scrub import NotebookError, Scrubber, read_notebook, strip_for_publication
 from tussenstand.site.files import SiteError, write_if_changed
 
@@ -37,9 +42,24 @@ from tussenstand.site.files import SiteError, write_if_changed
 MARK_KEY = "tussenstand"
 MARK_FRONT_MATTER = "front-matter"
 MARK_CLOSING = "slot"
+MARK_FIRST_PAGE = "eerste-pagina"
 
 #: typst show rule that lets a long table (in its figure) continue on the next page
 TYPST_BREAKABLE_FIGURES = "#show figure: set block(breakable: true)"
+#: typst rules for tables. Cells: left-aligned ragged text, no hyphenation. Quarto's typst
+#: template justifies every paragraph (``set par(justify: true)``), which in a narrow column reads
+#: "minstens      250" and "Laatste me- ting"; a show-set rule on the cell is nearer to the cell's
+#: text than the template's set rule, so it wins. Tables are set a little smaller than the text
+#: (more words fit a column). A small table (at most 40 cells: a goal's facts, one theme's goals)
+#: is not split over two pages; a longer one is, with its header repeated.
+TYPST_TABLE_CELLS = (
+    "#show table.cell: set par(justify: false)\n"
+    "#show table.cell: set text(hyphenate: false)\n"
+    "#show table: set text(size: 0.9em)\n"
+    "#show table: it => if it.children.len() <= 40 { block(breakable: false, it) } else { it }"
+)
+#: the contents of the PDF, placed by the first-page cell after the story (chapters and goals)
+TYPST_CONTENTS = "#outline(title: [Inhoud], depth: 2)\n#pagebreak(weak: true)"
 #: the PDF's author (document metadata)
 PDF_AUTHOR = "tussenstand"
 
@@ -77,17 +97,46 @@ def pdf_keywords(summary: ReportSummary) -> list[str]:
     return keywords
 
 
+def report_description(summary: ReportSummary) -> str:
+    """``Heemskerk, 1e halfjaar 2026: 3 bereikt, 10 op koers en ...``: the page's description and
+    the PDF's subject."""
+    return f"{summary.gemeente_naam}, {summary.periode_label}: {status_text_nl(summary)}."
+
+
 def typst_document_metadata(summary: ReportSummary) -> str:
-    """A typst ``set document`` rule: the PDF's title, author and keywords.
+    """A typst ``set document`` rule: the PDF's title, author, subject (typst: ``description``),
+    keywords and date (the day the report was built, not the day it was rendered).
 
     Quarto 1.8's typst template (``formats/typst/pandoc/quarto/typst-template.typ``) never calls
     ``set document``, whatever the front matter says (``author``, ``keywords`` only reach Pandoc's
     own typst template, which Quarto does not use), so the report sets it in the header
     (``include-in-header``, placed before the template's ``#show``)."""
     keywords = ", ".join(_typst_string(k) for k in pdf_keywords(summary))
+    built = summary.gebouwd_op
     return (
         f"#set document(title: {_typst_string(f'{summary.title}, {summary.periode_label}')}, "
-        f"author: {_typst_string(PDF_AUTHOR)}, keywords: ({keywords},))"
+        f"author: {_typst_string(PDF_AUTHOR)}, "
+        f"description: {_typst_string(report_description(summary))}, "
+        f"keywords: ({keywords},), "
+        f"date: datetime(year: {built.year}, month: {built.month}, day: {built.day}))"
+    )
+
+
+def typst_page_footer(summary: ReportSummary) -> str:
+    """A typst ``set page`` rule: on every page the report's title and period on the left and
+    ``pagina 3 van 46`` on the right, above a thin line.
+
+    Quarto's template sets the page's paper, margins and numbering later (inside its ``#show``);
+    a footer set here stays, and replaces the template's bare page number."""
+    left = _typst_string(f"{summary.title} · {summary.periode_label}")
+    return (
+        "#set page(footer: context {\n"
+        "  set text(size: 0.8em, fill: luma(30%))\n"
+        "  line(length: 100%, stroke: 0.4pt + luma(60%))\n"
+        "  v(-0.4em)\n"
+        f"  grid(columns: (1fr, auto), [#{left}],\n"
+        '    [pagina #counter(page).display("1") van #counter(page).final().first()])\n'
+        "})"
     )
 
 
@@ -96,23 +145,25 @@ def _typst_format(summary: ReportSummary) -> dict:
     # The default typst template prints title, subtitle and date as the title block; fonts are the
     # ones typst bundles (Libertinus Serif, DejaVu Sans Mono), so no system font is needed.
     return {
-        "toc": True,
-        "toc-title": "Inhoud",
-        "toc-depth": 2,  # chapters: Samenvatting, Demografie, ..., one per theme
+        # the contents come after the first page's story (the first-page cell), not before it
+        "toc": False,
         "number-sections": True,
         "papersize": "a4",
         "margin": {"x": "2.2cm", "y": "2.5cm"},
         "fontsize": "10.5pt",
         "mainfont": "Libertinus Serif",
-        "page-numbering": "1 / 1",
+        "page-numbering": "1",  # shown by the footer (typst_page_footer) and in the contents
         "fig-width": 6.3,
         "fig-height": 3.6,
         "fig-format": "png",
-        # Pandoc puts every table in a typst figure, and a figure does not break across pages: the
-        # rows of a long table (all goals on one page) would pile up at the page foot.
         "include-in-header": [
+            # Pandoc puts every table in a typst figure, and a figure does not break across
+            # pages: the rows of a long table (all goals on one page) would pile up at the foot.
             {"text": TYPST_BREAKABLE_FIGURES},
+            {"text": TYPST_TABLE_CELLS},
             {"text": typst_document_metadata(summary)},
+            {"text": typst_page_footer(summary)},
+            {"text": badges.typst_definitions()},
         ],
     }
 
@@ -130,7 +181,7 @@ def report_front_matter(summary: ReportSummary, pdf_name: str = "02_rapport.pdf"
         "date": summary.gebouwd_op.isoformat(),
         "date-format": "long",
         "lang": "nl",
-        "description": f"{summary.gemeente_naam}, {summary.periode_label}: {status_text_nl(summary)}.",
+        "description": report_description(summary),
         "categories": [summary.gemeente_naam, summary.periode_label],
         "gemeente": summary.gemeente,
         "gemeente-naam": summary.gemeente_naam,
@@ -161,6 +212,50 @@ def cleaning_front_matter(summary: ReportSummary) -> dict:
         "echo": False,
         "warning": False,
     }
+
+
+# ----- the PDF's first page -----------------------------------------------------------------------
+def status_badges(summary: ReportSummary) -> str:
+    """The number of goals per status, each as a badge in typst: ``#status-badge("bereikt",
+    "3 bereikt") #status-badge("op-koers", "10 op koers")``, in the order of the summary."""
+    return " ".join(
+        badges.typst_badge(f"{fmt_int(n)} {label}", Status(label))
+        for label, n in summary.status_counts.items()
+        if n
+    )
+
+
+def first_page_text(summary: ReportSummary) -> str:
+    """What the PDF's first page says after the title and the introduction, before the contents:
+    the status of the goals as badges (saying so when the report holds illustrative figures), then
+    the contents and a page break.
+
+    A raw typst block: only the PDF shows it (the website shows the summary with its contents
+    beside it). Its lines are ragged (a justified line of badges would get wide gaps), within its
+    own block only."""
+    total = sum(summary.status_counts.values())
+    if total:
+        lead = f"Stand van de {fmt_int(total)} doelen"
+        if summary.illustratief:
+            lead += " (dit rapport bevat illustratieve gegevens)"
+        story = f"#strong({_typst_string(lead + ':')}) \\\n  {status_badges(summary)}"
+    else:
+        rest = "het volgt de indicatoren van het beleidskader (zie de samenvatting)."
+        if summary.illustratief:
+            rest += " Het bevat illustratieve gegevens."
+        story = (
+            f"#strong({_typst_string('Dit rapport geeft geen doelen een status:')}) "
+            f"#{_typst_string(rest)}"
+        )
+    return (
+        "```{=typst}\n"
+        "#block(above: 1.2em, below: 1.5em)[\n"
+        "  #set par(justify: false)\n"
+        f"  {story}\n"
+        "]\n"
+        f"{TYPST_CONTENTS}\n"
+        "```\n"
+    )
 
 
 # ----- the closing cell ---------------------------------------------------------------------------
@@ -237,12 +332,18 @@ def _markdown_cell(text: str, mark: str) -> dict:
     }
 
 
+def _is_chapter(cell: Mapping) -> bool:
+    """A Markdown cell that starts a chapter (``## Samenvatting``)."""
+    return cell.get("cell_type") == "markdown" and _source(cell).lstrip().startswith("#")
+
+
 def _prepare_notebook(
     path: Path,
     front: Mapping[str, Any],
     closing: str | None,
     root: Path,
     extra_paths: Mapping[str, str] | None = None,
+    first_page: str | None = None,
 ) -> None:
     try:
         nb = read_notebook(path)
@@ -283,6 +384,10 @@ def _prepare_notebook(
         cells.append(cell)
     nb["cells"] = cells
     nb = strip_for_publication(nb, Scrubber(root, extra_paths))
+    if first_page:
+        # after the introduction, before the first chapter (or first of all without chapters)
+        at = next((i for i, c in enumerate(nb["cells"]) if _is_chapter(c)), 0)
+        nb["cells"].insert(at, _markdown_cell(first_page, MARK_FIRST_PAGE))
     nb["cells"].insert(0, _front_matter_cell(front))
     if closing:
         nb["cells"].append(_markdown_cell(closing, MARK_CLOSING))
@@ -312,6 +417,7 @@ def prepare_report_notebook(
         closing_text(summary, downloads, cleaning),
         Path(root) if root else path.parent,
         extra_paths,
+        first_page_text(summary),
     )
 
 
