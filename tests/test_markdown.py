@@ -38,3 +38,16 @@ def test_table_refuses_an_alignment_that_does_not_fit_its_columns():
 
     with pytest.raises(ValueError, match=r"7 uitlijningen .* voor 0 kolommen"):
         markdown.table(pd.DataFrame([]), "llllrrl")
+
+
+def test_table_refuses_a_column_without_a_name():
+    """A screen reader reads a cell with its column's header; an empty header (the goals' label/
+    value tables had one: axe 'empty-table-header', 28 times per report) says nothing."""
+    import pytest
+
+    with pytest.raises(ValueError, match=r"kolom 1 heeft geen naam"):
+        markdown.table(pd.DataFrame({"": ["Doel"], "Waarde": ["minstens 250"]}), "ll")
+    with pytest.raises(ValueError, match=r"kolom 2 heeft geen naam"):
+        markdown.table(pd.DataFrame({"a": [1], " ": [2]}), "lr")
+    named = markdown.table(pd.DataFrame({"Gegeven": ["Doel"], "Waarde": ["minstens 250"]}), "ll")
+    assert named.splitlines()[0] == "| Gegeven | Waarde |"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 from importlib.metadata import version
@@ -106,6 +107,24 @@ def test_heemskerk_report_labels_illustrative_data_everywhere(built):
     measured = table[table["Laatste meting"] != "geen meting"]
     assert len(measured) > 20
     assert measured["Status"].str.contains("(illustratief)", regex=False).all()
+
+
+def test_every_table_of_a_report_names_its_columns(built):
+    """Each goal has a label/value table (baseline, target, latest, expected, status): its label
+    column is named, like every column of every table (a screen reader reads a value with its
+    column's header). Heemskerk's plan has 28 goals."""
+    _, text = built("GM0396")
+    lines = text.splitlines()
+    headers = [
+        lines[i - 1]
+        for i, line in enumerate(lines)
+        if i and re.fullmatch(r"\|(:?-+:?\|)+", line.strip())
+    ]
+    assert len(headers) > 28
+    for header in headers:
+        cells = [c.strip() for c in header.strip().strip("|").split("|")]
+        assert all(cells), header
+    assert headers.count("| Gegeven | Waarde |") == 28
 
 
 def test_small_counts_are_never_published(built):
