@@ -8,6 +8,8 @@ that, :func:`prepare_report_notebook`:
 - removes papermill's ``injected-parameters`` cell and shows this run's municipality and period in
   the ``parameters`` cell instead of the template's defaults;
 - tags every code cell ``remove-input`` (the parameters cell ``remove-cell``);
+- makes a notebook's own level-1 heading a chapter heading: the page's one ``<h1>`` is the title
+  of the front matter (:func:`demote_level_one_headings`);
 - strips private metadata, paths and user names (:func:`tussenstand.scrub.strip_for_publication`);
 - appends a closing Markdown cell: the CSV downloads, the build date and the tussenstand that
   built the report.
@@ -235,6 +237,25 @@ def _markdown_cell(text: str, mark: str) -> dict:
     }
 
 
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LEVEL_ONE = re.compile(r"^#(?=\s)")
+
+
+def demote_level_one_headings(text: str) -> str:
+    """``# Heading`` lines of Markdown become ``## Heading`` (outside fenced code): the title in
+    the front matter is the page's one level-1 heading, and a second ``<h1>`` would tell a screen
+    reader that a new page starts."""
+    lines = []
+    fenced = False
+    for line in text.splitlines(True):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            line = _LEVEL_ONE.sub("##", line)
+        lines.append(line)
+    return "".join(lines)
+
+
 def _prepare_notebook(
     path: Path,
     front: Mapping[str, Any],
@@ -273,6 +294,10 @@ def _prepare_notebook(
             and not cells
         ):
             continue  # an older front matter of the template: ours replaces it
+        if cell.get("cell_type") == "markdown":
+            demoted = demote_level_one_headings(_source(cell))
+            if demoted != _source(cell):
+                cell["source"] = demoted
         if cell.get("cell_type") == "code":
             new_tags = [t for t in tags if t != "remove-input"] + ["remove-input"]
             if "parameters" in tags:
