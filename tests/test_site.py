@@ -25,7 +25,16 @@ from tussenstand.handoff import ReportSummary, TableMeta
 from tussenstand.site.notebooks import report_front_matter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
+SITE_FILES = [
+    "_quarto.yml",
+    "index.qmd",
+    "rapporten.qmd",
+    "methode.qmd",
+    "data.qmd",
+    "toegankelijkheidsverklaring.qmd",
+    "styles.scss",
+    "_toegankelijkheid.html",
+]
 FAKE_HOME = "/home/jdevries"  # example of a user's home folder that the site must scrub
 #: Dutch month names, written out here so that dates are checked against an independent spelling
 MONTHS_NL = [
@@ -624,6 +633,31 @@ def test_a_site_with_files_of_a_temporary_report_folder_is_not_published(project
     err = capsys.readouterr().err
     assert "1 bestand(en) uit een tijdelijke map van een build" in err
     assert "reports/GM0396/.2026-H2.tmp-dood/data/half.csv" in err
+    assert old_site.read_text(encoding="utf-8") == "de vorige site"
+    assert not (project / "_site.nieuw").exists()
+
+
+def test_a_site_that_fails_the_readers_check_is_not_published(project: Path, capsys):
+    """A render whose page has an image without a text alternative, says no language and has two
+    level-1 headings leaves _site/ as it was, and names each problem."""
+    old_site = project / "_site" / "index.html"
+    old_site.parent.mkdir()
+    old_site.write_text("de vorige site", encoding="utf-8")
+    page = (
+        "<!DOCTYPE html><html><head><title>Start</title></head><body><h1>Start</h1>"
+        '<h1>Nog een</h1><img src="kaart.png"></body></html>'
+    )
+    fake = project / "quarto"
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.8.2; exit 0; fi\n'
+        f'mkdir -p "$3" && echo x > "$3/kaart.png" && echo \'{page}\' > "$3/index.html"; exit 0\n'
+    )
+    fake.chmod(0o755)
+    assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1
+    err = capsys.readouterr().err
+    assert "3 probleem(en) voor lezers op 1 pagina('s)" in err
+    assert "index.html: afbeelding kaart.png heeft geen alt-tekst" in err
+    assert '<html lang="nl">' in err and "2 koppen van niveau 1" in err
     assert old_site.read_text(encoding="utf-8") == "de vorige site"
     assert not (project / "_site.nieuw").exists()
 
