@@ -300,6 +300,9 @@ def test_the_rendered_site_passes_the_readers_check(rendered_site: Path):
     assert len(alts) >= 28 and all(len(alt) > 20 for alt in alts)
     # the 28 goals' label/value tables name their label column
     assert report.count('<th style="text-align: left;">Gegeven</th>') == 28
+    # the data-quality page: its title is the one <h1>, the notebook's own title a chapter
+    cleaning = (rendered_site / CLEANING).read_text(encoding="utf-8")
+    assert re.search(r"<h2[^>]*>Datakwaliteit: de opschoonstap</h2>", cleaning)
     # every page links the accessibility statement (the footer)
     for name in pages:
         text = (rendered_site / name).read_text(encoding="utf-8")

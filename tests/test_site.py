@@ -367,6 +367,36 @@ def test_closing_cell_links_downloads_that_exist_and_dates_in_dutch(project: Pat
     assert ".csv" not in closing_h1
 
 
+def test_the_cleaning_page_has_one_title(project: Path):
+    """The front matter's title is the page's one <h1>: the notebook's own '# ...' becomes a
+    chapter, kept as a list of lines (Quarto 1.8 runs a source given as one string together)."""
+    path = project / "reports/GM0396/2026-H2/01_opschonen.ipynb"
+    nb = read_nb(path)
+    nb["cells"].insert(
+        0,
+        {
+            "cell_type": "markdown",
+            "id": "titel",
+            "metadata": {},
+            "source": [
+                "# Datakwaliteit: de opschoonstap\n",
+                "\n",
+                "Deze stap haalt de gegevens op.",
+            ],
+        },
+    )
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    site.prepare_site(load_config(project), UNITS)
+    cells = [c for c in read_nb(path)["cells"] if c.get("id") == "titel"]
+    assert cells[0]["source"] == [
+        "## Datakwaliteit: de opschoonstap\n",
+        "\n",
+        "Deze stap haalt de gegevens op.",
+    ]
+    front = read_nb(path)["cells"][0]
+    assert "title: Datakwaliteit Heemskerk" in "".join(front["source"])
+
+
 def test_prepare_is_idempotent(project: Path):
     config = load_config(project)
     site.prepare_site(config, UNITS)
