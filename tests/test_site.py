@@ -70,6 +70,10 @@ cbs_dir: cbs
 """
 
 
+#: the description of the notebook's figure (every image on the site has one)
+ALT_TEXT = "Staafdiagram: drie doelen bereikt, een doel achter op schema"
+
+
 @functools.cache
 def small_png() -> str:
     """A real PNG (a tiny bar chart), base64 as in a notebook output: typst must be able to decode it."""
@@ -136,7 +140,7 @@ def executed_notebook(root: Path, code: str, periode: str) -> dict:
             _cell("markdown", "## Doelen\n\nDe stand van de doelen van Heemskerk.\n"),
             _cell(
                 "code",
-                "tabel = maak_tabel()\ntabel",
+                f'#| fig-alt: "{ALT_TEXT}"\ntabel = maak_tabel()\ntabel',
                 metadata={"execution": {"iopub.status.busy": "2026"}},
                 outputs=[
                     {
@@ -163,7 +167,7 @@ def executed_notebook(root: Path, code: str, periode: str) -> dict:
                             "text/html": ["<table><tr><td>A</td><td>bereikt</td></tr></table>"],
                         },
                     },
-                    {
+                    {  # a figure: its description is the cell's `fig-alt` option (above)
                         "output_type": "display_data",
                         "metadata": {},
                         "data": {"image/png": small_png(), "text/plain": ["<Figure size 640x480>"]},
@@ -395,6 +399,14 @@ def test_the_cleaning_page_has_one_title(project: Path):
     ]
     front = read_nb(path)["cells"][0]
     assert "title: Datakwaliteit Heemskerk" in "".join(front["source"])
+    # a notebook prepared before, with the demoted heading as one string, is repaired too
+    nb = read_nb(path)
+    cell = next(c for c in nb["cells"] if c.get("id") == "titel")
+    cell["source"] = "".join(cell["source"])
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    site.prepare_site(load_config(project), UNITS)
+    cells = [c for c in read_nb(path)["cells"] if c.get("id") == "titel"]
+    assert cells[0]["source"][0] == "## Datakwaliteit: de opschoonstap\n"
 
 
 def test_prepare_is_idempotent(project: Path):
@@ -587,6 +599,8 @@ def test_quarto_renders_site_and_pdf(project: Path):
     assert site.check_site_links(out) == []
     html = (out / "reports/GM0396/2026-H2/02_rapport.html").read_text(encoding="utf-8")
     assert "maak_tabel" not in html  # code hidden
+    assert f'alt="{ALT_TEXT}"' in html  # the figure's description (the reader's check needs one)
+    assert site.check_site_pages(out) == []
     assert "jdevries" not in html
 
     # every page says which tussenstand made the site (the footer's build stamp)

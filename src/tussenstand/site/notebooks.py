@@ -295,12 +295,10 @@ def _prepare_notebook(
         ):
             continue  # an older front matter of the template: ours replaces it
         if cell.get("cell_type") == "markdown":
-            demoted = demote_level_one_headings(_source(cell))
-            if demoted != _source(cell):
-                # a list of lines, as Jupyter writes it: Quarto 1.8 reads a source given as one
-                # string without its line breaks (heading and paragraph ran together; Pandoc
-                # alone does not)
-                cell["source"] = demoted.splitlines(True)
+            # a list of lines, as Jupyter writes it: Quarto 1.8 reads a source given as one
+            # string without its line breaks (heading and paragraph ran together; Pandoc alone
+            # does not)
+            cell["source"] = demote_level_one_headings(_source(cell)).splitlines(True)
         if cell.get("cell_type") == "code":
             new_tags = [t for t in tags if t != "remove-input"] + ["remove-input"]
             if "parameters" in tags:
