@@ -85,3 +85,16 @@ def test_a_right_aligned_column_of_long_texts_wraps_like_text():
     assert widths[2] == 7
     assert 17 <= widths[1] <= 45
     assert widths[0] >= len("Bijstandsuitkeringen") + 1
+
+
+def test_table_refuses_a_column_without_a_name():
+    """A screen reader reads a cell with its column's header; an empty header (the goals' label/
+    value tables had one: axe 'empty-table-header', 28 times per report) says nothing."""
+    import pytest
+
+    with pytest.raises(ValueError, match=r"kolom 1 heeft geen naam"):
+        markdown.table(pd.DataFrame({"": ["Doel"], "Waarde": ["minstens 250"]}), "ll")
+    with pytest.raises(ValueError, match=r"kolom 2 heeft geen naam"):
+        markdown.table(pd.DataFrame({"a": [1], " ": [2]}), "lr")
+    named = markdown.table(pd.DataFrame({"Gegeven": ["Doel"], "Waarde": ["minstens 250"]}), "ll")
+    assert named.splitlines()[0] == "| Gegeven | Waarde |"

@@ -134,6 +134,24 @@ def test_the_summary_shows_every_goal_at_a_glance_with_a_badge(built):
     assert text.count("| Status | [") == 28
 
 
+def test_every_table_of_a_report_names_its_columns(built):
+    """Each goal has a label/value table (baseline, target, latest, expected, status): its label
+    column is named, like every column of every table (a screen reader reads a value with its
+    column's header). Heemskerk's plan has 28 goals."""
+    _, text = built("GM0396")
+    lines = text.splitlines()
+    headers = [
+        lines[i - 1]
+        for i, line in enumerate(lines)
+        if i and re.fullmatch(r"\|(:?-+:?\|)+", line.strip())
+    ]
+    assert len(headers) > 28
+    for header in headers:
+        cells = [c.strip() for c in header.strip().strip("|").split("|")]
+        assert all(cells), header
+    assert headers.count("| Gegeven | Waarde |") == 28
+
+
 def test_small_counts_are_never_published(built):
     report, _ = built("GM0396")
     internal = report.measurements[report.measurements["onderdrukt"]]

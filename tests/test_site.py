@@ -25,7 +25,16 @@ from tussenstand.handoff import ReportSummary, TableMeta
 from tussenstand.site.notebooks import report_front_matter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
+SITE_FILES = [
+    "_quarto.yml",
+    "index.qmd",
+    "rapporten.qmd",
+    "methode.qmd",
+    "data.qmd",
+    "toegankelijkheidsverklaring.qmd",
+    "styles.scss",
+    "_toegankelijkheid.html",
+]
 FAKE_HOME = "/home/jdevries"  # example of a user's home folder that the site must scrub
 #: Dutch month names, written out here so that dates are checked against an independent spelling
 MONTHS_NL = [
@@ -59,6 +68,10 @@ notebooks:
   - 02_rapport.ipynb
 cbs_dir: cbs
 """
+
+
+#: the description of the notebook's figure (every image on the site has one)
+ALT_TEXT = "Staafdiagram: drie doelen bereikt, een doel achter op schema"
 
 
 @functools.cache
@@ -127,7 +140,7 @@ def executed_notebook(root: Path, code: str, periode: str) -> dict:
             _cell("markdown", "## Doelen\n\nDe stand van de doelen van Heemskerk.\n"),
             _cell(
                 "code",
-                "tabel = maak_tabel()\ntabel",
+                f'#| fig-alt: "{ALT_TEXT}"\ntabel = maak_tabel()\ntabel',
                 metadata={"execution": {"iopub.status.busy": "2026"}},
                 outputs=[
                     {
@@ -154,7 +167,7 @@ def executed_notebook(root: Path, code: str, periode: str) -> dict:
                             "text/html": ["<table><tr><td>A</td><td>bereikt</td></tr></table>"],
                         },
                     },
-                    {
+                    {  # a figure: its description is the cell's `fig-alt` option (above)
                         "output_type": "display_data",
                         "metadata": {},
                         "data": {"image/png": small_png(), "text/plain": ["<Figure size 640x480>"]},
@@ -406,6 +419,44 @@ def test_closing_cell_links_downloads_that_exist_and_dates_in_dutch(project: Pat
     assert ".csv" not in closing_h1
 
 
+def test_the_cleaning_page_has_one_title(project: Path):
+    """The front matter's title is the page's one <h1>: the notebook's own '# ...' becomes a
+    chapter, kept as a list of lines (Quarto 1.8 runs a source given as one string together)."""
+    path = project / "reports/GM0396/2026-H2/01_opschonen.ipynb"
+    nb = read_nb(path)
+    nb["cells"].insert(
+        0,
+        {
+            "cell_type": "markdown",
+            "id": "titel",
+            "metadata": {},
+            "source": [
+                "# Datakwaliteit: de opschoonstap\n",
+                "\n",
+                "Deze stap haalt de gegevens op.",
+            ],
+        },
+    )
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    site.prepare_site(load_config(project), UNITS)
+    cells = [c for c in read_nb(path)["cells"] if c.get("id") == "titel"]
+    assert cells[0]["source"] == [
+        "## Datakwaliteit: de opschoonstap\n",
+        "\n",
+        "Deze stap haalt de gegevens op.",
+    ]
+    front = read_nb(path)["cells"][0]
+    assert "title: Datakwaliteit Heemskerk" in "".join(front["source"])
+    # a notebook prepared before, with the demoted heading as one string, is repaired too
+    nb = read_nb(path)
+    cell = next(c for c in nb["cells"] if c.get("id") == "titel")
+    cell["source"] = "".join(cell["source"])
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    site.prepare_site(load_config(project), UNITS)
+    cells = [c for c in read_nb(path)["cells"] if c.get("id") == "titel"]
+    assert cells[0]["source"][0] == "## Datakwaliteit: de opschoonstap\n"
+
+
 def test_prepare_is_idempotent(project: Path):
     config = load_config(project)
     site.prepare_site(config, UNITS)
@@ -597,6 +648,8 @@ def test_quarto_renders_site_and_pdf(project: Path):
     assert site.check_site_links(out) == []
     html = (out / "reports/GM0396/2026-H2/02_rapport.html").read_text(encoding="utf-8")
     assert "maak_tabel" not in html  # code hidden
+    assert f'alt="{ALT_TEXT}"' in html  # the figure's description (the reader's check needs one)
+    assert site.check_site_pages(out) == []
     assert "jdevries" not in html
 
     # every page says which tussenstand made the site (the footer's build stamp)
@@ -695,6 +748,31 @@ def test_a_site_with_files_of_a_temporary_report_folder_is_not_published(project
     err = capsys.readouterr().err
     assert "1 bestand(en) uit een tijdelijke map van een build" in err
     assert "reports/GM0396/.2026-H2.tmp-dood/data/half.csv" in err
+    assert old_site.read_text(encoding="utf-8") == "de vorige site"
+    assert not (project / "_site.nieuw").exists()
+
+
+def test_a_site_that_fails_the_readers_check_is_not_published(project: Path, capsys):
+    """A render whose page has an image without a text alternative, says no language and has two
+    level-1 headings leaves _site/ as it was, and names each problem."""
+    old_site = project / "_site" / "index.html"
+    old_site.parent.mkdir()
+    old_site.write_text("de vorige site", encoding="utf-8")
+    page = (
+        "<!DOCTYPE html><html><head><title>Start</title></head><body><h1>Start</h1>"
+        '<h1>Nog een</h1><img src="kaart.png"></body></html>'
+    )
+    fake = project / "quarto"
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.8.2; exit 0; fi\n'
+        f'mkdir -p "$3" && echo x > "$3/kaart.png" && echo \'{page}\' > "$3/index.html"; exit 0\n'
+    )
+    fake.chmod(0o755)
+    assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1
+    err = capsys.readouterr().err
+    assert "3 probleem(en) voor lezers op 1 pagina('s)" in err
+    assert "index.html: afbeelding kaart.png heeft geen alt-tekst" in err
+    assert '<html lang="nl">' in err and "2 koppen van niveau 1" in err
     assert old_site.read_text(encoding="utf-8") == "de vorige site"
     assert not (project / "_site.nieuw").exists()
 

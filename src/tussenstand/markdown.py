@@ -58,9 +58,17 @@ def _cell(value: Any) -> str:
 def table(df: pd.DataFrame, align: str | None = None) -> str:
     """A pipe table (Quarto renders it in HTML and typst). ``align``: one of l/r/c per column.
 
-    Cells are Markdown (bold totals stay bold); a ``|`` in a cell is escaped.
+    Cells are Markdown (bold totals stay bold); a ``|`` in a cell is escaped. Every column has a
+    name: a screen reader reads a cell with its column's header, and an empty header says nothing
+    (WCAG 1.3.1); a label/value table names both columns (``Gegeven``, ``Waarde``).
     """
     cols = [str(c) for c in df.columns]
+    unnamed = [i + 1 for i, c in enumerate(cols) if not c.strip()]
+    if unnamed:
+        raise ValueError(
+            f"markdown.table: kolom {', '.join(map(str, unnamed))} heeft geen naam "
+            f"(kolommen: {', '.join(repr(c) for c in cols)}); geef elke kolom een kop"
+        )
     align = align or "l" * len(cols)
     if len(align) != len(cols):
         raise ValueError(

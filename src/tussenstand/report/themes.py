@@ -91,7 +91,7 @@ def show_goal(report: Report, goal: Goal) -> None:
 def _goal_facts(report: Report, goal: Goal, a: GoalAssessment) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "": [
+            "Gegeven": [
                 baseline_label(a),
                 "Doel",
                 "Laatste meting",

@@ -17,8 +17,13 @@ The website is a Quarto project (``_quarto.yml`` at the project root) over the e
 :mod:`.prepare`
     :func:`prepare_site`: all of the above, idempotent
 :mod:`.quarto`
-    :func:`render_site`: ``quarto render`` into a staging folder, swapped into ``_site/`` only when
-    Quarto succeeded and :mod:`.links` finds no broken internal link
+    :func:`render_site`: ``quarto render`` into a staging folder, repaired by :mod:`.accessibility`,
+    swapped into ``_site/`` only when Quarto succeeded and :mod:`.links` finds no broken internal
+    link and no page a reader cannot use
+:mod:`.accessibility`
+    repairs of Quarto's page template (landmarks) after rendering
+:mod:`.browser`
+    the rendered site in headless Chromium: screenshots, axe-core (accessibility)
 :mod:`.files`
     :class:`SiteError` and writing a file only when its content changed
 
@@ -26,9 +31,16 @@ Removing machine paths and user names from notebooks is :mod:`tussenstand.scrub`
 it too).
 """
 
+from tussenstand.site.accessibility import accessible_html, make_accessible
 from tussenstand.site.discovery import ReportEntry, find_reports
 from tussenstand.site.files import SiteError
-from tussenstand.site.links import BrokenLink, check_site_links
+from tussenstand.site.links import (
+    BrokenLink,
+    PageProblem,
+    check_site_links,
+    check_site_pages,
+    site_pages,
+)
 from tussenstand.site.map import MAP_FILE, MAP_SOURCE, draw_map
 from tussenstand.site.notebooks import (
     TYPST_BREAKABLE_FIGURES,
@@ -68,15 +80,19 @@ __all__ = [
     "TYPST_TABLE_CELLS",
     "VARIABLES_FILE",
     "BrokenLink",
+    "PageProblem",
     "ReportEntry",
     "SiteError",
     "SitePlan",
+    "accessible_html",
     "check_site_links",
+    "check_site_pages",
     "closing_text",
     "first_page_text",
     "draw_map",
     "find_reports",
     "illustrative_text",
+    "make_accessible",
     "overview_text",
     "parse_quarto_version",
     "prepare_cleaning_notebook",
@@ -86,6 +102,7 @@ __all__ = [
     "render_site",
     "hidden_report_files",
     "report_front_matter",
+    "site_pages",
     "sources_text",
     "status_rules_text",
     "unit_page_text",

@@ -11,6 +11,8 @@ that, :func:`prepare_report_notebook`:
 - removes papermill's ``injected-parameters`` cell and shows this run's municipality and period in
   the ``parameters`` cell instead of the template's defaults;
 - tags every code cell ``remove-input`` (the parameters cell ``remove-cell``);
+- makes a notebook's own level-1 heading a chapter heading: the page's one ``<h1>`` is the title
+  of the front matter (:func:`demote_level_one_headings`);
 - strips private metadata, paths and user names (:func:`tussenstand.scrub.strip_for_publication`);
 - appends a closing Markdown cell: the CSV downloads, the build date and the tussenstand that
   built the report.
@@ -337,6 +339,25 @@ def _is_chapter(cell: Mapping) -> bool:
     return cell.get("cell_type") == "markdown" and _source(cell).lstrip().startswith("#")
 
 
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LEVEL_ONE = re.compile(r"^#(?=\s)")
+
+
+def demote_level_one_headings(text: str) -> str:
+    """``# Heading`` lines of Markdown become ``## Heading`` (outside fenced code): the title in
+    the front matter is the page's one level-1 heading, and a second ``<h1>`` would tell a screen
+    reader that a new page starts."""
+    lines = []
+    fenced = False
+    for line in text.splitlines(True):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            line = _LEVEL_ONE.sub("##", line)
+        lines.append(line)
+    return "".join(lines)
+
+
 def _prepare_notebook(
     path: Path,
     front: Mapping[str, Any],
@@ -376,6 +397,11 @@ def _prepare_notebook(
             and not cells
         ):
             continue  # an older front matter of the template: ours replaces it
+        if cell.get("cell_type") == "markdown":
+            # a list of lines, as Jupyter writes it: Quarto 1.8 reads a source given as one
+            # string without its line breaks (heading and paragraph ran together; Pandoc alone
+            # does not)
+            cell["source"] = demote_level_one_headings(_source(cell)).splitlines(True)
         if cell.get("cell_type") == "code":
             new_tags = [t for t in tags if t != "remove-input"] + ["remove-input"]
             if "parameters" in tags:

@@ -2,9 +2,11 @@
 
 The website is a Quarto project (``_quarto.yml`` at the project root). :func:`render_site` prepares
 everything (:func:`tussenstand.site.prepare.prepare_site`), renders into a staging folder
-``_site.nieuw/`` and swaps that into ``_site/`` only when Quarto succeeded and every internal link
-resolves and nothing from a temporary report folder (``reports/<code>/.<periode>.tmp-*``) made it
-in; otherwise ``_site/`` stays as it was.
+``_site.nieuw/``, repairs the accessibility of Quarto's template there (:mod:`.accessibility`) and
+swaps that into ``_site/`` only when Quarto succeeded, nothing from a temporary report folder
+(``reports/<code>/.<periode>.tmp-*``) made it in, every internal link resolves and every page passes
+the reader's check (:mod:`.links`: Dutch, a title, one level-1 heading, text alternatives for
+images); otherwise ``_site/`` stays as it was.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pathlib import Path
 
 from tussenstand.config import ProjectConfig
 from tussenstand.frameworks import MonitoredUnit, monitored_units
-from tussenstand.site.links import check_site_links
+from tussenstand.site.accessibility import make_accessible
+from tussenstand.site.links import check_site_links, check_site_pages
 from tussenstand.site.prepare import GENERATED_DIR, prepare_site
 
 SITE_DIR = "_site"
@@ -74,8 +77,8 @@ def render_site(
     the quarto command (``tussenstand.cli.find_quarto``), or None when there is none.
 
     Returns 0 on success (also when Quarto is missing: then it says what is ready and how to install
-    Quarto), 1 when Quarto failed or the rendered site has broken internal links; ``_site/`` is then
-    left as it was.
+    Quarto), 1 when Quarto failed or the rendered site has broken internal links or fails the
+    reader's check; ``_site/`` is then left as it was.
     """
     if units is None:
         units = monitored_units(config.frameworks_dir)
@@ -123,6 +126,7 @@ def render_site(
         for h in hidden[:20]:
             print(f"  {h}", file=sys.stderr)
         return 1
+    make_accessible(staging)
     broken = check_site_links(staging)
     if broken:
         shutil.rmtree(staging, ignore_errors=True)
@@ -132,6 +136,17 @@ def render_site(
         )
         for b in broken[:50]:
             print(f"  {b}", file=sys.stderr)
+        return 1
+    problems = check_site_pages(staging)
+    if problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(
+            f"De site heeft {len(problems)} probleem(en) voor lezers op "
+            f"{len({p.page for p in problems})} pagina('s); {SITE_DIR}/ is niet gewijzigd:",
+            file=sys.stderr,
+        )
+        for p in problems[:50]:
+            print(f"  {p}", file=sys.stderr)
         return 1
     old = root / f"{SITE_DIR}.oud"
     if old.exists():
