@@ -16,16 +16,27 @@ from pathlib import Path
 import pandas as pd
 
 from tussenstand import charts
-from tussenstand.cleaning import comparison_codes as comparison_group_codes
-from tussenstand.cleaning import region_codes
+from tussenstand.cleaning import Comparison, comparison, region_codes
 from tussenstand.config import ProjectConfig, load_config
 from tussenstand.disclosure import apply_disclosure
-from tussenstand.frameworks import Framework, MonitoredUnit, find_unit, load_frameworks, units_of
+from tussenstand.frameworks import (
+    Framework,
+    MonitoredUnit,
+    find_unit,
+    framework_for,
+    load_frameworks,
+)
 from tussenstand.goals import Goal
 from tussenstand.handoff import QUALITY_FILE, FileGap, QualitySummary, TerritoryChange
 from tussenstand.periods import Period, parse_period, parse_report_period
 from tussenstand.progress import GoalAssessment, Status, assess_goal
 from tussenstand.schema import MEASUREMENTS_FILE, NATIONAL_CODE, NATIONAL_NAME, read_measurements
+from tussenstand.sources.distribution import (
+    DISTRIBUTION_FILE,
+    empty_distribution,
+    read_distribution,
+)
+from tussenstand.units import project_units
 
 FIGURES_FOLDER = "data"
 COMPARISON_LABEL = "Vergelijkingsgroep (mediaan)"
@@ -54,6 +65,11 @@ class Report:
     chart_count: int = 0
     #: what the cleaning stage found (``kwaliteit.json``): incomplete files, mergers
     quality: QualitySummary | None = None
+    #: the comparison group as chosen (the framework's own, or the default one, in words)
+    comparison: Comparison = field(default_factory=lambda: Comparison(()))
+    #: every gemeente's published value and rank for the framework's CBS series in the periods
+    #: the report may show (``verdeling.parquet``, :mod:`tussenstand.sources.distribution`)
+    distribution: pd.DataFrame = field(default_factory=empty_distribution)
 
     @property
     def figures_dir(self) -> Path:
@@ -113,8 +129,8 @@ def open_report(
     config = load_config(Path(project_root) if project_root else None, cbs_dir=cbs_dir)
     period = parse_report_period(periode)
     frameworks = load_frameworks(config.frameworks_dir)
-    unit = find_unit(units_of(frameworks), gemeente)
-    framework = frameworks[unit.framework_id]
+    unit = find_unit(project_units(config, frameworks), gemeente)
+    framework = framework_for(frameworks, unit)
     source = config.processed_unit_dir(unit.code, period) / MEASUREMENTS_FILE
     if not source.is_file():
         raise ReportError(
@@ -127,6 +143,7 @@ def open_report(
     published = apply_disclosure(
         measurements, threshold=config.disclosure_threshold, blank_values=True
     )
+    group = comparison(config, framework, list(unit.members))
     if output_dir:
         out = Path(output_dir).resolve()
         relative_to = out
@@ -142,9 +159,11 @@ def open_report(
         published=published,
         output_dir=out,
         relative_to=relative_to,
-        comparison_codes=tuple(_comparison_codes(config, measurements, unit, framework)),
+        comparison_codes=tuple(_comparison_codes(group, measurements, unit)),
         regions=region_codes(config, list(unit.members)),
         quality=quality,
+        comparison=group,
+        distribution=read_distribution(source.with_name(DISTRIBUTION_FILE)),
     )
     if not unit.is_region:
         report.assessments = {
@@ -161,12 +180,11 @@ def open_report(
 
 
 def _comparison_codes(
-    config: ProjectConfig, measurements: pd.DataFrame, unit: MonitoredUnit, framework: Framework
+    group: Comparison, measurements: pd.DataFrame, unit: MonitoredUnit
 ) -> list[str]:
     """The comparison group as the cleaning stage chose it, limited to gemeenten with data."""
     present = set(measurements["gemeente"])
-    codes = comparison_group_codes(config, framework, list(unit.members))
-    return [c for c in codes if c in present and c not in unit.members]
+    return [c for c in group.codes if c in present and c not in unit.members]
 
 
 # ----- goals --------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ small count reads ``< 10``, and no change is computed from one.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from tussenstand.disclosure import format_published_value
 from tussenstand.frameworks import Indicator
 from tussenstand.goals import Goal
@@ -17,6 +19,7 @@ from tussenstand.nlformat import (
     MISSING_TEXT,
     fmt_change,
     fmt_int,
+    fmt_list,
     fmt_number,
     fmt_period,
     fmt_value,
@@ -135,6 +138,74 @@ def rank_text(report: Report, ind: Indicator) -> str:
         f"({report.name} en de {fmt_int(len(group) - 1)} gemeenten van de vergelijkingsgroep met een cijfer; "
         "1 = laagste waarde)."
     )
+
+
+def national_rank_text(report: Report, rows: pd.DataFrame, unit: str) -> str:
+    """Where the members stand among all gemeenten in one period (``rows``: every gemeente's row
+    of one series and period, from ``report.distribution``): 'plaats 177 van 333 (1 = laagste
+    waarde)', ties, a suppressed or unpublished value (not ranked), the comparison group's places,
+    and how many gemeenten have no published figure."""
+    if rows.empty:
+        return ""
+    period = fmt_period(rows["periode"].iloc[0])
+    ranked, total = int(rows["aantal"].iloc[0]), int(rows["totaal"].iloc[0])
+    parts = []
+    for code in report.members:
+        row = rows[rows["gemeente"] == code]
+        name = report.member_name(code)
+        if row.empty:
+            parts.append(f"{name}: geen cijfer in dit CBS-bestand")
+            continue
+        r = row.iloc[0]
+        if pd.isna(r["rang"]):
+            if bool(r["onderdrukt"]):
+                why = f"{value_text(report, None, unit, True)}: niet gerangschikt, {SMALL_NUMBERS}"
+            else:
+                reason = str(r["ontbreekt_reden"] or "").strip()
+                why = "geen gepubliceerd cijfer" + (f" ({reason})" if reason else "")
+                why += ", niet gerangschikt"
+            parts.append(f"{name}: {why}")
+            continue
+        place = f"plaats {fmt_int(int(r['rang']))}"
+        shared = int(r["gedeeld"]) - 1
+        if shared:
+            others = "andere gemeente" if shared == 1 else "andere gemeenten"
+            place += f" (met {fmt_int(shared)} {others} met hetzelfde cijfer)"
+        parts.append(place if len(report.members) == 1 else f"{name} {place}")
+    single = len(report.members) == 1
+    if single and parts[0].startswith("plaats"):
+        r = rows[rows["gemeente"] == report.members[0]].iloc[0]
+        shared = int(r["gedeeld"]) - 1
+        text = (
+            f"Onder alle gemeenten staat {report.name} in {period} op plaats "
+            f"{fmt_int(int(r['rang']))} van {fmt_int(ranked)} (1 = laagste waarde)."
+        )
+        if shared:
+            others = "andere gemeente heeft" if shared == 1 else "andere gemeenten hebben"
+            text += (
+                f" {fmt_int(shared)} {others} hetzelfde cijfer en "
+                f"{'deelt' if shared == 1 else 'delen'} die plaats."
+            )
+    elif single:
+        text = f"Onder alle gemeenten ({period}): {parts[0]}."
+    else:
+        text = (
+            f"Plaats onder alle {fmt_int(ranked)} gemeenten met een cijfer in {period} "
+            f"(1 = laagste waarde): {fmt_list(parts)}."
+        )
+    group = rows[rows["gemeente"].isin(report.comparison_codes) & rows["rang"].notna()]
+    if len(group) and not report.unit.is_region:
+        low, high = int(group["rang"].min()), int(group["rang"].max())
+        text += (
+            f" De {fmt_int(len(group))} gemeenten van de vergelijkingsgroep met een cijfer staan op "
+            f"plaats {fmt_int(low)} tot en met {fmt_int(high)}."
+        )
+    if ranked < total:
+        text += (
+            f" {fmt_int(total - ranked)} van de {fmt_int(total)} gemeenten hebben geen "
+            "gepubliceerd cijfer (niet gepubliceerd door het CBS, of onderdrukt) en tellen niet mee."
+        )
+    return text
 
 
 # ----- goals: baseline, target, latest measurement ---------------------------------------------------
