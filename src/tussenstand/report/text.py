@@ -131,8 +131,9 @@ def rank_text(report: Report, ind: Indicator) -> str:
     ]
     if len(group) < 3:
         return ""
-    ordered = group.sort_values("waarde", kind="stable").reset_index(drop=True)
-    place = int(ordered.index[ordered["gemeente"] == report.members[0]][0]) + 1
+    # like the place among all gemeenten: ties share the lowest place (1, 2, 2, 4)
+    own_value = float(group.loc[group["gemeente"] == report.members[0], "waarde"].iloc[0])
+    place = int((group["waarde"] < own_value).sum()) + 1
     return (
         f"In {fmt_period(period)} staat {report.name} op plaats {fmt_int(place)} van {fmt_int(len(group))} "
         f"({report.name} en de {fmt_int(len(group) - 1)} gemeenten van de vergelijkingsgroep met een cijfer; "
