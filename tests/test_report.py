@@ -9,6 +9,7 @@ import subprocess
 from importlib.metadata import version
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -717,3 +718,31 @@ def test_the_region_report_gives_each_member_its_place(built):
     for name in ("Den Helder plaats", "Hollands Kroon plaats", "Schagen plaats", "Texel"):
         assert name in line, line
     assert "vergelijkingsgroep" not in line  # a region has no comparison group
+
+
+def test_a_suppressed_or_unpublished_figure_gets_no_place_and_says_why(built):
+    report, _ = built("GM0363", "2024-H1")
+    from tussenstand.report.text import national_rank_text
+
+    rows = report.distribution[
+        (report.distribution["indicator"] == "jongeren_jeugdhulp_pct")
+        & (report.distribution["periode"] == "2024-H1")
+    ].copy()
+    assert len(rows) == 342
+    own = rows["gemeente"] == "GM0363"
+    unit = "% van jongeren tot 18 jaar"
+    # as the national computation leaves a suppressed value: blank, flagged, no place
+    rows.loc[own, ["waarde", "rang", "gedeeld"]] = [np.nan, pd.NA, pd.NA]
+    rows.loc[own, "onderdrukt"] = True
+    text = national_rank_text(report, rows, unit)
+    assert text.startswith(
+        "Amsterdam krijgt in 1e halfjaar 2024 geen plaats onder alle gemeenten: het cijfer is "
+        "onderdrukt (kleine aantallen)."
+    )
+    assert "plaats 152" not in text
+    rows.loc[own, "onderdrukt"] = False
+    rows.loc[own, "ontbreekt_reden"] = "CBS: geheim (x)"
+    assert national_rank_text(report, rows, unit).startswith(
+        "Amsterdam krijgt in 1e halfjaar 2024 geen plaats onder alle gemeenten: er is geen "
+        "gepubliceerd cijfer (CBS: geheim (x))."
+    )

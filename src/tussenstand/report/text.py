@@ -144,55 +144,22 @@ def rank_text(report: Report, ind: Indicator) -> str:
 def national_rank_text(report: Report, rows: pd.DataFrame, unit: str) -> str:
     """Where the members stand among all gemeenten in one period (``rows``: every gemeente's row
     of one series and period, from ``report.distribution``): 'plaats 177 van 333 (1 = laagste
-    waarde)', ties, a suppressed or unpublished value (not ranked), the comparison group's places,
-    and how many gemeenten have no published figure."""
+    waarde)', ties, a suppressed or unpublished value (no place, and why), the comparison group's
+    places, and how many gemeenten have no published figure."""
     if rows.empty:
         return ""
     period = fmt_period(rows["periode"].iloc[0])
     ranked, total = int(rows["aantal"].iloc[0]), int(rows["totaal"].iloc[0])
-    parts = []
-    for code in report.members:
-        row = rows[rows["gemeente"] == code]
-        name = report.member_name(code)
-        if row.empty:
-            parts.append(f"{name}: geen cijfer in dit CBS-bestand")
-            continue
-        r = row.iloc[0]
-        if pd.isna(r["rang"]):
-            if bool(r["onderdrukt"]):
-                why = f"{value_text(report, None, unit, True)}: niet gerangschikt, {SMALL_NUMBERS}"
-            else:
-                reason = str(r["ontbreekt_reden"] or "").strip()
-                why = "geen gepubliceerd cijfer" + (f" ({reason})" if reason else "")
-                why += ", niet gerangschikt"
-            parts.append(f"{name}: {why}")
-            continue
-        place = f"plaats {fmt_int(int(r['rang']))}"
-        shared = int(r["gedeeld"]) - 1
-        if shared:
-            others = "andere gemeente" if shared == 1 else "andere gemeenten"
-            place += f" (met {fmt_int(shared)} {others} met hetzelfde cijfer)"
-        parts.append(place if len(report.members) == 1 else f"{name} {place}")
     single = len(report.members) == 1
-    if single and parts[0].startswith("plaats"):
-        r = rows[rows["gemeente"] == report.members[0]].iloc[0]
-        shared = int(r["gedeeld"]) - 1
-        text = (
-            f"Onder alle gemeenten staat {report.name} in {period} op plaats "
-            f"{fmt_int(int(r['rang']))} van {fmt_int(ranked)} (1 = laagste waarde)."
-        )
-        if shared:
-            others = "andere gemeente heeft" if shared == 1 else "andere gemeenten hebben"
-            text += (
-                f" {fmt_int(shared)} {others} hetzelfde cijfer en "
-                f"{'deelt' if shared == 1 else 'delen'} die plaats."
-            )
+    parts = [_member_place(report, rows, code, unit, single) for code in report.members]
+    if single and parts[0][0]:
+        text = f"Onder alle gemeenten staat {report.name} in {period} op {parts[0][1]}"
     elif single:
-        text = f"Onder alle gemeenten ({period}): {parts[0]}."
+        text = f"{report.name} krijgt in {period} geen plaats onder alle gemeenten: {parts[0][1]}."
     else:
         text = (
             f"Plaats onder alle {fmt_int(ranked)} gemeenten met een cijfer in {period} "
-            f"(1 = laagste waarde): {fmt_list(parts)}."
+            f"(1 = laagste waarde): {fmt_list(p for _, p in parts)}."
         )
     group = rows[rows["gemeente"].isin(report.comparison_codes) & rows["rang"].notna()]
     if len(group) and not report.unit.is_region:
@@ -207,6 +174,38 @@ def national_rank_text(report: Report, rows: pd.DataFrame, unit: str) -> str:
             "gepubliceerd cijfer (niet gepubliceerd door het CBS, of onderdrukt) en tellen niet mee."
         )
     return text
+
+
+def _member_place(
+    report: Report, rows: pd.DataFrame, code: str, unit: str, single: bool
+) -> tuple[bool, str]:
+    """(ranked, text) for one member: 'plaats 66 van 335 (1 = laagste waarde). 7 andere ...' for
+    the only member, 'Texel plaats 12' for one of several, and why a member has no place."""
+    name = report.member_name(code)
+    row = rows[rows["gemeente"] == code]
+    if row.empty:
+        why = "het CBS-bestand heeft geen rij voor de gemeente"
+        return False, why if single else f"{name} geen plaats ({why})"
+    r = row.iloc[0]
+    if pd.isna(r["rang"]):
+        if bool(r["onderdrukt"]):
+            why = f"het cijfer is {value_text(report, None, unit, True)} ({SMALL_NUMBERS})"
+        else:
+            reason = str(r["ontbreekt_reden"] or "").strip()
+            why = "er is geen gepubliceerd cijfer" + (f" ({reason})" if reason else "")
+        return False, why if single else f"{name} geen plaats ({why})"
+    place, shared = int(r["rang"]), int(r["gedeeld"]) - 1
+    if not single:
+        tie = f" (gedeeld met {fmt_int(shared)})" if shared else ""
+        return True, f"{name} plaats {fmt_int(place)}{tie}"
+    text = f"plaats {fmt_int(place)} van {fmt_int(int(r['aantal']))} (1 = laagste waarde)."
+    if shared:
+        others = "andere gemeente heeft" if shared == 1 else "andere gemeenten hebben"
+        text += (
+            f" {fmt_int(shared)} {others} hetzelfde cijfer en "
+            f"{'deelt' if shared == 1 else 'delen'} die plaats."
+        )
+    return True, text
 
 
 # ----- goals: baseline, target, latest measurement ---------------------------------------------------
