@@ -746,3 +746,17 @@ def test_a_suppressed_or_unpublished_figure_gets_no_place_and_says_why(built):
         "Amsterdam krijgt in 1e halfjaar 2024 geen plaats onder alle gemeenten: er is geen "
         "gepubliceerd cijfer (CBS: geheim (x))."
     )
+
+
+def test_a_municipality_formed_after_a_file_gets_a_report(built):
+    """Voorne aan Zee (GM1992) was formed on 1 January 2023: the 2022 wijk- en buurtkaart, the
+    only source of the share of one-person households, has no row for it, while its comparison
+    group has. Once a KeyError ('gemeente'): the indicator's frame held only the group's median."""
+    report, text = built("GM1992", "2024-H1")
+    frame = rapport.indicator_frame(report, "aandeel_huishoudens_eenpersoons")
+    assert "gemeente" in frame.columns and not frame["gemeente"].eq("GM1992").any()
+    assert "### Aandeel eenpersoonshuishoudens" in text
+    assert (
+        "Geen cijfers voor Voorne aan Zee in de gebruikte CBS-bestanden (CBS (wijk- en buurtkaart))."
+        in text
+    )

@@ -179,7 +179,10 @@ def clean_unit(config: ProjectConfig, unit: MonitoredUnit, period: Period) -> Cl
 
     national = load_national_series(config.cbs_dir, config.processed_dir)
     cbs_notes = dict(national.attrs)
-    cbs = national[national["gemeente"].isin(keep)]
+    cbs = national[national["gemeente"].isin(keep)].copy()
+    # the notes go into kwaliteit.json; left in attrs, pandas copies them (deeply) into every
+    # frame made from these rows and into metingen.parquet
+    cbs.attrs = {}
     ranks = _distribution_rows(config, national, framework, members, period)
     regs = load_registrations(config.registrations_dir, gemeente=members, framework=frameworks)
     regs = _fill_names(regs, cbs)

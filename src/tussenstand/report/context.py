@@ -259,6 +259,9 @@ def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -
                 parts.append(rows.assign(gemeente_naam="Regio " + names))
     frames = [p for p in parts if len(p)]
     frame = pd.concat(frames, ignore_index=True) if frames else data.iloc[:0]
+    # the schema's columns also when only the group's median has rows (a gemeente missing from
+    # a file, such as one formed after it)
+    frame = frame.reindex(columns=list(dict.fromkeys([*data.columns, *frame.columns])))
     return one_frequency(frame, report.members)
 
 

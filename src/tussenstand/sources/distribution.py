@@ -36,7 +36,7 @@ from tussenstand.disclosure import apply_disclosure, is_person_count_unit
 from tussenstand.periods import parse_period
 from tussenstand.sources.cbs_national import CACHE_FILE, cached_hash
 
-DISTRIBUTION_VERSION = "verdeling-1"  # bump when the rules above change: the cache rebuilds
+DISTRIBUTION_VERSION = "verdeling-2"  # bump when the rules above change: the cache rebuilds
 #: the cache in ``data/processed/cbs/`` and the per-report file in ``data/processed/<code>/<periode>/``
 DISTRIBUTION_FILE = "verdeling.parquet"
 _KEY = b"tussenstand_distribution_key"
@@ -78,6 +78,10 @@ def build_distribution(national: pd.DataFrame, threshold: int) -> pd.DataFrame:
     ``national``: the whole national series (every series: a rate is suppressed when the count it
     is computed from is small, so the counts must be there)."""
     gm = national[national["gemeente"].str.fullmatch(r"GM\d{4}") & (national["gebied"] == "")]
+    # the national series' notes (attrs) stay behind: pandas would copy them into every frame
+    # made from this one, and into the parquet files
+    gm = gm.copy()
+    gm.attrs = {}
     published = apply_disclosure(gm, threshold=threshold, blank_values=True)
     data = published[published["indicator"].isin(ranked_series(national))].copy()
     groups = data.groupby(["indicator", "periode"], sort=False)
