@@ -111,13 +111,19 @@ def _areas_first(config: ProjectConfig, cbs_dir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-def _choose_unit(units: list[MonitoredUnit], code: str) -> MonitoredUnit:
+def _choose_unit(config: ProjectConfig, units: list[MonitoredUnit], code: str) -> MonitoredUnit:
     from tussenstand.frameworks import find_unit
 
     try:
         return find_unit(units, code)
     except LookupError as exc:
-        raise click.BadParameter(str(exc), param_hint="--gemeente") from exc
+        hint = ""
+        if not config.municipalities.everything:
+            hint = (
+                f". Een gemeente zonder eigen kader komt erbij met 'gemeenten: alle' (of haar "
+                f"code of provincie) in {CONFIG_FILE}"
+            )
+        raise click.BadParameter(f"{exc}{hint}", param_hint="--gemeente") from exc
 
 
 def _choose_period(config: ProjectConfig, label: str) -> Period:
@@ -271,7 +277,7 @@ def run(code: str, label: str, cbs_dir: Path | None) -> None:
     """Voer de notebooks uit voor één gemeente en één periode (altijd, ook als er niets veranderde)."""
     config = _config(cbs_dir)
     _areas_first(config, cbs_dir)
-    unit = _choose_unit(_load_units(config), code)
+    unit = _choose_unit(config, _load_units(config), code)
     period = _choose_period(config, label)
     summary = _build(
         config,

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.transforms import offset_copy
 
 from tussenstand.charts.annotate import SUPPRESSED_NOTE
 from tussenstand.charts.prepare import chart_unit, prepare, public_columns
@@ -71,7 +72,8 @@ def distribution_chart(
     member_styles = dict(zip(members, ("gemeente", *EXTRA_MEMBER_ROLES), strict=False))
 
     with styled():
-        fig, ax = new_figure(figsize=(7.0, STRIP_HEIGHT))
+        rows = -(-(2 + len(members) + (national is not None)) // 4)  # legend rows
+        fig, ax = new_figure(figsize=(7.0, STRIP_HEIGHT + 0.2 * (rows - 1)))
         others = shown[shown["rol"] == ROLE_OTHER]
         ax.scatter(
             others["waarde"],
@@ -141,9 +143,12 @@ def distribution_chart(
         ax.spines["left"].set_visible(False)
         ax.xaxis.set_major_formatter(DutchFormatter(unit))
         ax.set_xlabel(axis_label(unit))
+        # below the tick labels and the axis label (36 points under the axes), outside the axes:
+        # the constrained layout makes room for it
         ax.legend(
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.32),
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-36, units="points"),
             ncol=min(4, 2 + len(members) + (national is not None)),
             fontsize=8,
             handletextpad=0.3,
