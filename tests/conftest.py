@@ -54,6 +54,16 @@ def cbs_dir() -> Path:
     return SHARED_CBS_DIR
 
 
+@pytest.fixture(scope="session")
+def national_series(cbs_dir, tmp_path_factory):
+    """The national CBS series of the real extracts, cleaned once per test session into a
+    processed folder of its own: (series, that folder)."""
+    from tussenstand.sources.cbs_national import load_national_series
+
+    processed = tmp_path_factory.mktemp("processed")
+    return load_national_series(cbs_dir, processed), processed
+
+
 @pytest.fixture(autouse=True)
 def _hermetic_env(monkeypatch):
     """`make test` exports TUSSENSTAND_CBS_DIR for the notebooks (nbval); unit tests that build a

@@ -29,9 +29,8 @@ def areas(cbs_dir):
 
 
 @pytest.fixture(scope="session")
-def national(cbs_dir, tmp_path_factory):
-    processed = tmp_path_factory.mktemp("processed")
-    return load_national_series(cbs_dir, processed), processed
+def national(national_series):
+    return national_series
 
 
 def _series(df, gemeente, indicator):

@@ -369,7 +369,8 @@ def test_bijstand_is_named_as_benefits_in_every_framework_and_the_series(project
                 assert ind.name == "Bijstandsuitkeringen", fw.id
                 assert ind.unit == spec.unit, fw.id
                 assert "geen personen" in (ind.note or ""), fw.id
-    assert found == 6  # Heemskerk, Hoorn, Horst aan de Maas (2), Kop van Noord-Holland (2)
+    # Heemskerk, Hoorn, Horst aan de Maas (2), Kop van Noord-Holland (2), the basisset
+    assert found == 7
     # 85383NED, Schagen 2024: 460 benefits, 47.744 inhabitants of whom 8.326 younger than 18
     value = _rows(national, "GM0441", "bijstand_per_10000").loc["2024", "waarde"]
     assert value == pytest.approx(460 / (47744 - 8326) * 10000)

@@ -84,6 +84,8 @@ def test_unknown_unit_is_a_usage_error_listing_valid_codes(project):
     assert "GM9999" in result.output
     for code in ("Heemskerk (GM0396)", "Heerhugowaard (GM0398)", "Regio Test (JZ12, regio)"):
         assert code in result.output
+    # without `gemeenten` in tussenstand.yml: how a municipality without a plan comes in
+    assert "'gemeenten: alle'" in " ".join(result.output.split())
 
 
 def test_run_executes_one_pair(project):

@@ -63,6 +63,7 @@ def _nl(value: float) -> str:
 # ----- the four seed plans -----------------------------------------------------------------------
 def test_all_four_frameworks_load(frameworks):
     assert list(frameworks) == [
+        "basisset",
         "heemskerk-2024",
         "hoorn-2020",
         "horst-aan-de-maas-2024",
@@ -70,6 +71,7 @@ def test_all_four_frameworks_load(frameworks):
     ]
     kinds = {k: fw.kind for k, fw in frameworks.items()}
     assert kinds == {
+        "basisset": "basisset",
         "heemskerk-2024": "smart",
         "hoorn-2020": "kwalitatief",
         "horst-aan-de-maas-2024": "programma",

@@ -10,6 +10,7 @@ import subprocess
 from importlib.metadata import version
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,14 +47,14 @@ def built(project_root, cbs_dir, tmp_path_factory):
     cache: dict[str, tuple] = {}
 
     def _built(code: str, period: str = "2026-H1"):
-        if code not in cache:
+        if (code, period) not in cache:
             clean(code, period, project_root=project_root, cbs_dir=cbs_dir)
             out = tmp_path_factory.mktemp(f"rapport-{code}-{period}")
             report = rapport.open_report(
                 code, period, project_root=project_root, cbs_dir=cbs_dir, output_dir=out
             )
-            cache[code] = (report, run_all_chapters(report))
-        return cache[code]
+            cache[code, period] = (report, run_all_chapters(report))
+        return cache[code, period]
 
     return _built
 
@@ -348,7 +349,7 @@ def test_counts_are_not_compared_with_nederland_or_ranked(built):
     )
 
 
-def test_a_member_report_shows_its_region_partners(built):
+def test_a_member_report_shows_its_region_partners(built, cbs_dir):
     report, text = built("GM0400")  # Den Helder, one of the four of Kop van Noord-Holland
     header = next(
         line for line in text.splitlines() if line.startswith("| Indicator (eenheid) | Den Helder")
@@ -361,7 +362,20 @@ def test_a_member_report_shows_its_region_partners(built):
     # another size class than Den Helder), although their figures are in the report's data
     assert "GM0448" in set(report.measurements["gemeente"])
     assert "GM0448" not in report.comparison_codes
-    assert len(report.comparison_codes) > 10  # Den Helder's size class
+    # the default group: Den Helder's size class in Noord-Holland (86059NED read by hand)
+    with (cbs_dir / "86059NED.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [{k: v.strip() for k, v in r.items()} for r in csv.DictReader(f, delimiter=";")]
+    own = next(r for r in rows if r["Code_1"] == "GM0400")
+    expected = {
+        r["Code_1"]
+        for r in rows
+        if r["Code_52"] == own["Code_52"] and r["Naam_29"] == "Noord-Holland"
+    } - {"GM0400"}
+    assert set(report.comparison_codes) == expected and len(expected) == 7
+    assert (
+        "De vergelijkingsgroep bestaat uit de 7 andere gemeenten van 50.000 tot 100.000 inwoners "
+        "in Noord-Holland (grootteklasse en provincie volgens CBS Gebieden in Nederland 2025)."
+    ) in text
 
 
 def test_the_suppliers_note_on_a_registration_reaches_its_goal(built):
@@ -641,3 +655,152 @@ def test_no_change_is_computed_across_a_series_break():
     )
     segment = rapport.current_segment(rows([False, True, False]))
     assert segment["periode"].tolist() == ["2017", "2018"]
+
+
+# ----- where a municipality stands among all (issue 12) -------------------------------------------
+def _wmo_2024_h1_by_hand(cbs_dir) -> dict[str, float | None]:
+    """Wmo clients per 10.000 (per 1.000 x 10) in 1e halfjaar 2024 for every gemeente, from
+    86050NED by hand; titles to codes through 85755NED by hand."""
+    with (cbs_dir / "85755NED.csv").open(encoding="utf-8-sig", newline="") as f:
+        codes = {r["RegioS"].strip(): r["Code_1"].strip() for r in csv.DictReader(f, delimiter=";")}
+    out = {}
+    with (cbs_dir / "86050NED.csv").open(encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f, delimiter=";"):
+            if (
+                r["Perioden"].strip() == "1e halfjaar 2024"
+                and r["TypeMaatwerkvoorziening"].strip() == "Totaal"
+                and r["RegioS"].strip() in codes
+            ):
+                value = r["WmoClientenPer1000Inwoners_2"].strip()
+                out[codes[r["RegioS"].strip()]] = float(value) * 10 if value else None
+    return out
+
+
+def test_heemskerk_stands_among_all_gemeenten(built, cbs_dir):
+    report, text = built("GM0396")
+    wmo = _wmo_2024_h1_by_hand(cbs_dir)
+    values = [v for v in wmo.values() if v is not None]
+    own = wmo["GM0396"]
+    place, same = 1 + sum(v < own for v in values), sum(v == own for v in values)
+    group = [1 + sum(v < wmo[c] for v in values) for c in report.comparison_codes]
+    assert len(group) == 6
+    expected = (
+        f"Onder alle gemeenten staat Heemskerk in 1e halfjaar 2024 op plaats {place} van "
+        f"{len(values)} (1 = laagste waarde). {same - 1} andere gemeenten hebben hetzelfde cijfer "
+        f"en delen die plaats. De 6 gemeenten van de vergelijkingsgroep met een cijfer staan op "
+        f"plaats {min(group)} tot en met {max(group)}. {342 - len(values)} van de 342 gemeenten "
+        "hebben geen gepubliceerd cijfer"
+    )
+    assert expected in text
+    # the strip chart beside it: every gemeente of that half-year, Heemskerk and its group marked
+    with (report.figures_dir / "verdeling-bbv-wmo-clienten.csv").open(
+        encoding="utf-8-sig", newline=""
+    ) as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert len(rows) == 342 and {r["periode"] for r in rows} == {"2024-H1"}
+    heemskerk = next(r for r in rows if r["gemeente"] == "GM0396")
+    assert (heemskerk["rol"], heemskerk["rang"], heemskerk["waarde"]) == (
+        "gemeente",
+        str(place),
+        "640",
+    )
+    assert {r["gemeente"] for r in rows if r["rol"] == "vergelijkingsgroep"} == set(
+        report.comparison_codes
+    )
+
+
+def test_counts_of_persons_get_no_place_among_all(built):
+    report, text = built("GM0396")
+    counts = [i for i in report.framework.indicators if i.series and rapport.is_count(i.unit)]
+    rates = [i for i in report.framework.indicators if i.series and not rapport.is_count(i.unit)]
+    assert counts and rates
+    for ind in counts:
+        assert not (report.figures_dir / f"verdeling-{ind.id}.png").exists(), ind.id
+        block = text[text.index(f"### {ind.name}") :]
+        block = block[: block.index("\n### ", 4)] if "\n### " in block[4:] else block
+        assert "Onder alle gemeenten" not in block, ind.id
+    for ind in rates:
+        assert (report.figures_dir / f"verdeling-{ind.id}.png").is_file(), ind.id
+        assert (report.figures_dir / f"verdeling-{ind.id}.csv").is_file(), ind.id
+    assert set(report.distribution["indicator"]) <= {i.series for i in rates}
+
+
+def test_a_municipality_without_a_plan_gets_the_basisset(built):
+    report, text = built("GM0363", "2024-H1")
+    assert report.framework.is_standard and report.unit.standard
+    assert report.framework.municipality_codes == ("GM0363",)
+    intro = text.splitlines()[0]
+    assert "Voor Amsterdam is (nog) geen eigen beleidskader in deze monitor opgenomen" in intro
+    assert "Het plan loopt" not in text and "Het plan gaat over" not in text
+    assert set(report.comparison_codes) == {"GM0518", "GM0599", "GM0344"}  # the other three G4
+    assert (
+        "De vergelijkingsgroep bestaat uit de 3 andere gemeenten van 250.000 inwoners of meer in "
+        "Nederland: van die grootte zijn er in Noord-Holland 0 en in West-Nederland 3 andere, "
+        "minder dan 4"
+    ) in text
+    for bbv in (
+        "Jongeren met jeugdhulp",
+        "Jongeren met jeugdbescherming",
+        "Cliënten met een maatwerkvoorziening Wmo",
+    ):
+        assert f"### {bbv}" in text
+    # jeugdhulp 2024-H1: a place among all, and how many have no figure
+    assert "Onder alle gemeenten staat Amsterdam in 1e halfjaar 2024 op plaats " in text
+    assert "### Plaats onder alle gemeenten" in text
+    # bijstand 2024 has not ended by mid-2024: no figure and no place, said so
+    assert "Geen cijfers voor Amsterdam in de gebruikte CBS-bestanden (85383NED)." in text
+    assert report.chart_count >= 10
+
+
+def test_the_region_report_gives_each_member_its_place(built):
+    report, text = built("KNH")
+    line = next(
+        ln
+        for ln in text.splitlines()
+        if ln.startswith("Plaats onder alle ") and "1e halfjaar 2024" in ln
+    )
+    for name in ("Den Helder plaats", "Hollands Kroon plaats", "Schagen plaats", "Texel"):
+        assert name in line, line
+    assert "vergelijkingsgroep" not in line  # a region has no comparison group
+
+
+def test_a_suppressed_or_unpublished_figure_gets_no_place_and_says_why(built):
+    report, _ = built("GM0363", "2024-H1")
+    from tussenstand.report.text import national_rank_text
+
+    rows = report.distribution[
+        (report.distribution["indicator"] == "jongeren_jeugdhulp_pct")
+        & (report.distribution["periode"] == "2024-H1")
+    ].copy()
+    assert len(rows) == 342
+    own = rows["gemeente"] == "GM0363"
+    unit = "% van jongeren tot 18 jaar"
+    # as the national computation leaves a suppressed value: blank, flagged, no place
+    rows.loc[own, ["waarde", "rang", "gedeeld"]] = [np.nan, pd.NA, pd.NA]
+    rows.loc[own, "onderdrukt"] = True
+    text = national_rank_text(report, rows, unit)
+    assert text.startswith(
+        "Amsterdam krijgt in 1e halfjaar 2024 geen plaats onder alle gemeenten: het cijfer is "
+        "onderdrukt (kleine aantallen)."
+    )
+    assert "plaats 152" not in text
+    rows.loc[own, "onderdrukt"] = False
+    rows.loc[own, "ontbreekt_reden"] = "CBS: geheim (x)"
+    assert national_rank_text(report, rows, unit).startswith(
+        "Amsterdam krijgt in 1e halfjaar 2024 geen plaats onder alle gemeenten: er is geen "
+        "gepubliceerd cijfer (CBS: geheim (x))."
+    )
+
+
+def test_a_municipality_formed_after_a_file_gets_a_report(built):
+    """Voorne aan Zee (GM1992) was formed on 1 January 2023: the 2022 wijk- en buurtkaart, the
+    only source of the share of one-person households, has no row for it, while its comparison
+    group has. Once a KeyError ('gemeente'): the indicator's frame held only the group's median."""
+    report, text = built("GM1992", "2024-H1")
+    frame = rapport.indicator_frame(report, "aandeel_huishoudens_eenpersoons")
+    assert "gemeente" in frame.columns and not frame["gemeente"].eq("GM1992").any()
+    assert "### Aandeel eenpersoonshuishoudens" in text
+    assert (
+        "Geen cijfers voor Voorne aan Zee in de gebruikte CBS-bestanden (CBS (wijk- en buurtkaart))."
+        in text
+    )

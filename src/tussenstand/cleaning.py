@@ -8,7 +8,10 @@ small numbers (:mod:`tussenstand.disclosure`) and writes, atomically,
 * ``data/processed/<code>/<periode>/metingen.parquet`` in the one tidy schema
   (:mod:`tussenstand.schema`), and
 * ``kwaliteit.json`` (:class:`tussenstand.handoff.QualitySummary`), the data-quality summary that
-  the cleaning notebook shows.
+  the cleaning notebook shows, and
+* ``verdeling.parquet``: for the framework's CBS series, every gemeente's value and rank in the
+  periods the report may show (:mod:`tussenstand.sources.distribution`, computed once for all
+  reports).
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from tussenstand.frameworks import (
     Framework,
     MonitoredUnit,
     find_unit,
+    framework_for,
     load_frameworks,
-    monitored_units,
 )
 from tussenstand.handoff import (
     QUALITY_FILE,
@@ -54,9 +57,16 @@ from tussenstand.schema import (
 from tussenstand.sources import areas
 from tussenstand.sources.cbs_national import load_national_series
 from tussenstand.sources.cbs_tables import TABLES
+from tussenstand.sources.distribution import (
+    DISTRIBUTION_FILE,
+    load_distribution,
+    report_rows,
+    write_distribution,
+)
 from tussenstand.sources.geo import HOUSEHOLD_SHARES
 from tussenstand.sources.municipalities import describe, territory_year
 from tussenstand.sources.registrations import load_registrations
+from tussenstand.units import project_units
 
 
 # ----- what the stage hands on -----------------------------------------------------------------
@@ -83,24 +93,50 @@ class CleaningResult:
 COMPARED_REGION_KINDS = ("jeugdzorgregio", "arbeidsmarktregio")
 
 
-def comparison_codes(
+@dataclass(frozen=True)
+class Comparison:
+    """A report's comparison group: the framework's own (``comparison`` in the YAML), else the
+    default one (:func:`tussenstand.sources.areas.comparison_group`: the same size class in the
+    same province)."""
+
+    codes: tuple[str, ...]
+    #: the default group in words ('de 18 andere gemeenten van 20.000 tot 50.000 inwoners in
+    #: Noord-Holland'); empty for the framework's own group (its label says it) and for a region
+    description: str = ""
+    #: why a default group is wider than the province ('' when it is not)
+    wider: str = ""
+    #: the year of the areas table the default group comes from
+    year: int | None = None
+
+
+def comparison(
     config: ProjectConfig, framework: Framework | None, members: list[str]
-) -> list[str]:
-    """The comparison group: the framework's own (``comparison.municipalities``), else the
-    gemeenten of the same size class as each member (:func:`tussenstand.sources.areas.comparison_group`)."""
+) -> Comparison:
+    """The comparison group of a report on ``members``: the framework's own, else the default
+    group of each member (for one member described in words)."""
     if framework is not None and framework.comparison is not None:
-        return sorted(framework.comparison.municipalities)
+        return Comparison(tuple(sorted(framework.comparison.municipalities)))
     try:
         table = areas.load_areas(config.cbs_dir)
     except areas.AreasError:
-        return []
-    codes: set[str] = set()
+        return Comparison(())
+    groups = []
     for member in members:
         try:
-            codes.update(areas.comparison_group(table, member)["gemeente"])
+            groups.append(areas.comparison_group(table, member))
         except areas.AreasError:
             continue  # a member without a size class: no comparison group for it
-    return sorted(codes)
+    codes = tuple(sorted({c for g in groups for c in g.codes} - set(members)))
+    if len(members) == 1 and len(groups) == 1:
+        return Comparison(codes, groups[0].label_nl, groups[0].why_wider_nl, groups[0].year)
+    return Comparison(codes)
+
+
+def comparison_codes(
+    config: ProjectConfig, framework: Framework | None, members: list[str]
+) -> list[str]:
+    """The codes of :func:`comparison` (the members themselves not included)."""
+    return list(comparison(config, framework, members).codes)
 
 
 def region_codes(config: ProjectConfig, members: list[str]) -> dict[str, list[str]]:
@@ -137,13 +173,17 @@ def clean_unit(config: ProjectConfig, unit: MonitoredUnit, period: Period) -> Cl
     """
     members = list(unit.members)
     frameworks = load_frameworks(config.frameworks_dir)
-    framework = frameworks.get(unit.framework_id)
+    framework = framework_for(frameworks, unit) if unit.framework_id in frameworks else None
     keep = _codes_to_keep(config, framework, members)
     notes: list[str] = []
 
-    cbs = load_national_series(config.cbs_dir, config.processed_dir)
-    cbs_notes = dict(cbs.attrs)
-    cbs = cbs[cbs["gemeente"].isin(keep)]
+    national = load_national_series(config.cbs_dir, config.processed_dir)
+    cbs_notes = dict(national.attrs)
+    cbs = national[national["gemeente"].isin(keep)].copy()
+    # the notes go into kwaliteit.json; left in attrs, pandas copies them (deeply) into every
+    # frame made from these rows and into metingen.parquet
+    cbs.attrs = {}
+    ranks = _distribution_rows(config, national, framework, members, period)
     regs = load_registrations(config.registrations_dir, gemeente=members, framework=frameworks)
     regs = _fill_names(regs, cbs)
     parts = [conform(p) for p in (cbs, regs) if len(p)]
@@ -155,12 +195,30 @@ def clean_unit(config: ProjectConfig, unit: MonitoredUnit, period: Period) -> Cl
     df = validate_measurements(df, f"metingen {unit.code} {period.code}")
 
     out_dir = config.processed_unit_dir(unit.code, period)
+    write_distribution(ranks, out_dir / DISTRIBUTION_FILE)
     path = write_measurements(df, out_dir / MEASUREMENTS_FILE)
     quality = quality_summary(
         df, code=unit.code, period=period, members=members, notes=notes, cbs_notes=cbs_notes
     )
     quality_path = quality.write(out_dir / QUALITY_FILE)
     return CleaningResult(unit.code, period, df, quality, path, quality_path, notes)
+
+
+def _distribution_rows(
+    config: ProjectConfig,
+    national: pd.DataFrame,
+    framework: Framework | None,
+    members: list[str],
+    period: Period,
+) -> pd.DataFrame:
+    """Every gemeente's value and rank for the framework's CBS series, in the periods the report
+    may show (:func:`tussenstand.sources.distribution.report_rows`); computed once for all reports
+    (:func:`~tussenstand.sources.distribution.load_distribution`)."""
+    series = framework.cbs_series() if framework is not None else []
+    dist = load_distribution(
+        national, config.processed_dir, config.disclosure_threshold, series=series
+    )
+    return report_rows(dist, members, pd.Timestamp(period.end))
 
 
 def _codes_to_keep(
@@ -355,5 +413,5 @@ def clean(
     """:func:`clean_unit` for a municipality or region code and a report period as a user types them
     (what ``notebooks/01_opschonen.ipynb`` calls)."""
     config = load_config(Path(project_root) if project_root else None, cbs_dir=cbs_dir)
-    unit = find_unit(monitored_units(config.frameworks_dir), gemeente)
+    unit = find_unit(project_units(config), gemeente)
     return clean_unit(config, unit, parse_report_period(periode))

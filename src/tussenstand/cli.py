@@ -62,16 +62,24 @@ def _config(cbs_dir: Path | None = None, *, cbs_dir_must_exist: bool = True) -> 
 
 
 def _load_units(config: ProjectConfig) -> list[MonitoredUnit]:
-    """The monitored gemeenten and regio's from the frameworks in data/raw/kaders, after checking
-    every framework's references to the data (series, municipality codes)."""
+    """The monitored gemeenten and regio's: those of the frameworks in data/raw/kaders, after
+    checking every framework's references to the data (series, municipality codes), and those
+    ``gemeenten`` in tussenstand.yml adds (:func:`tussenstand.units.project_units`)."""
     from tussenstand import frameworks, references
+    from tussenstand.sources.areas import AreasError
+    from tussenstand.units import project_units
 
     try:
         loaded = frameworks.load_frameworks(config.frameworks_dir)
-        units = frameworks.units_of(loaded)
+        frameworks.units_of(loaded)  # two frameworks naming one gemeente: before anything else
         notices = references.check_references(loaded, config.cbs_dir)
+        units = project_units(config, loaded)
     except frameworks.FrameworkError as exc:
         raise InputMistake(f"fout in de beleidskaders in {config.frameworks_dir}:\n{exc}") from exc
+    except ConfigError as exc:  # a code or province in `gemeenten` that CBS does not have
+        raise InputMistake(str(exc)) from exc
+    except AreasError as exc:  # `gemeenten` set, but no areas table in the CBS folder
+        raise click.ClickException(str(exc)) from exc
     except (ValueError, OSError) as exc:  # pydantic errors, unreadable files
         raise click.ClickException(
             f"kaders in {config.frameworks_dir} niet te lezen: {exc}"
@@ -85,13 +93,37 @@ def _load_units(config: ProjectConfig) -> list[MonitoredUnit]:
     return list(units)
 
 
-def _choose_unit(units: list[MonitoredUnit], code: str) -> MonitoredUnit:
+def _areas_first(config: ProjectConfig, cbs_dir: Path | None) -> None:
+    """`build` and `run` with ``gemeenten`` in tussenstand.yml: the units come from CBS's areas
+    table, so on a fresh machine the missing tables are fetched before the units are read (under
+    the build lock, as `build` fetches them: a second build stops instead of fetching too)."""
+    if not config.municipalities or cbs_dir is not None or os.environ.get(CBS_DIR_ENV):
+        return
+    from tussenstand.locks import BuildLocked, build_lock
+    from tussenstand.sources.areas import area_files
+
+    if area_files(config.cbs_dir):
+        return
+    try:
+        with build_lock(config.reports_dir):
+            _fetch_missing_tables(config, cbs_dir)
+    except BuildLocked as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _choose_unit(config: ProjectConfig, units: list[MonitoredUnit], code: str) -> MonitoredUnit:
     from tussenstand.frameworks import find_unit
 
     try:
         return find_unit(units, code)
     except LookupError as exc:
-        raise click.BadParameter(str(exc), param_hint="--gemeente") from exc
+        hint = ""
+        if not config.municipalities.everything:
+            hint = (
+                f". Een gemeente zonder eigen kader komt erbij met 'gemeenten: alle' (of haar "
+                f"code of provincie) in {CONFIG_FILE}"
+            )
+        raise click.BadParameter(f"{exc}{hint}", param_hint="--gemeente") from exc
 
 
 def _choose_period(config: ProjectConfig, label: str) -> Period:
@@ -171,6 +203,10 @@ def _report_failures(summary) -> None:
         click.secho(f"MISLUKT: {result.message}", fg="red", err=True)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def find_quarto() -> str | None:
     """The quarto command: on PATH, or beside this Python (pip package quarto-cli in the venv)."""
     found = shutil.which("quarto")
@@ -200,14 +236,32 @@ def main() -> None:
 @main.command("list")
 @CBS_DIR_OPTION
 def list_command(cbs_dir: Path | None) -> None:
-    """Toon de gemonitorde gemeenten en regio's en de rapportperiodes."""
+    """Toon de gemonitorde gemeenten en regio's, hun kader en de rapportperiodes."""
     config = _config(cbs_dir)
     units = _load_units(config)
-    click.echo("Gemeenten en regio's:")
+    own = [u for u in units if not u.standard]
+    standard = [u for u in units if u.standard]
+    municipalities = sum(1 for u in units if u.kind == "gemeente")
+    regions = len(units) - municipalities
+    counts = (
+        _count(municipalities, "gemeente", "gemeenten"),
+        _count(regions, "regio", "regio's"),
+        _count(municipalities - len(standard), "gemeente", "gemeenten"),
+    )
+    click.echo(
+        f"{counts[0]} en {counts[1]}: {counts[2]} met een eigen kader"
+        + (f", {len(standard)} met de basisset" if standard else "")
+        + f" (gemeenten in {CONFIG_FILE}: {config.municipalities.text_nl})."
+    )
     width = max(len(u.code) for u in units)
-    for unit in units:
+    click.echo("Gemeenten en regio's met een eigen kader:")
+    for unit in own:
         kind = "regio" if unit.kind == "regio" else "gemeente"
         click.echo(f"  {unit.code:<{width}}  {unit.name}  ({kind}, kader: {unit.framework_id})")
+    if standard:
+        click.echo(f"Gemeenten met de basisset (kader: {standard[0].framework_id}):")
+        for unit in standard:
+            click.echo(f"  {unit.code:<{width}}  {unit.name}")
     click.echo("Periodes: " + ", ".join(p.code for p in config.periods))
     click.echo("Notebooks: " + ", ".join(config.notebooks))
     click.echo(f"CBS-map: {config.cbs_dir}")
@@ -222,7 +276,8 @@ def list_command(cbs_dir: Path | None) -> None:
 def run(code: str, label: str, cbs_dir: Path | None) -> None:
     """Voer de notebooks uit voor één gemeente en één periode (altijd, ook als er niets veranderde)."""
     config = _config(cbs_dir)
-    unit = _choose_unit(_load_units(config), code)
+    _areas_first(config, cbs_dir)
+    unit = _choose_unit(config, _load_units(config), code)
     period = _choose_period(config, label)
     summary = _build(
         config,
@@ -252,6 +307,7 @@ def run(code: str, label: str, cbs_dir: Path | None) -> None:
 def build_command(jobs: int | None, force: bool, cbs_dir: Path | None) -> None:
     """Voer de notebooks uit voor alle gemeenten en periodes waarvan de invoer veranderde."""
     config = _config(cbs_dir)
+    _areas_first(config, cbs_dir)
     units = _load_units(config)
     summary = _build(
         config,

@@ -7,6 +7,7 @@ Everything a stage needs to find on disk is resolved here, so that a new reader 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,76 @@ PROJECT_ROOT_ENV = "TUSSENSTAND_PROJECT_ROOT"
 
 class ConfigError(ValueError):
     """The project configuration is missing or wrong."""
+
+
+#: the ``gemeenten`` value that selects every municipality of the newest CBS areas table
+ALL_MUNICIPALITIES = "alle"
+_GM_CODE = re.compile(r"^GM\d{4}$")
+_PV_CODE = re.compile(r"^PV\d{2}$")
+MUNICIPALITIES_FORMS = (
+    f"'{ALL_MUNICIPALITIES}', of een lijst met gemeentecodes (GM0363) en provincies "
+    "(Noord-Holland of PV27)"
+)
+
+
+@dataclass(frozen=True)
+class MunicipalitySelection:
+    """``gemeenten`` in ``tussenstand.yml``: which municipalities are monitored besides those with
+    a framework of their own (each without one gets the standard framework, ``basisset``).
+
+    Empty (the key absent, ``[]`` or ``geen``): only the frameworks' municipalities. The codes and
+    province names are checked against the newest CBS areas table by
+    :func:`tussenstand.units.selected_municipalities`."""
+
+    everything: bool = False
+    codes: tuple[str, ...] = ()  # GM codes
+    provinces: tuple[str, ...] = ()  # PV codes or province names, as written
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.codes) or bool(self.provinces)
+
+    @property
+    def text_nl(self) -> str:
+        """As it stands in the file: ``alle``, ``GM0363, Noord-Holland``, ``geen``."""
+        if self.everything:
+            return ALL_MUNICIPALITIES
+        return ", ".join((*self.codes, *self.provinces)) or "geen"
+
+
+def parse_municipalities(
+    value: object, where: str = f"{CONFIG_FILE}, gemeenten"
+) -> MunicipalitySelection:
+    """Read ``gemeenten``: ``alle``, a list of GM codes and provinces (PV code or name), or empty."""
+    if (
+        value is None
+        or value == []
+        or (isinstance(value, str) and value.strip().casefold() == "geen")
+    ):
+        return MunicipalitySelection()
+    items = value if isinstance(value, list) else [value]
+    codes: list[str] = []
+    provinces: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"{where}: verwacht {MUNICIPALITIES_FORMS}; kreeg {item!r}")
+        text = " ".join(item.split())
+        if text.casefold() == ALL_MUNICIPALITIES:
+            return MunicipalitySelection(everything=True)
+        upper = text.upper()
+        if _GM_CODE.match(upper):
+            codes.append(upper)
+        elif _PV_CODE.match(upper):
+            provinces.append(upper)
+        elif upper.startswith("GM") and any(c.isdigit() for c in upper):
+            raise ConfigError(
+                f"{where}: {text!r} is geen gemeentecode; verwacht GM gevolgd door 4 cijfers "
+                "(bijv. GM0363)"
+            )
+        else:
+            provinces.append(text)
+    return MunicipalitySelection(
+        codes=tuple(dict.fromkeys(codes)), provinces=tuple(dict.fromkeys(provinces))
+    )
 
 
 def find_project_root(start: Path | None = None) -> Path:
@@ -48,6 +119,8 @@ class ProjectConfig:
     notebooks: tuple[str, ...]
     cbs_dir: Path
     disclosure_threshold: int = 10
+    #: ``gemeenten``: municipalities monitored besides the frameworks' own (standard framework)
+    municipalities: MunicipalitySelection = field(default_factory=MunicipalitySelection)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     # ----- folders --------------------------------------------------------------------------
@@ -129,11 +202,14 @@ def load_config(root: Path | None = None, cbs_dir: str | Path | None = None) -> 
             f"{path}, onthulling.drempel: verwacht een geheel getal >= 1, niet {threshold!r}"
         )
 
+    municipalities = parse_municipalities(raw.get("gemeenten"), f"{path}, gemeenten")
+
     return ProjectConfig(
         root=root,
         periods=periods,
         notebooks=notebooks,
         cbs_dir=cbs_path.resolve(),
         disclosure_threshold=threshold,
+        municipalities=municipalities,
         raw=raw,
     )

@@ -6,6 +6,12 @@ and the plan's budget figures. Keys are English, values Dutch. A framework cover
 or several municipalities plus their region (``kind: regionaal``): then the pipeline makes one report
 per municipality and one for the region, see :func:`monitored_units`.
 
+One framework may be the standard one (``kind: basisset``, ``data/raw/kaders/basisset.yaml``): it
+names no municipality, no goals, no comparison group and no budget. It applies to every
+municipality that ``gemeenten`` in ``tussenstand.yml`` adds and that has no plan of its own:
+:func:`monitored_units` makes a unit for each, and :func:`framework_for` gives the standard
+framework filled in for that one municipality (:meth:`Framework.for_municipality`).
+
 Every error a user can make in a file raises :class:`FrameworkError` with a Dutch message that names
 the file, the goal/theme/indicator id, the field and what was expected, for example::
 
@@ -15,7 +21,7 @@ the file, the goal/theme/indicator id, the field and what was expected, for exam
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,7 +38,9 @@ from pydantic import (
 from tussenstand.goals import PYDANTIC_MESSAGES_NL, Direction, Goal, StrictModel, require_number
 from tussenstand.nlformat import fmt_number
 
-FrameworkKind = Literal["smart", "kwalitatief", "programma", "regionaal"]
+FrameworkKind = Literal["smart", "kwalitatief", "programma", "regionaal", "basisset"]
+#: the kind of the standard framework, for every municipality without a plan of its own
+STANDARD_KIND = "basisset"
 UnitKind = Literal["gemeente", "regio"]
 
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")
@@ -49,6 +57,7 @@ KIND_NL = {
     "kwalitatief": "kwalitatieve ambities",
     "programma": "programmabegroting",
     "regionaal": "regionale visie",
+    "basisset": "basisset (geen eigen plan)",
 }
 
 
@@ -277,9 +286,11 @@ class Framework(StrictModel):
     title: str = Field(min_length=1)
     kind: FrameworkKind
     source: Source
-    municipalities: list[Municipality] = Field(min_length=1)
+    #: empty only in the standard framework (``kind: basisset``), which names none
+    municipalities: list[Municipality] = Field(default_factory=list)
     region: Region | None = None
-    years: Years
+    #: the plan's years; the standard framework has none
+    years: Years | None = None
     evaluation_year: int | None = Field(default=None, ge=1990, le=2100)
     monitoring: Monitoring | None = None
     comparison: ComparisonGroup | None = None
@@ -313,6 +324,17 @@ class Framework(StrictModel):
     @property
     def is_regional(self) -> bool:
         return self.region is not None
+
+    @property
+    def is_standard(self) -> bool:
+        """The standard framework (``kind: basisset``): no plan of the municipality's own."""
+        return self.kind == STANDARD_KIND
+
+    def for_municipality(self, code: str, name: str) -> Framework:
+        """The standard framework filled in for one municipality (its ``municipalities``)."""
+        if not self.is_standard:
+            raise ValueError(f"{self.file_name}: alleen de basisset geldt voor elke gemeente")
+        return self.model_copy(update={"municipalities": [Municipality(code=code, name=name)]})
 
     @property
     def municipality_codes(self) -> tuple[str, ...]:
@@ -427,6 +449,7 @@ def _cross_check(fw: Framework, file: str) -> None:
         raise FrameworkError(
             f"{file}: gemeente {dup}, veld municipalities: staat dubbel in de lijst"
         )
+    _check_standard(fw, file)
 
     themes = set(fw.theme_ids)
     valid = ", ".join(fw.theme_ids)
@@ -461,7 +484,11 @@ def _cross_check(fw: Framework, file: str) -> None:
         raise FrameworkError(
             f"{file}: veld goals: een kader van soort 'smart' heeft minstens één doel nodig"
         )
-    if fw.evaluation_year is not None and not fw.years.start <= fw.evaluation_year <= fw.years.end:
+    if (
+        fw.evaluation_year is not None
+        and fw.years is not None
+        and not fw.years.start <= fw.evaluation_year <= fw.years.end
+    ):
         raise FrameworkError(
             f"{file}: veld evaluation_year: {fw.evaluation_year} ligt buiten de looptijd "
             f"{fw.years.start}-{fw.years.end}"
@@ -478,6 +505,44 @@ def _cross_check(fw: Framework, file: str) -> None:
                     f"{file}: veld budget.total: de thema-budgetten tellen op tot {fmt_number(summed)} "
                     f"({parts}), maar het totaal is {fmt_number(total)}"
                 )
+
+
+#: what the standard framework may not have: field -> why (it applies to every municipality
+#: without a plan, so nothing in it may belong to one municipality)
+_NOT_IN_STANDARD = {
+    "municipalities": "de basisset geldt voor elke gemeente zonder eigen kader (gemeenten: in "
+    "tussenstand.yml); noem geen gemeenten",
+    "region": "de basisset hoort niet bij een regio",
+    "goals": "doelen horen bij het plan van één gemeente; kopieer de basisset naar een eigen "
+    "kader van de gemeente (met municipalities en years) en zet de doelen daar",
+    "comparison": "de basisset gebruikt per gemeente de standaard-vergelijkingsgroep (dezelfde "
+    "grootteklasse in dezelfde provincie)",
+    "budget": "een begroting hoort bij het plan van één gemeente",
+    "years": "de basisset heeft geen looptijd; een eigen kader van de gemeente wel",
+    "evaluation_year": "de basisset heeft geen evaluatiejaar",
+}
+
+
+def _check_standard(fw: Framework, file: str) -> None:
+    """The standard framework names nothing of one municipality; every other one names its
+    municipalities and years."""
+    if fw.is_standard:
+        for name, why in _NOT_IN_STANDARD.items():
+            if getattr(fw, name):
+                raise FrameworkError(
+                    f"{file}: veld {name}: een kader van soort 'basisset' heeft geen {name}: {why}"
+                )
+        return
+    if not fw.municipalities:
+        raise FrameworkError(
+            f"{file}: veld municipalities: verwacht minstens één gemeente ({{code, name}}); "
+            "alleen een kader van soort 'basisset' noemt geen gemeenten"
+        )
+    if fw.years is None:
+        raise FrameworkError(
+            f"{file}: veld years: verwacht de looptijd van het plan ({{start, end}}); "
+            "alleen een kader van soort 'basisset' heeft die niet"
+        )
 
 
 # ----- pydantic errors in Dutch ------------------------------------------------------------------
@@ -607,6 +672,7 @@ class MonitoredUnit:
     """A municipality or region the pipeline reports on.
 
     For a municipality ``members == (code,)``; for a region, the GM codes of its municipalities.
+    ``standard``: monitored with the standard framework (``kind: basisset``), no plan of its own.
     """
 
     code: str
@@ -614,6 +680,7 @@ class MonitoredUnit:
     kind: UnitKind
     framework_id: str
     members: tuple[str, ...]
+    standard: bool = False
 
     @property
     def is_region(self) -> bool:
@@ -628,8 +695,32 @@ class MonitoredUnit:
         )
 
 
-def units_of(frameworks: dict[str, Framework]) -> list[MonitoredUnit]:
-    """Units of already-loaded frameworks: municipalities by name, then regions by name."""
+def standard_framework(frameworks: dict[str, Framework]) -> Framework:
+    """The one framework of kind ``basisset``; :class:`FrameworkError` when there is none or
+    more than one."""
+    found = [fw for fw in frameworks.values() if fw.is_standard]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise FrameworkError(
+            "gemeenten zonder eigen kader krijgen de basisset, maar er is geen kader van soort "
+            "'basisset' (verwacht data/raw/kaders/basisset.yaml); zet het bestand terug, of haal "
+            "'gemeenten' uit tussenstand.yml"
+        )
+    raise FrameworkError(
+        f"er zijn {len(found)} kaders van soort 'basisset' ({', '.join(fw.file_name for fw in found)}); "
+        "verwacht er één"
+    )
+
+
+def units_of(
+    frameworks: dict[str, Framework], national: Mapping[str, str] | None = None
+) -> list[MonitoredUnit]:
+    """Units of already-loaded frameworks: municipalities by name, then regions by name.
+
+    ``national`` (code -> name): municipalities to monitor as well (``gemeenten`` in
+    ``tussenstand.yml``). One that a framework already names keeps that framework; every other
+    one gets a unit with the standard framework (:func:`standard_framework`)."""
     units: list[MonitoredUnit] = []
     where: dict[str, Framework] = {}
     for fw in frameworks.values():
@@ -641,12 +732,33 @@ def units_of(frameworks: dict[str, Framework]) -> list[MonitoredUnit]:
                 )
             where[unit.code] = fw
             units.append(unit)
+    if national:
+        standard = standard_framework(frameworks)
+        units += [
+            MonitoredUnit(code, name, "gemeente", standard.id, (code,), standard=True)
+            for code, name in national.items()
+            if code not in where
+        ]
     return sorted(units, key=lambda u: (u.kind != "gemeente", u.name.casefold(), u.code))
 
 
-def monitored_units(folder: str | Path) -> list[MonitoredUnit]:
-    """Every municipality and region in the frameworks of ``folder``, sorted for listing."""
-    return units_of(load_frameworks(folder))
+def monitored_units(
+    folder: str | Path, national: Mapping[str, str] | None = None
+) -> list[MonitoredUnit]:
+    """Every municipality and region in the frameworks of ``folder`` (and the municipalities of
+    ``national`` with the standard framework, see :func:`units_of`), sorted for listing."""
+    return units_of(load_frameworks(folder), national)
+
+
+def framework_for(frameworks: dict[str, Framework], unit: MonitoredUnit) -> Framework:
+    """The framework a unit's report follows: its own, or the standard framework filled in for
+    that municipality."""
+    fw = frameworks[unit.framework_id]
+    return fw.for_municipality(unit.code, unit.name) if fw.is_standard else fw
+
+
+#: an unknown code lists the valid ones; beyond this many, only those with a framework of their own
+LISTED_UNITS = 20
 
 
 def find_unit(units: Iterable[MonitoredUnit], code: str) -> MonitoredUnit:
@@ -659,5 +771,9 @@ def find_unit(units: Iterable[MonitoredUnit], code: str) -> MonitoredUnit:
     for unit in units:
         if unit.name.casefold() == wanted:
             return unit
-    valid = ", ".join(u.label_nl for u in units) or "(geen: er zijn geen beleidskaders)"
+    listed = units if len(units) <= LISTED_UNITS else [u for u in units if not u.standard]
+    valid = ", ".join(u.label_nl for u in listed) or "(geen: er zijn geen beleidskaders)"
+    rest = len(units) - len(listed)
+    if rest:
+        valid += f", en {rest} gemeenten met de basisset (`tussenstand list` toont ze allemaal)"
     raise UnknownUnitError(f"onbekende gemeente of regio {code!r}; kies uit: {valid}")

@@ -41,13 +41,13 @@ def _norm(name: str) -> str:
     return " ".join(str(name).split()).casefold()
 
 
-def _closest(wanted: str, choices: Iterable[str]) -> str | None:
+def closest_choice(wanted: str, choices: Iterable[str]) -> str | None:
     """The choice most like ``wanted`` (difflib's ratio; always one when there are choices)."""
     found = difflib.get_close_matches(wanted, list(choices), n=1, cutoff=0.0)
     return found[0] if found else None
 
 
-def _closest_code(wanted: str, codes: Iterable[str]) -> str:
+def closest_code(wanted: str, codes: Iterable[str]) -> str:
     """The code with the fewest differing characters, then the nearest number (GM0374: GM0373)."""
 
     def distance(code: str) -> tuple[int, int]:
@@ -71,7 +71,7 @@ def series_problems(fw: Framework, catalogue: Mapping[str, tuple[str, ...]]) -> 
         if ind.series not in catalogue:
             problems.append(
                 f"{file}: indicator {ind.id}, veld series: onbekende reeks {ind.series!r}; "
-                f"dichtstbijzijnde geldige reeks: {_closest(ind.series, catalogue)!r} "
+                f"dichtstbijzijnde geldige reeks: {closest_choice(ind.series, catalogue)!r} "
                 "(de reeksen staan in docs/architectuur.md), of null als er geen open bron is"
             )
             continue
@@ -83,7 +83,7 @@ def series_problems(fw: Framework, catalogue: Mapping[str, tuple[str, ...]]) -> 
             problems.append(
                 f"{file}: indicator {ind.id}, veld cbs_table: de reeks {ind.series!r} komt niet uit "
                 f"{ind.cbs_table} maar uit {' of '.join(sources)}; "
-                f"dichtstbijzijnde geldige keuze: {_closest(ind.cbs_table, tables)!r}"
+                f"dichtstbijzijnde geldige keuze: {closest_choice(ind.cbs_table, tables)!r}"
             )
     for goal in fw.goals:
         series = goal.series
@@ -91,7 +91,7 @@ def series_problems(fw: Framework, catalogue: Mapping[str, tuple[str, ...]]) -> 
             continue
         problems.append(
             f"{file}: doel {goal.id}, veld measurement.series: onbekende reeks {series!r}; "
-            f"dichtstbijzijnde geldige reeks: {_closest(series, catalogue)!r}, of een "
+            f"dichtstbijzijnde geldige reeks: {closest_choice(series, catalogue)!r}, of een "
             f"registratiereeks die met {REGISTRATION_PREFIX!r} begint (zonder measurement.series: "
             f"{REGISTRATION_PREFIX}{goal.id})"
         )
@@ -131,8 +131,10 @@ def years_to_check(start: int, end: int, available: Iterable[int]) -> list[int]:
 
 
 def municipality_problems(fw: Framework, areas: Mapping[int, AreaYear]) -> list[str]:
-    """Each municipality code of ``fw`` that is not in the areas tables of the plan's years."""
-    if not areas:
+    """Each municipality code of ``fw`` that is not in the areas tables of the plan's years (the
+    standard framework names none: its municipalities come from ``gemeenten`` in
+    ``tussenstand.yml``, see :mod:`tussenstand.units`)."""
+    if not areas or fw.years is None:
         return []
     years = years_to_check(fw.years.start, fw.years.end, areas)
     checked = [areas[y] for y in years]
@@ -170,7 +172,7 @@ def _code_problems(
         if own is not None:
             hint = f"{name} heeft daar code {own}"
         else:
-            near = _closest_code(code, latest.names)
+            near = closest_code(code, latest.names)
             hint = f"dichtstbijzijnde geldige code: {near} ({latest.names[near]})"
         text = (
             f"{where}: {code} staat niet in de CBS-gebiedentabel van "

@@ -513,11 +513,14 @@ def report_complete(config: ProjectConfig, spec: RunSpec) -> bool:
 
 # ----- the prepare hook -------------------------------------------------------------------------
 def prepare_shared_inputs(config: ProjectConfig) -> None:
-    """Build shared inputs once before parallel runs: the national CBS cache."""
+    """Build shared inputs once before parallel runs: the national CBS cache and the ranks of
+    every gemeente computed from it."""
     # imported here: pandas is not needed for `tussenstand list` or a no-op build
     from tussenstand.sources.cbs_national import load_national_series
+    from tussenstand.sources.distribution import load_distribution
 
-    load_national_series(config.cbs_dir, config.processed_dir)
+    national = load_national_series(config.cbs_dir, config.processed_dir)
+    load_distribution(national, config.processed_dir, config.disclosure_threshold, series=[])
 
 
 # ----- the build --------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ The modules, by job:
 - :mod:`~tussenstand.charts.result`: :class:`ChartResult` and the last step of every chart;
 - one module per kind of chart: :mod:`~tussenstand.charts.trend`, :mod:`~tussenstand.charts.goal`,
   :mod:`~tussenstand.charts.bars` (per district, per category),
-  :mod:`~tussenstand.charts.age_structure`;
+  :mod:`~tussenstand.charts.age_structure`, :mod:`~tussenstand.charts.distribution` (every
+  gemeente's value in one period, the report's gemeente and comparison group marked);
 - :mod:`~tussenstand.charts.output`: saving (PNG + CSV) and showing in a notebook;
 - :mod:`~tussenstand.charts.collisions`: texts of a drawn chart that overlap or leave the figure.
 
@@ -55,6 +56,7 @@ from tussenstand.charts.annotate import (
 )
 from tussenstand.charts.bars import bar_chart, district_goal_chart
 from tussenstand.charts.collisions import Collision, text_collisions
+from tussenstand.charts.distribution import distribution_chart
 from tussenstand.charts.goal import goal_chart
 from tussenstand.charts.output import save_chart, show_chart, tick_labels
 from tussenstand.charts.result import ChartResult
@@ -94,6 +96,7 @@ __all__ = [
     "apply_style",
     "bar_chart",
     "comparison_median",
+    "distribution_chart",
     "district_goal_chart",
     "dutch_formatter",
     "goal_chart",

@@ -12,8 +12,10 @@ from tussenstand.nlformat import fmt_date, fmt_int, fmt_list
 from tussenstand.progress import STATUS_RULES_NL
 from tussenstand.report.context import Report
 from tussenstand.report.data_notes import change_text, gap_text, problem_text
+from tussenstand.report.indicators import comparison_text
 from tussenstand.report.output import show, show_table
 from tussenstand.report.text import ILLUSTRATIVE_BANNER
+from tussenstand.sources.areas import MIN_COMPARISON
 
 
 def sources_table(report: Report) -> pd.DataFrame:
@@ -64,7 +66,15 @@ def show_accountability(report: Report) -> None:
     if report.comparison_codes and not report.framework.comparison and not report.unit.is_region:
         show("### Vergelijkingsgroep")
         names = sorted(report.member_name(c) for c in report.comparison_codes)
-        show(f"Gemeenten van dezelfde grootteklasse ({fmt_int(len(names))}): {fmt_list(names)}.")
+        show(
+            f"{comparison_text(report)} De {fmt_int(len(names))} gemeenten: {fmt_list(names)}. "
+            "Het kader kiest geen eigen vergelijkingsgroep; dan zijn het de gemeenten van dezelfde "
+            "CBS-grootteklasse in dezelfde provincie, of, als dat er minder dan "
+            f"{fmt_int(MIN_COMPARISON)} zijn, in hetzelfde landsdeel, en anders in heel Nederland."
+        )
+    if len(report.distribution):
+        show("### Plaats onder alle gemeenten")
+        show(RANKING_RULES_NL)
     if report.assessments:
         show("### Hoe de status van een doel wordt bepaald")
         show(_demote_headings(STATUS_RULES_NL))
@@ -76,6 +86,18 @@ def show_accountability(report: Report) -> None:
             "(bij percentages in procentpunten); Nederland staat er alleen naast in dezelfde "
             "periode, en absolute aantallen worden niet met Nederland vergeleken."
         )
+
+
+#: how the place among all gemeenten is computed (the rules of tussenstand.sources.distribution)
+RANKING_RULES_NL = (
+    "Bij elke indicator die geen aantal is, staat de gemeente tussen alle gemeenten van Nederland "
+    "met een gepubliceerd cijfer in dezelfde periode, zoals het CBS-bestand ze heeft. Plaats 1 is "
+    "de laagste waarde; gemeenten met hetzelfde cijfer delen de laagste plaats van hun groep (1, "
+    "2, 2, 4). Een onderdrukt cijfer (kleine aantallen) en een cijfer dat het CBS niet publiceerde, "
+    "krijgen geen plaats en staan niet in de grafiek; het rapport zegt hoeveel gemeenten dat zijn. "
+    "Aantallen personen krijgen geen plaats: die hangen vooral af van de grootte van de gemeente. "
+    "De plaatsen worden één keer voor alle gemeenten berekend uit de CBS-tabellen."
+)
 
 
 def _show_incomplete_files(report: Report) -> None:

@@ -16,17 +16,28 @@ from pathlib import Path
 import pandas as pd
 
 from tussenstand import charts
-from tussenstand.cleaning import comparison_codes as comparison_group_codes
-from tussenstand.cleaning import region_codes
+from tussenstand.cleaning import Comparison, comparison, region_codes
 from tussenstand.config import ProjectConfig, load_config
 from tussenstand.disclosure import apply_disclosure
 from tussenstand.downloads import Downloads
-from tussenstand.frameworks import Framework, MonitoredUnit, find_unit, load_frameworks, units_of
+from tussenstand.frameworks import (
+    Framework,
+    MonitoredUnit,
+    find_unit,
+    framework_for,
+    load_frameworks,
+)
 from tussenstand.goals import Goal
 from tussenstand.handoff import QUALITY_FILE, FileGap, QualitySummary, TerritoryChange
 from tussenstand.periods import Period, parse_period, parse_report_period
 from tussenstand.progress import GoalAssessment, Status, assess_goal
 from tussenstand.schema import MEASUREMENTS_FILE, NATIONAL_CODE, NATIONAL_NAME, read_measurements
+from tussenstand.sources.distribution import (
+    DISTRIBUTION_FILE,
+    empty_distribution,
+    read_distribution,
+)
+from tussenstand.units import project_units
 
 FIGURES_FOLDER = "data"
 COMPARISON_LABEL = "Vergelijkingsgroep (mediaan)"
@@ -65,6 +76,12 @@ class Report:
     history_inner: str = ""
     #: every table shown and every chart saved, for the report's workbook (``write_summary``)
     downloads: Downloads = field(default_factory=Downloads)
+
+    #: the comparison group as chosen (the framework's own, or the default one, in words)
+    comparison: Comparison = field(default_factory=lambda: Comparison(()))
+    #: every gemeente's published value and rank for the framework's CBS series in the periods
+    #: the report may show (``verdeling.parquet``, :mod:`tussenstand.sources.distribution`)
+    distribution: pd.DataFrame = field(default_factory=empty_distribution)
 
     @property
     def figures_dir(self) -> Path:
@@ -124,8 +141,8 @@ def open_report(
     config = load_config(Path(project_root) if project_root else None, cbs_dir=cbs_dir)
     period = parse_report_period(periode)
     frameworks = load_frameworks(config.frameworks_dir)
-    unit = find_unit(units_of(frameworks), gemeente)
-    framework = frameworks[unit.framework_id]
+    unit = find_unit(project_units(config, frameworks), gemeente)
+    framework = framework_for(frameworks, unit)
     source = config.processed_unit_dir(unit.code, period) / MEASUREMENTS_FILE
     if not source.is_file():
         raise ReportError(
@@ -138,6 +155,7 @@ def open_report(
     published = apply_disclosure(
         measurements, threshold=config.disclosure_threshold, blank_values=True
     )
+    group = comparison(config, framework, list(unit.members))
     if output_dir:
         # a build: the report goes to reports/<code>/<periode>/, beside the unit's earlier ones
         out = Path(output_dir).resolve()
@@ -156,11 +174,13 @@ def open_report(
         published=published,
         output_dir=out,
         relative_to=relative_to,
-        comparison_codes=tuple(_comparison_codes(config, measurements, unit, framework)),
+        comparison_codes=tuple(_comparison_codes(group, measurements, unit)),
         regions=region_codes(config, list(unit.members)),
         quality=quality,
         history_dir=history_dir,
         history_inner=history_inner,
+        comparison=group,
+        distribution=read_distribution(source.with_name(DISTRIBUTION_FILE)),
     )
     if not unit.is_region:
         report.assessments = {
@@ -177,12 +197,11 @@ def open_report(
 
 
 def _comparison_codes(
-    config: ProjectConfig, measurements: pd.DataFrame, unit: MonitoredUnit, framework: Framework
+    group: Comparison, measurements: pd.DataFrame, unit: MonitoredUnit
 ) -> list[str]:
     """The comparison group as the cleaning stage chose it, limited to gemeenten with data."""
     present = set(measurements["gemeente"])
-    codes = comparison_group_codes(config, framework, list(unit.members))
-    return [c for c in codes if c in present and c not in unit.members]
+    return [c for c in group.codes if c in present and c not in unit.members]
 
 
 # ----- goals --------------------------------------------------------------------------------------
@@ -257,6 +276,9 @@ def indicator_frame(report: Report, series: str, *, with_regions: bool = True) -
                 parts.append(rows.assign(gemeente_naam="Regio " + names))
     frames = [p for p in parts if len(p)]
     frame = pd.concat(frames, ignore_index=True) if frames else data.iloc[:0]
+    # the schema's columns also when only the group's median has rows (a gemeente missing from
+    # a file, such as one formed after it)
+    frame = frame.reindex(columns=list(dict.fromkeys([*data.columns, *frame.columns])))
     return one_frequency(frame, report.members)
 
 

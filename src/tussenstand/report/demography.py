@@ -110,15 +110,22 @@ def _show_age_structure(report: Report) -> None:
     own = _todays_territory(own)
     national = national_age_shares(report)
     years = [y for y in ("2009", "2018", "2024") if y in set(own["periode"])]
+    if not years and len(own):  # a recent merger: the latest year of today's territory
+        years = [own.sort_values("periode_eind")["periode"].iloc[-1]]
     frames = [own[own["periode"].isin(years)]]
     if not national.empty:
         frames.append(national[national["periode"].isin(years)])
     plan = _plan_age_table(report)
     if plan is not None:
         frames.append(plan)
-    shown = pd.concat([f for f in frames if len(f)], ignore_index=True)
-    if shown.empty:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        show(
+            f"Er zijn geen cijfers over de leeftijdsopbouw van {report.name} (binnen de huidige "
+            "gemeentegrenzen) in de gebruikte CBS-bestanden."
+        )
         return
+    shown = pd.concat(frames, ignore_index=True)
     title = _age_title(report, own[own["periode"].isin(years)], plan)
     result = charts.age_structure_chart(shown, title=title)
     show_chart(report, result, "leeftijdsopbouw")

@@ -18,6 +18,11 @@ def show_finances(report: Report) -> None:
         _show_theme_budgets(report, themes)
     if fw.budget is not None and _has_budget_lines(fw.budget):
         _show_budget_lines(report, fw.budget)
+    elif fw.is_standard:
+        show(
+            f"Voor {report.name} is geen beleidsplan met een begroting in deze monitor opgenomen; "
+            "dit rapport koppelt daarom geen middelen aan thema's."
+        )
     elif not themes:
         show(
             f"Het beleidskader *{fw.title}* geeft geen begroting per thema; dit rapport kan de "

@@ -11,7 +11,13 @@ from tussenstand.nlformat import fmt_int, fmt_list, fmt_period, value_unit
 from tussenstand.report.context import Report, indicator_frame
 from tussenstand.report.data_notes import gap_text
 from tussenstand.report.output import show, show_chart, show_table, slug
-from tussenstand.report.text import direction_text, is_count, rank_text, value_text
+from tussenstand.report.text import (
+    direction_text,
+    is_count,
+    national_rank_text,
+    rank_text,
+    value_text,
+)
 from tussenstand.schema import NATIONAL_NAME
 
 
@@ -20,11 +26,12 @@ def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) ->
     frame = indicator_frame(report, ind.series)
     own = frame[frame["gemeente"].isin(report.members) & frame["waarde"].notna()]
     show(f"{'#' * heading_level} {ind.name}")
-    chosen = (
-        "Indicator uit het plan."
-        if ind.chosen_by == "plan"
-        else "Indicator gekozen door de onderzoeker, niet door het plan."
-    )
+    if report.framework.is_standard:
+        chosen = "Indicator uit de basisset (er is voor deze gemeente geen eigen kader)."
+    elif ind.chosen_by == "plan":
+        chosen = "Indicator uit het plan."
+    else:
+        chosen = "Indicator gekozen door de onderzoeker, niet door het plan."
     show(f"{chosen} {ind.note or ''} Eenheid: {ind.unit}.".strip())
     if own.empty:
         gaps = report.file_gaps(ind.cbs_table) if ind.cbs_table else []
@@ -50,6 +57,58 @@ def show_indicator(report: Report, ind: Indicator, *, heading_level: int = 3) ->
     )
     show_chart(report, result, f"indicator-{slug(ind.id)}")
     show(sentence)
+    show_national_position(report, ind, frame)
+
+
+def national_rows(report: Report, ind: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every gemeente's row of the indicator's series in the period of the members' latest
+    measurement in ``frame`` (the kind of period the chart shows); empty for counts of persons
+    (not ranked) and when the cleaning stage wrote no ranks for it."""
+    if is_count(ind.unit) or not ind.series:
+        return report.distribution.iloc[:0]
+    latest = _latest_by_label(frame)
+    own = latest[latest["gemeente"].isin(report.members)]
+    if own.empty:
+        return report.distribution.iloc[:0]
+    period = own.sort_values("periode_eind")["periode"].iloc[-1]
+    dist = report.distribution
+    return dist[(dist["indicator"] == ind.series) & (dist["periode"] == period)]
+
+
+def show_national_position(report: Report, ind: Indicator, frame: pd.DataFrame) -> None:
+    """Where the members stand among all gemeenten: the strip of every gemeente's value with the
+    members and the comparison group marked, and the rank (:func:`national_rank_text`)."""
+    rows = national_rows(report, ind, frame)
+    if rows.empty or not rows["waarde"].notna().any():
+        return
+    period = rows["periode"].iloc[0]
+    unit = value_unit(rows["eenheid"].iloc[0], ind.unit)
+    nl = frame[(frame["gemeente_naam"] == NATIONAL_NAME) & (frame["periode"] == period)]
+    national = nl["waarde"].dropna()
+    members = {code: report.member_name(code) for code in report.members}
+    result = charts.distribution_chart(
+        rows,
+        members,
+        title=_position_title(report, ind, rows),
+        comparison=() if report.unit.is_region else report.comparison_codes,
+        national=float(national.iloc[0]) if len(national) else None,
+        unit=unit,
+        threshold=report.config.disclosure_threshold,
+    )
+    show_chart(report, result, f"verdeling-{slug(ind.id)}")
+    show(national_rank_text(report, rows, unit))
+
+
+def _position_title(report: Report, ind: Indicator, rows: pd.DataFrame) -> str:
+    period = fmt_period(rows["periode"].iloc[0])
+    own = rows[rows["gemeente"].isin(report.members) & rows["rang"].notna()]
+    if len(report.members) == 1 and len(own):
+        r = own.iloc[0]
+        return (
+            f"{ind.name}: {report.name} op plaats {fmt_int(int(r['rang']))} van "
+            f"{fmt_int(int(r['aantal']))} gemeenten ({period})"
+        )
+    return f"{ind.name} in alle gemeenten ({period})"
 
 
 def _latest_by_label(frame: pd.DataFrame) -> pd.DataFrame:
@@ -108,6 +167,33 @@ def indicator_sentence(report: Report, ind: Indicator, frame: pd.DataFrame) -> s
 
 
 # ----- BBV ----------------------------------------------------------------------------------------
+#: how the strip chart under each indicator is read (once, at the start of the BBV chapter)
+POSITION_EXPLAINED = (
+    "Onder de grafiek van elke indicator staat een smalle grafiek met het cijfer van elke "
+    "gemeente van Nederland in dezelfde periode: de gemeente van dit rapport is gemarkeerd en "
+    "genoemd, de vergelijkingsgroep staat in groen, Nederland als stippellijn. De plaats telt van "
+    "laag naar hoog (1 = laagste waarde) en zegt niet of een hoog of laag cijfer beter is. "
+    "Aantallen worden niet gerangschikt: die hangen vooral af van de grootte van de gemeente."
+)
+
+
+def comparison_text(report: Report) -> str:
+    """The default comparison group in words: 'De vergelijkingsgroep bestaat uit de 18 andere
+    gemeenten van 20.000 tot 50.000 inwoners in Noord-Holland (...).' (a framework's own group is
+    named by its label instead)."""
+    group = report.comparison
+    if not group.description:
+        return (
+            f"De vergelijkingsgroep bestaat uit de {fmt_int(len(report.comparison_codes))} "
+            "gemeenten van dezelfde grootteklasse in dezelfde provincie."
+        )
+    wider = f": van die grootte zijn er {group.wider}" if group.wider else ""
+    return (
+        f"De vergelijkingsgroep bestaat uit {group.description}{wider} (grootteklasse en provincie "
+        f"volgens CBS Gebieden in Nederland {group.year})."
+    )
+
+
 def show_bbv_indicators(report: Report) -> None:
     """Who the report is compared with, then every BBV indicator of the framework."""
     fw = report.framework
@@ -124,10 +210,10 @@ def show_bbv_indicators(report: Report) -> None:
         )
     elif names:
         show(
-            f"De vergelijkingsgroep bestaat uit de {fmt_int(len(names))} gemeenten van dezelfde "
-            "grootteklasse (CBS Gebieden in Nederland); in de grafieken staat hun mediaan. "
-            "De leden staan in de verantwoording."
+            f"{comparison_text(report)} In de grafieken staat hun mediaan; de leden staan in de verantwoording."
         )
+    if any(i.series and not is_count(i.unit) for i in bbv) and len(report.distribution):
+        show(POSITION_EXPLAINED)
     if not bbv:
         show("Dit beleidskader koppelt geen BBV-indicatoren.")
         return

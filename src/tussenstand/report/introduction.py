@@ -17,6 +17,9 @@ def show_introduction(report: Report) -> None:
     more; a warning when the report period lies outside the plan's years."""
     fw = report.framework
     period = fmt_period(report.period)
+    if fw.is_standard:
+        show(_standard_text(report) + _cbs_delay_note(report))
+        return
     kind = "regio" if report.unit.is_region else "gemeente"
     members = ""
     if report.unit.is_region:
@@ -39,6 +42,22 @@ def show_introduction(report: Report) -> None:
     if report.illustrative:
         show(f"::: {{.callout-warning}}\n{ILLUSTRATIVE_BANNER}\n:::")
     show(workbook_text(report))
+
+
+def _standard_text(report: Report) -> str:
+    """For a gemeente without a framework of its own: what the basisset is, and how to add a plan."""
+    return (
+        f"Dit rapport beschrijft de tussenstand van de gemeente **{report.name}** over de periode "
+        f"**{fmt_period(report.period)}**. Voor {report.name} is (nog) geen eigen beleidskader in "
+        f"deze monitor opgenomen: het rapport volgt de *{report.framework.title}*, de verplichte "
+        "BBV-indicatoren van het sociaal domein die het CBS per gemeente publiceert, met de context "
+        "die de beleidsplannen gebruiken. Het geeft dus geen oordeel over doelen, wel waar de "
+        "gemeente staat: in de tijd, naast Nederland, naast de gemeenten van haar grootteklasse en "
+        "tussen alle gemeenten. Met een eigen kader in de monitor volgt het rapport ook de doelen "
+        "uit het beleidsplan van de gemeente. Alleen metingen over "
+        f"perioden die uiterlijk aan het eind van {fmt_period(report.period)} afgelopen zijn, "
+        "tellen mee."
+    )
 
 
 def _cbs_delay_note(report: Report) -> str:

@@ -9,6 +9,8 @@ small count reads ``< 10``, and no change is computed from one.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from tussenstand import badges
 from tussenstand.disclosure import format_published_value
 from tussenstand.frameworks import Indicator
@@ -18,6 +20,7 @@ from tussenstand.nlformat import (
     MISSING_TEXT,
     fmt_change,
     fmt_int,
+    fmt_list,
     fmt_number,
     fmt_period,
     fmt_value,
@@ -129,13 +132,81 @@ def rank_text(report: Report, ind: Indicator) -> str:
     ]
     if len(group) < 3:
         return ""
-    ordered = group.sort_values("waarde", kind="stable").reset_index(drop=True)
-    place = int(ordered.index[ordered["gemeente"] == report.members[0]][0]) + 1
+    # like the place among all gemeenten: ties share the lowest place (1, 2, 2, 4)
+    own_value = float(group.loc[group["gemeente"] == report.members[0], "waarde"].iloc[0])
+    place = int((group["waarde"] < own_value).sum()) + 1
     return (
         f"In {fmt_period(period)} staat {report.name} op plaats {fmt_int(place)} van {fmt_int(len(group))} "
         f"({report.name} en de {fmt_int(len(group) - 1)} gemeenten van de vergelijkingsgroep met een cijfer; "
         "1 = laagste waarde)."
     )
+
+
+def national_rank_text(report: Report, rows: pd.DataFrame, unit: str) -> str:
+    """Where the members stand among all gemeenten in one period (``rows``: every gemeente's row
+    of one series and period, from ``report.distribution``): 'plaats 177 van 333 (1 = laagste
+    waarde)', ties, a suppressed or unpublished value (no place, and why), the comparison group's
+    places, and how many gemeenten have no published figure."""
+    if rows.empty:
+        return ""
+    period = fmt_period(rows["periode"].iloc[0])
+    ranked, total = int(rows["aantal"].iloc[0]), int(rows["totaal"].iloc[0])
+    single = len(report.members) == 1
+    parts = [_member_place(report, rows, code, unit, single) for code in report.members]
+    if single and parts[0][0]:
+        text = f"Onder alle gemeenten staat {report.name} in {period} op {parts[0][1]}"
+    elif single:
+        text = f"{report.name} krijgt in {period} geen plaats onder alle gemeenten: {parts[0][1]}."
+    else:
+        text = (
+            f"Plaats onder alle {fmt_int(ranked)} gemeenten met een cijfer in {period} "
+            f"(1 = laagste waarde): {fmt_list(p for _, p in parts)}."
+        )
+    group = rows[rows["gemeente"].isin(report.comparison_codes) & rows["rang"].notna()]
+    if len(group) and not report.unit.is_region:
+        low, high = int(group["rang"].min()), int(group["rang"].max())
+        text += (
+            f" De {fmt_int(len(group))} gemeenten van de vergelijkingsgroep met een cijfer staan op "
+            f"plaats {fmt_int(low)} tot en met {fmt_int(high)}."
+        )
+    if ranked < total:
+        text += (
+            f" {fmt_int(total - ranked)} van de {fmt_int(total)} gemeenten hebben geen "
+            "gepubliceerd cijfer (niet gepubliceerd door het CBS, of onderdrukt) en tellen niet mee."
+        )
+    return text
+
+
+def _member_place(
+    report: Report, rows: pd.DataFrame, code: str, unit: str, single: bool
+) -> tuple[bool, str]:
+    """(ranked, text) for one member: 'plaats 66 van 335 (1 = laagste waarde). 7 andere ...' for
+    the only member, 'Texel plaats 12' for one of several, and why a member has no place."""
+    name = report.member_name(code)
+    row = rows[rows["gemeente"] == code]
+    if row.empty:
+        why = "het CBS-bestand heeft geen rij voor de gemeente"
+        return False, why if single else f"{name} geen plaats ({why})"
+    r = row.iloc[0]
+    if pd.isna(r["rang"]):
+        if bool(r["onderdrukt"]):
+            why = f"het cijfer is {value_text(report, None, unit, True)} ({SMALL_NUMBERS})"
+        else:
+            reason = str(r["ontbreekt_reden"] or "").strip()
+            why = "er is geen gepubliceerd cijfer" + (f" ({reason})" if reason else "")
+        return False, why if single else f"{name} geen plaats ({why})"
+    place, shared = int(r["rang"]), int(r["gedeeld"]) - 1
+    if not single:
+        tie = f" (gedeeld met {fmt_int(shared)})" if shared else ""
+        return True, f"{name} plaats {fmt_int(place)}{tie}"
+    text = f"plaats {fmt_int(place)} van {fmt_int(int(r['aantal']))} (1 = laagste waarde)."
+    if shared:
+        others = "andere gemeente heeft" if shared == 1 else "andere gemeenten hebben"
+        text += (
+            f" {fmt_int(shared)} {others} hetzelfde cijfer en "
+            f"{'deelt' if shared == 1 else 'delen'} die plaats."
+        )
+    return True, text
 
 
 # ----- goals: baseline, target, latest measurement ---------------------------------------------------

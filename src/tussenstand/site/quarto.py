@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tussenstand.config import ProjectConfig
-from tussenstand.frameworks import MonitoredUnit, monitored_units
+from tussenstand.frameworks import MonitoredUnit
 from tussenstand.site.accessibility import make_accessible
 from tussenstand.site.links import check_site_links, check_site_pages
 from tussenstand.site.prepare import GENERATED_DIR, prepare_site
+from tussenstand.units import project_units
 
 SITE_DIR = "_site"
 MIN_QUARTO = (1, 8)
@@ -73,7 +74,8 @@ def render_site(
 ) -> int:
     """Prepare everything, then ``quarto render`` into a temporary folder and swap it into ``_site/``.
 
-    ``units`` None: the monitored units of the frameworks (a broken framework raises). ``quarto``:
+    ``units`` None: the units the project monitors (:func:`tussenstand.units.project_units`; a
+    broken framework raises). ``quarto``:
     the quarto command (``tussenstand.cli.find_quarto``), or None when there is none.
 
     Returns 0 on success (also when Quarto is missing: then it says what is ready and how to install
@@ -81,7 +83,7 @@ def render_site(
     reader's check; ``_site/`` is then left as it was.
     """
     if units is None:
-        units = monitored_units(config.frameworks_dir)
+        units = project_units(config)
     plan = prepare_site(config, units)
     print(plan.text_nl())
     if not quarto:

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from tussenstand.nlformat import fmt_int
 from tussenstand.schema import NATIONAL_CODE, NATIONAL_NAME
 from tussenstand.sources.csvfile import read_semicolon_csv
 
@@ -283,14 +285,92 @@ def _row(areas: pd.DataFrame, code: str) -> pd.Series:
     return hit.iloc[0]
 
 
-def comparison_group(areas: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Gemeenten of the same size class (gemeentegrootte) as ``code``, ``code`` included."""
+#: a default comparison group has at least this many other gemeenten: with fewer of the same size
+#: class in the province, the landsdeel counts, and with fewer there, all of Nederland
+MIN_COMPARISON = 4
+#: where a default comparison group is drawn from, narrowest first (column of the areas table)
+COMPARISON_SCOPES = ("provincie", "landsdeel")
+
+
+@dataclass(frozen=True)
+class SizeClassGroup:
+    """The default comparison group of one gemeente: the other gemeenten of its size class
+    (CBS ``gemeentegrootte``) in its province, or where that has too few, its landsdeel or all of
+    Nederland (:func:`comparison_group`)."""
+
+    gemeente: str
+    codes: tuple[str, ...]  # the other gemeenten, sorted by code
+    size_class: str  # as CBS writes it: '20 000 tot 50 000 inwoners'
+    scope: str  # 'provincie', 'landsdeel' or 'nederland'
+    scope_name: str  # 'Noord-Holland', 'West-Nederland', 'Nederland'
+    year: int  # of the areas table
+    #: the narrower scopes that had too few gemeenten (name, number of others), narrowest first
+    too_small: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def size_class_nl(self) -> str:
+        """The size class with Dutch thousands separators, in a sentence: '20.000 tot 50.000
+        inwoners', 'minder dan 5.000 inwoners'."""
+        text = re.sub(
+            r"\d{1,3}(?:[ .]\d{3})+|\d+",
+            lambda m: fmt_int(int(re.sub(r"\D", "", m[0]))),
+            self.size_class,
+        )
+        return text[:1].lower() + text[1:]
+
+    @property
+    def label_nl(self) -> str:
+        """'de 18 andere gemeenten van 20.000 tot 50.000 inwoners in Noord-Holland'."""
+        n = len(self.codes)
+        word = "andere gemeente" if n == 1 else "andere gemeenten"
+        return f"de {fmt_int(n)} {word} van {self.size_class_nl} in {self.scope_name}"
+
+    @property
+    def why_wider_nl(self) -> str:
+        """Why the group is wider than the province ('' when it is the province): 'in
+        Noord-Holland zijn er 0 en in West-Nederland 3, minder dan 4'."""
+        if not self.too_small:
+            return ""
+        parts = [f"in {name} {fmt_int(n)}" for name, n in self.too_small]
+        return f"{' en '.join(parts)} andere, minder dan {fmt_int(MIN_COMPARISON)}"
+
+
+def comparison_group(areas: pd.DataFrame, code: str) -> SizeClassGroup:
+    """The default comparison group of ``code``: the other gemeenten of the same size class in
+    the same province; with fewer than :data:`MIN_COMPARISON` there, the same landsdeel; with
+    fewer there too, all of Nederland. From the latest year in ``areas``."""
     row = _row(areas, code)
     if not row["gemeentegrootte_code"]:
         raise AreasError(f"geen gemeentegrootteklasse bekend voor {code} in deze gebiedentabel")
     latest = areas[areas["jaar"] == row["jaar"]]
-    return latest[latest["gemeentegrootte_code"] == row["gemeentegrootte_code"]].reset_index(
-        drop=True
+    same = latest[
+        (latest["gemeentegrootte_code"] == row["gemeentegrootte_code"])
+        & (latest["gemeente"] != row["gemeente"])
+    ]
+    too_small: list[tuple[str, int]] = []
+    for scope in COMPARISON_SCOPES:
+        if not row[f"{scope}_code"]:
+            continue
+        members = same[same[f"{scope}_code"] == row[f"{scope}_code"]]
+        if len(members) >= MIN_COMPARISON:
+            return SizeClassGroup(
+                row["gemeente"],
+                tuple(sorted(members["gemeente"])),
+                row["gemeentegrootte"],
+                scope,
+                row[scope],
+                int(row["jaar"]),
+                tuple(too_small),
+            )
+        too_small.append((row[scope], len(members)))
+    return SizeClassGroup(
+        row["gemeente"],
+        tuple(sorted(same["gemeente"])),
+        row["gemeentegrootte"],
+        "nederland",
+        NATIONAL_NAME,
+        int(row["jaar"]),
+        tuple(too_small),
     )
 
 
