@@ -373,6 +373,51 @@ def age_structure_one_panel_counts() -> charts.ChartResult:
     return charts.age_structure_chart(pd.DataFrame(rows), title="De leeftijdsopbouw van Heemskerk")
 
 
+def distribution_all_gemeenten():
+    """342 gemeenten, the report's own and three members of its comparison group marked, a long
+    unit and Nederland's line: the legend has five entries in two rows."""
+    from tussenstand.sources.distribution import build_distribution
+
+    rng = np.random.default_rng(7)
+    codes = [f"GM{i:04d}" for i in range(1, 343)]
+    per = "per 10.000 inwoners van 18 jaar en ouder"
+    rows = []
+    for code, value in zip(codes, rng.normal(600, 150, len(codes)).round(1), strict=True):
+        rows.append((code, "wmo_clienten_per_10000", float(value), per))
+        rows.append((code, "wmo_clienten_aantal", float(value) * 3, "aantal"))
+    frame = pd.DataFrame(
+        {
+            "gemeente": [r[0] for r in rows],
+            "gemeente_naam": [f"Gemeente met een lange naam {r[0][-3:]}" for r in rows],
+            "indicator": [r[1] for r in rows],
+            "periode": "2024-H1",
+            "periode_start": pd.Timestamp("2024-01-01"),
+            "periode_eind": pd.Timestamp("2024-06-30"),
+            "gebied": "",
+            "waarde": [r[2] for r in rows],
+            "eenheid": [r[3] for r in rows],
+            "bron": "CBS StatLine",
+            "tabel": "86050NED",
+            "peildatum": "2025-04-22",
+            "ontbreekt_reden": "",
+            "opmerking": "",
+            "illustratief": False,
+            "voorlopig": False,
+            "onderdrukt": False,
+            "reeksbreuk": False,
+        }
+    )
+    dist = build_distribution(frame, threshold=10)
+    dist = dist[dist["indicator"] == "wmo_clienten_per_10000"]
+    return charts.distribution_chart(
+        dist,
+        {"GM0300": "Heemskerk"},
+        title="Wmo-cliënten met een maatwerkarrangement onder alle gemeenten",
+        comparison=["GM0010", "GM0020", "GM0030"],
+        national=610.0,
+    )
+
+
 CASES = {
     f.__name__: f
     for f in (
@@ -388,6 +433,7 @@ CASES = {
         bar_budget_per_theme,
         age_structure_three_panels,
         age_structure_one_panel_counts,
+        distribution_all_gemeenten,
     )
 }
 
@@ -405,6 +451,7 @@ KIND_OF_CASE = {
     "bar_budget_per_theme": "bar_chart",
     "age_structure_three_panels": "age_structure_chart",
     "age_structure_one_panel_counts": "age_structure_chart",
+    "distribution_all_gemeenten": "distribution_chart",
 }
 
 
