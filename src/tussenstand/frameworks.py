@@ -607,6 +607,7 @@ class MonitoredUnit:
     """A municipality or region the pipeline reports on.
 
     For a municipality ``members == (code,)``; for a region, the GM codes of its municipalities.
+    ``standard``: monitored with the standard framework (``kind: basisset``), no plan of its own.
     """
 
     code: str
@@ -614,6 +615,7 @@ class MonitoredUnit:
     kind: UnitKind
     framework_id: str
     members: tuple[str, ...]
+    standard: bool = False
 
     @property
     def is_region(self) -> bool:

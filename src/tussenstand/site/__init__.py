@@ -16,8 +16,9 @@ The website is a Quarto project (``_quarto.yml`` at the project root) over the e
 :mod:`.prepare`
     :func:`prepare_site`: all of the above, idempotent
 :mod:`.quarto`
-    :func:`render_site`: ``quarto render`` into a staging folder, swapped into ``_site/`` only when
-    Quarto succeeded and :mod:`.links` finds no broken internal link
+    :func:`render_site`: ``quarto render`` of everything or of what changed (fingerprints in the
+    site's manifest), in parallel Quarto processes, assembled into a staging folder and swapped into
+    ``_site/`` only when Quarto succeeded and :mod:`.links` finds no broken internal link
 :mod:`.files`
     :class:`SiteError` and writing a file only when its content changed
 
@@ -38,24 +39,32 @@ from tussenstand.site.notebooks import (
 )
 from tussenstand.site.pages import (
     STAMP_VARIABLE,
+    has_own_plan,
     illustrative_text,
+    output_href,
     overview_text,
+    reports_text,
     sources_text,
     status_rules_text,
     unit_page_text,
 )
 from tussenstand.site.prepare import GENERATED_DIR, VARIABLES_FILE, SitePlan, prepare_site
 from tussenstand.site.quarto import (
+    MANIFEST,
     MIN_QUARTO,
     SITE_DIR,
+    RenderResult,
     hidden_report_files,
     parse_quarto_version,
     quarto_version,
+    render,
     render_site,
+    render_targets,
 )
 
 __all__ = [
     "GENERATED_DIR",
+    "MANIFEST",
     "MAP_FILE",
     "MAP_SOURCE",
     "MIN_QUARTO",
@@ -64,6 +73,7 @@ __all__ = [
     "TYPST_BREAKABLE_FIGURES",
     "VARIABLES_FILE",
     "BrokenLink",
+    "RenderResult",
     "ReportEntry",
     "SiteError",
     "SitePlan",
@@ -71,14 +81,19 @@ __all__ = [
     "closing_text",
     "draw_map",
     "find_reports",
+    "has_own_plan",
     "illustrative_text",
+    "output_href",
     "overview_text",
     "parse_quarto_version",
     "prepare_cleaning_notebook",
     "prepare_report_notebook",
     "prepare_site",
     "quarto_version",
+    "render",
     "render_site",
+    "render_targets",
+    "reports_text",
     "hidden_report_files",
     "report_front_matter",
     "sources_text",

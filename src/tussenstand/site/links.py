@@ -6,6 +6,7 @@ this finds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -47,11 +48,19 @@ class _LinkParser(HTMLParser):
                 self.links.append(value.strip())
 
 
-def check_site_links(site_dir: Path) -> list[BrokenLink]:
-    """Every internal ``href``/``src`` in the HTML files of ``site_dir`` that points nowhere."""
+def check_site_links(site_dir: Path, pages: Iterable[str] | None = None) -> list[BrokenLink]:
+    """Every internal ``href``/``src`` in the HTML files of ``site_dir`` that points nowhere.
+
+    ``pages`` (paths relative to ``site_dir``): check only these pages (a render that changed
+    some pages and removed none), not every page of the site."""
     site_dir = Path(site_dir)
     broken: list[BrokenLink] = []
-    for page in sorted(site_dir.rglob("*.html")):
+    chosen = (
+        sorted(site_dir.rglob("*.html"))
+        if pages is None
+        else [site_dir / p for p in sorted(set(pages)) if (site_dir / p).is_file()]
+    )
+    for page in chosen:
         parser = _LinkParser()
         parser.feed(page.read_text(encoding="utf-8", errors="replace"))
         for link in parser.links:
