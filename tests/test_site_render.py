@@ -407,3 +407,28 @@ def test_quarto_renders_only_what_changed_and_a_failure_leaves_the_site(project:
     assert {f: (out / f).read_bytes() for f in after} == snapshot
     leftovers = [p.name for p in project.iterdir() if p.name.startswith("_site.")]
     assert leftovers == []
+
+
+def test_search_text_of_a_report_page_is_shortened_at_a_word():
+    """700 reports with whole chapters in search.json: tens of megabytes, seconds per keystroke.
+    A report page's entry keeps its title and section, and its text up to the limit (at a word);
+    the site's own pages and unit pages keep all."""
+    words = " ".join(f"woord{i:04d}" for i in range(400))  # 3.999 characters
+    report = {
+        "objectID": "reports/GM0396/2024-H1/02_rapport.html#samenvatting",
+        "href": "reports/GM0396/2024-H1/02_rapport.html#samenvatting",
+        "title": "Tussenstand sociaal domein Heemskerk",
+        "section": "Samenvatting",
+        "text": words,
+    }
+    short = render_mod.shorten_search_text(report, limit=100)
+    # words of 9 characters and a space: the first 100 characters are 10 words and the space
+    # after the 10th, so the cut keeps 10 words
+    assert short["text"] == " ".join(f"woord{i:04d}" for i in range(10)) + " …"
+    assert short["title"] == report["title"] and short["section"] == "Samenvatting"
+    assert report["text"] == words  # the original is not changed
+    for href in ("methode.html", "reports/GM0396/index.html"):
+        page = {**report, "href": href, "objectID": href}
+        assert render_mod.shorten_search_text(page, limit=100) == page
+    merged = render_mod.merge_search([], {"reports/GM0396/2024-H1/02_rapport.html"}, [[report]])
+    assert len(merged[0]["text"]) <= render_mod.SEARCH_TEXT_LIMIT + 2

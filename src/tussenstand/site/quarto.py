@@ -21,7 +21,8 @@ site's own pages (``index.qmd``, ``rapporten.qmd``, ...), one page per unit
    copy of ``_site/`` made of hard links with the newly rendered files put in (by replacing
    directory entries: no file of ``_site/`` is ever written to). The site's indexes
    (``search.json``, ``listings.json``, ``sitemap.xml``) are merged: the entries of every page
-   rendered now are replaced, those of all other pages kept;
+   rendered now are replaced, those of all other pages kept (a report page's search text is
+   shortened: :func:`shorten_search_text`);
 6. checks it: no file from a temporary report folder (``reports/<code>/.<periode>.tmp-*``), no
    broken internal link (in every page after a full render, in the pages rendered now otherwise);
 7. writes the manifest into it and swaps it into ``_site/``.
@@ -68,6 +69,8 @@ MANIFEST_VERSION = 1
 SEARCH_INDEX = "search.json"
 LISTINGS_INDEX = "listings.json"
 SITEMAP = "sitemap.xml"
+#: characters of text per search entry of a report page (:func:`shorten_search_text`)
+SEARCH_TEXT_LIMIT = 1000
 #: the files that make up the site as a whole (any change renders everything)
 SITE_CONFIG_GLOBS = ("_quarto*.yml", "_metadata.yml", "_brand.yml", "*.scss", "*.css")
 SITE_CONFIG_DIRS = ("_extensions",)
@@ -571,9 +574,31 @@ def _read_json_list(path: Path) -> list:
     return data if isinstance(data, list) else []
 
 
+def _is_report_page(href: str) -> bool:
+    """A page of a report folder (``reports/<code>/<periode>/...``)."""
+    parts = href.split("#")[0].split("/")
+    return len(parts) == 4 and parts[0] == "reports"
+
+
+def shorten_search_text(doc: dict, limit: int = SEARCH_TEXT_LIMIT) -> dict:
+    """A report page's search entry with its text cut after ``limit`` characters (at a word).
+
+    Quarto indexes every section's whole text; 700 reports of the same chapters make a
+    ``search.json`` of tens of megabytes that the browser searches for seconds per keystroke.
+    Titles and section names (the municipality, the chapter) stay whole; the site's own pages and
+    the unit pages keep their whole text."""
+    text = doc.get("text")
+    if not isinstance(text, str) or len(text) <= limit or not _is_report_page(doc.get("href", "")):
+        return doc
+    cut = text[:limit]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return {**doc, "text": cut.rstrip() + " …"}
+
+
 def merge_search(base: list, rendered: set[str], parts: Sequence[list]) -> list:
     """``search.json``: the entries of pages not rendered now, then those of the new pages (an
-    entry belongs to the page before the ``#`` of its ``href``)."""
+    entry belongs to the page before the ``#`` of its ``href``; a report page's text shortened,
+    :func:`shorten_search_text`)."""
     out = [d for d in base if str(d.get("href", "")).split("#")[0] not in rendered]
     seen = {d.get("objectID", d.get("href")) for d in out}
     for docs in parts:
@@ -581,7 +606,7 @@ def merge_search(base: list, rendered: set[str], parts: Sequence[list]) -> list:
             key = d.get("objectID", d.get("href"))
             if key not in seen:
                 seen.add(key)
-                out.append(d)
+                out.append(shorten_search_text(d))
     return out
 
 
