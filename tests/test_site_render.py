@@ -432,3 +432,52 @@ def test_search_text_of_a_report_page_is_shortened_at_a_word():
         assert render_mod.shorten_search_text(page, limit=100) == page
     merged = render_mod.merge_search([], {"reports/GM0396/2024-H1/02_rapport.html"}, [[report]])
     assert len(merged[0]["text"]) <= render_mod.SEARCH_TEXT_LIMIT + 2
+
+
+def test_an_interrupted_render_ends_its_quarto_processes(project: Path, monkeypatch):
+    """Ctrl-C while Quarto renders: Quarto (and what it started) is ended, nothing is left
+    behind, the site is untouched."""
+    import signal
+    import subprocess
+    import threading
+    import time
+
+    old_site = project / "_site" / "index.html"
+    old_site.parent.mkdir()
+    old_site.write_text("de vorige site", encoding="utf-8")
+    pids = project / "pids"
+    fake = project / "trage-quarto"
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.8.2; exit 0; fi\n'
+        f"sleep 300 & echo $! >> {pids}\nwait\n"
+    )
+    fake.chmod(0o755)
+    started = threading.Event()
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        proc = real_popen(*args, **kwargs)
+        started.set()
+        return proc
+
+    monkeypatch.setattr(render_mod.subprocess, "Popen", popen)
+    main = threading.get_ident()
+
+    def interrupt():
+        started.wait(30)
+        time.sleep(1)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        site.render(load_config(project), UNITS, quarto=str(fake), jobs=2)
+    children = [int(p) for p in pids.read_text().split()]
+    assert children
+    for pid in children:
+        time.sleep(0.2)
+        assert (
+            not Path(f"/proc/{pid}").exists()
+            or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+        )
+    assert old_site.read_text(encoding="utf-8") == "de vorige site"
+    assert not [p for p in project.iterdir() if p.name.startswith("_site.")]

@@ -32,11 +32,13 @@ When anything fails, ``_site/`` stays as it was and the temporary folders are re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -513,10 +515,17 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _run_quarto(
-    quarto: str, folder: Path, args: list[str], worker: int, prefix: str, timings: list
+    quarto: str,
+    folder: Path,
+    args: list[str],
+    worker: int,
+    prefix: str,
+    timings: list,
+    running: list[subprocess.Popen],
 ) -> int:
     """Run Quarto in ``folder``, passing its output on (with ``prefix``) and noting when it starts
-    each file (its progress lines ``[ 3/40] reports/...``)."""
+    each file (its progress lines ``[ 3/40] reports/...``). Quarto runs in a process group of its
+    own, which :func:`_stop` ends (with pandoc and typst) when the render is interrupted."""
     start = time.perf_counter()
     try:
         proc = subprocess.Popen(
@@ -526,10 +535,12 @@ def _run_quarto(
             stderr=subprocess.STDOUT,
             text=True,
             errors="replace",
+            start_new_session=True,
         )
     except OSError as exc:
         print(f"{prefix}Quarto is niet te starten: {exc}", file=sys.stderr)
         return 127
+    running.append(proc)
     current: tuple[str, float] | None = None
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -551,6 +562,27 @@ def _run_quarto(
     else:
         timings.append(FileTiming(worker, "(alles)", end))
     return code
+
+
+def _stop(running: Sequence[subprocess.Popen]) -> None:
+    """End the Quarto processes that still run (an interrupted render), with their children."""
+
+    def end(proc: subprocess.Popen, sig: int) -> None:
+        with contextlib.suppress(OSError):
+            if hasattr(os, "killpg"):
+                os.killpg(proc.pid, sig)
+            else:  # pragma: no cover - Windows
+                proc.kill()
+
+    for proc in running:
+        if proc.poll() is None:
+            end(proc, signal.SIGTERM)
+    for proc in running:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            end(proc, signal.SIGKILL)
+            proc.wait()
 
 
 # ----- assembling the new site ---------------------------------------------------------------------
@@ -810,6 +842,7 @@ def render(
         f"Quarto rendert {what} ({plan.reason or f'{n_reports} rapportmap(pen)'}): "
         f"{len(result.rendered)} bestand(en) in {len(shares)} proces(sen)."
     )
+    running: list[subprocess.Popen] = []
     try:
         folders = []
         for i, share in enumerate(shares):
@@ -818,14 +851,14 @@ def render(
             folders.append(folder)
         lap("kopieën maken")
 
-        codes: list[int] = [0] * len(shares)
+        codes: list[int] = [1] * len(shares)
         timings: list[list[FileTiming]] = [[] for _ in shares]
 
         def run(i: int) -> None:
             # the process with the site's pages renders its whole copy; the others only reports/
             args = ["render"] if SITE_PAGES in shares[i] else ["render", "reports"]
             prefix = f"[{i + 1}] " if len(shares) > 1 else ""
-            codes[i] = _run_quarto(quarto, folders[i], args, i + 1, prefix, timings[i])
+            codes[i] = _run_quarto(quarto, folders[i], args, i + 1, prefix, timings[i], running)
 
         threads = [threading.Thread(target=run, args=(i,)) for i in range(len(shares))]
         for t in threads:
@@ -878,6 +911,7 @@ def render(
         os.replace(staging, final)
         lap("wisselen")
     finally:
+        _stop(running)
         _remove(staging, work, old)
         lap("opruimen")
     pdfs = sum(1 for t in result.rendered if t.endswith(".ipynb") and "rapport" in t)
