@@ -269,8 +269,8 @@ def test_render_calls_the_site_module_when_quarto_exists(project, monkeypatch, t
     seen = []
     status = {"code": 0}
 
-    def render_site(config, units, quarto):
-        seen.append((config, [u.code for u in units], quarto))
+    def render_site(config, units, quarto, jobs, full):
+        seen.append((config, [u.code for u in units], quarto, jobs, full))
         return status["code"]
 
     monkeypatch.setattr(site, "render_site", render_site)
@@ -278,10 +278,15 @@ def test_render_calls_the_site_module_when_quarto_exists(project, monkeypatch, t
     result = invoke("render")
     assert result.exit_code == 0, result.output
     assert len(seen) == 1 and seen[0][0].root == project
-    assert seen[0][1:] == ([u.code for u in UNITS], str(quarto))
+    assert seen[0][1:] == ([u.code for u in UNITS], str(quarto), None, False)
     assert "2 van 6 rapporten ontbreken (JZ12 2024-H1, JZ12 2026-H2)" in result.output
     assert f"Website klaar: open {project / '_site' / 'index.html'}" in result.output
     assert os.environ["PATH"].split(os.pathsep)[0] == str(quarto.parent)
+
+    # the number of Quarto processes and a full render are passed on; --jobs 0 is a mistake
+    assert invoke("render", "--jobs", "3", "--volledig").exit_code == 0
+    assert seen[-1][3:] == (3, True)
+    assert invoke("render", "--jobs", "0").exit_code == 2
 
     status["code"] = 1  # quarto failed: the site module said so, the command fails
     assert invoke("render").exit_code == 1

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from datetime import date
+from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
 
@@ -306,7 +307,78 @@ def front_matter(nb: dict) -> dict:
 
 
 def md_links(text: str) -> list[str]:
-    return re.findall(r"\]\(([^)\s]+)\)", text)
+    """Markdown link targets and the hrefs of raw HTML (the generated tables)."""
+    return re.findall(r"\]\(([^)\s]+)\)", text) + re.findall(r'href="([^"]+)"', text)
+
+
+class TableReader(HTMLParser):
+    """The tables of a page as a reader's browser sees them: caption, header cells (with their
+    attributes) and per row its attributes and cells (tag, attributes, text, links)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, dict] = {}
+        self.labels: dict[str, str] = {}
+        self.inputs: list[dict] = []
+        self._table: dict | None = None
+        self._cell: dict | None = None
+        self._label: tuple[str, list[str]] | None = None
+        self._caption: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self._table = {"attrs": a, "caption": "", "head": [], "rows": []}
+            self.tables[a.get("id", "")] = self._table
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr" and self._table is not None:
+            self._table["rows"].append({"attrs": a, "cells": []})
+        elif tag in ("th", "td") and self._table is not None:
+            self._cell = {"tag": tag, "attrs": a, "text": "", "links": []}
+            if tag == "th" and a.get("scope") == "col":
+                self._table["head"].append(self._cell)
+                self._table["rows"].pop()  # the header row is no data row
+                self._table["rows"].append({"attrs": {"kop": "ja"}, "cells": []})
+            self._table["rows"][-1]["cells"].append(self._cell)
+        elif tag == "a" and self._cell is not None:
+            self._cell["links"].append(a.get("href"))
+        elif tag == "label":
+            self._label = (a.get("for", ""), [])
+        elif tag in ("input", "select"):
+            self.inputs.append({"tag": tag, **a})
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td"):
+            self._cell = None
+        elif tag == "caption" and self._table is not None and self._caption is not None:
+            self._table["caption"] = "".join(self._caption).strip()
+            self._caption = None
+        elif tag == "table" and self._table is not None:
+            self._table["rows"] = [r for r in self._table["rows"] if "kop" not in r["attrs"]]
+            self._table = None
+        elif tag == "label" and self._label:
+            self.labels[self._label[0]] = "".join(self._label[1]).strip()
+            self._label = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell["text"] += data
+        if self._caption is not None:
+            self._caption.append(data)
+        if self._label is not None:
+            self._label[1].append(data)
+
+
+def read_tables(text: str) -> TableReader:
+    reader = TableReader()
+    reader.feed(text)
+    return reader
+
+
+def table_rows(text: str, table_id: str) -> dict[str, dict]:
+    """The rows of a generated table by the text of their first cell."""
+    return {r["cells"][0]["text"].strip(): r for r in read_tables(text).tables[table_id]["rows"]}
 
 
 # ----- prepare_site --------------------------------------------------------------------------------
@@ -477,15 +549,8 @@ def test_every_report_is_listed_and_every_link_resolves(project: Path):
     notebooks = {p.relative_to(project) for p in project.glob("reports/*/*/02_rapport.ipynb")}
     assert {r.notebook for r in plan.reports} == notebooks and len(notebooks) == 3
 
-    # the site-wide listing's glob and the render targets match every report notebook
-    listing = yaml.safe_load(
-        (project / "rapporten.qmd").read_text(encoding="utf-8").split("---")[1]
-    )["listing"]
-    assert {p.relative_to(project) for p in project.glob(listing["contents"])} == notebooks
-    quarto_cfg = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
-    targets = {
-        p.relative_to(project) for g in quarto_cfg["project"]["render"] for p in project.glob(g)
-    }
+    # the render targets (as Quarto reads _quarto.yml) hold every report notebook and unit page
+    targets = set(site.render_targets(project))
     assert notebooks <= targets
     assert {Path("reports/GM0396/index.qmd"), Path("reports/KNH/index.qmd")} <= targets
 
@@ -495,16 +560,20 @@ def test_every_report_is_listed_and_every_link_resolves(project: Path):
     )
     assert "Regio" not in (project / "reports/GM0396/index.qmd").read_text()
     overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
+    listing = (project / "_generated/rapporten.md").read_text(encoding="utf-8")
     for nb in notebooks:
         code = nb.parts[1]
         page = (project / "reports" / code / "index.qmd").read_text(encoding="utf-8")
-        assert nb.relative_to(Path("reports") / code).as_posix() in page
+        assert nb.relative_to(Path("reports") / code).with_suffix(".html").as_posix() in page
+        # the Rapporten page lists every report
+        assert f'href="{nb.with_suffix(".html").as_posix()}"' in listing
     # the overview links each unit's page and its latest report
-    assert "reports/GM0396/2026-H2/02_rapport.ipynb" in overview
-    assert "reports/GM0396/2024-H1/02_rapport.ipynb" not in overview
+    assert "reports/GM0396/2026-H2/02_rapport.html" in overview
+    assert "reports/GM0396/2024-H1/02_rapport.html" not in overview
 
     pages = {
         project / "index.qmd": overview,
+        project / "rapporten.qmd": listing,
         project / "data.qmd": (project / "_generated/illustratief.md").read_text(),
     }
     for unit_page in plan.unit_pages:
@@ -518,24 +587,151 @@ def test_every_report_is_listed_and_every_link_resolves(project: Path):
         for link in md_links(text):
             if link.startswith(("http://", "https://")):
                 continue
-            assert (page.parent / link).is_file(), f"{page.relative_to(project)} -> {link}"
+            target = page.parent / link
+            if target.suffix == ".html":  # a page Quarto makes of a .qmd or a notebook
+                sources = [target.with_suffix(".qmd"), target.with_suffix(".ipynb")]
+                assert any(
+                    src.resolve().relative_to(project.resolve()) in targets
+                    for src in sources
+                    if src.exists()
+                ), f"{page.relative_to(project)} -> {link}"
+            else:
+                assert target.is_file(), f"{page.relative_to(project)} -> {link}"
 
 
 def test_overview_has_status_counts_and_units_without_report(project: Path):
     site.prepare_site(load_config(project), UNITS)
     overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
-    heemskerk = next(line for line in overview.splitlines() if "[Heemskerk]" in line)
-    assert "3 bereikt, 2 op koers en 1 achter op schema" in heemskerk
-    assert "geen meting" not in heemskerk  # zero counts are left out
-    assert "| 6 |" in heemskerk
-    hoorn = next(line for line in overview.splitlines() if "[Hoorn]" in line)
-    assert "nog geen rapport" in hoorn
-    knh = next(line for line in overview.splitlines() if "[Kop van Noord-Holland]" in line)
-    assert "illustratieve gegevens" in knh
+    rows = table_rows(overview, "gemeenten")
+    assert set(rows) == {"Heemskerk", "Hoorn", "Kop van Noord-Holland (regio)"}
+    heemskerk = [c["text"] for c in rows["Heemskerk"]["cells"]]
+    # no areas table in this project's CBS folder: no province column
+    assert heemskerk == [
+        "Heemskerk",
+        "eigen beleidsplan",
+        "2e halfjaar 2026",
+        "6",
+        "3 bereikt, 2 op koers en 1 achter op schema",  # zero counts are left out
+    ]
+    assert rows["Heemskerk"]["cells"][2]["links"] == ["reports/GM0396/2026-H2/02_rapport.html"]
+    assert rows["Hoorn"]["cells"][2]["text"] == "nog geen rapport"
+    assert "illustratieve gegevens" in rows["Kop van Noord-Holland (regio)"]["cells"][4]["text"]
     assert "Geen kaart" in overview  # this project's CBS folder has no geo files
     assert "`tussenstand fetch` haalt geen grenzen op" in overview  # and fetch cannot get them
     illustr = (project / "_generated/illustratief.md").read_text(encoding="utf-8")
     assert "Kop van Noord-Holland" in illustr and "Heemskerk" not in illustr
+
+
+STANDARD_UNITS = [
+    MonitoredUnit("GM0363", "Amsterdam", "gemeente", "basisset", ("GM0363",), standard=True),
+    MonitoredUnit("GM0014", "Groningen", "gemeente", "basisset", ("GM0014",), standard=True),
+]
+
+
+def test_home_table_is_a_real_table_that_puts_own_plans_first(project: Path, cbs_dir: Path):
+    """Every unit in one table a screen reader can read (caption, column and row headers, a
+    labelled search field): the units with a plan of their own first and named so, the others
+    with the basisset; the province from CBS's areas table."""
+    shutil.copy(cbs_dir / "85755NED.csv", project / "cbs" / "85755NED.csv")
+    write_report(project, "GM0014", "Groningen", "2026-H2", "2e halfjaar 2026")
+    site.prepare_site(load_config(project), UNITS + STANDARD_UNITS)
+    overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
+    reader = read_tables(overview)
+    table = reader.tables["gemeenten"]
+    assert table["caption"] and table["attrs"]["data-quarto-disable-processing"] == "true"
+    assert [c["text"] for c in table["head"]] == [
+        "Gemeente of regio",
+        "Provincie",
+        "Kader",
+        "Laatste rapport",
+        "Doelen",
+        "Status van de doelen",
+    ]
+    assert all(c["attrs"].get("scope") == "col" for c in table["head"])
+    rows = table["rows"]
+    assert all(
+        r["cells"][0]["tag"] == "th" and r["cells"][0]["attrs"]["scope"] == "row" for r in rows
+    )
+    names = [r["cells"][0]["text"] for r in rows]
+    assert names == [
+        "Heemskerk",
+        "Hoorn",
+        "Kop van Noord-Holland (regio)",
+        "Amsterdam",
+        "Groningen",
+    ]
+    by_name = {r["cells"][0]["text"]: r for r in rows}
+    assert [c["text"] for c in by_name["Heemskerk"]["cells"][1:3]] == [
+        "Noord-Holland",
+        "eigen beleidsplan",
+    ]
+    assert [c["text"] for c in by_name["Groningen"]["cells"][1:3]] == ["Groningen", "basisset"]
+    # a region's province is that of its members when they share one
+    assert by_name["Kop van Noord-Holland (regio)"]["cells"][1]["text"] == "Noord-Holland"
+    # the filters: a search field with a label, and one for the plans of their own
+    assert by_name["Heemskerk"]["attrs"]["data-eigen"] == "ja"
+    assert "data-eigen" not in by_name["Amsterdam"]["attrs"]
+    assert by_name["Amsterdam"]["attrs"]["data-zoek"] == "amsterdam gm0363 noord-holland"
+    fields = {i["id"]: i for i in reader.inputs}
+    assert set(fields) == {"gemeenten-zoek", "gemeenten-eigen"}
+    assert reader.labels["gemeenten-zoek"].startswith("Zoek een gemeente")
+    assert reader.labels["gemeenten-eigen"] == "Alleen met een eigen beleidsplan"
+    # the intro counts them (4 municipalities and 1 region, 3 of them with a plan of their own)
+    assert (
+        "tussenstand volgt 4 gemeenten en 1 regio; 3 daarvan met een eigen beleidsplan" in overview
+    )
+    # each unit keeps its own page, which says how it is monitored
+    page = (project / "reports/GM0014/index.qmd").read_text(encoding="utf-8")
+    assert "tussenstand volgt Groningen (Groningen) met de basisset" in page
+    assert "2026-H2/02_rapport.html" in page
+
+
+def test_reports_table_lists_every_report_with_period_filter(project: Path):
+    write_report(project, "GM0014", "Groningen", "2026-H2", "2e halfjaar 2026")
+    site.prepare_site(load_config(project), UNITS + STANDARD_UNITS)
+    listing = (project / "_generated/rapporten.md").read_text(encoding="utf-8")
+    reader = read_tables(listing)
+    rows = reader.tables["rapporten"]["rows"]
+    got = [
+        (
+            r["cells"][0]["text"],
+            r["cells"][1]["text"],
+            r["attrs"]["data-periode"],
+            r["cells"][0]["links"],
+        )
+        for r in rows
+    ]
+    # plans of their own first, by name, newest period first
+    assert got == [
+        ("Heemskerk", "2e halfjaar 2026", "2026-H2", ["reports/GM0396/2026-H2/02_rapport.html"]),
+        ("Heemskerk", "1e halfjaar 2024", "2024-H1", ["reports/GM0396/2024-H1/02_rapport.html"]),
+        (
+            "Kop van Noord-Holland",
+            "2e halfjaar 2026",
+            "2026-H2",
+            ["reports/KNH/2026-H2/02_rapport.html"],
+        ),
+        ("Groningen", "2e halfjaar 2026", "2026-H2", ["reports/GM0014/2026-H2/02_rapport.html"]),
+    ]
+    assert rows[0]["cells"][1]["attrs"]["data-waarde"] == "2026-12-31"  # sorts by the period's end
+    assert rows[0]["cells"][-1]["text"] == "23 november 2026"
+    period = next(i for i in reader.inputs if i["tag"] == "select")
+    assert reader.labels[period["id"]] == "Periode"
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', listing)
+    assert options == [
+        ("", "alle"),
+        ("2026-H2", "2e halfjaar 2026"),
+        ("2024-H1", "1e halfjaar 2024"),
+    ]
+    assert "4 rapporten, de gemeenten en regio's met een eigen beleidsplan eerst" in listing
+
+
+def test_map_alt_text_names_the_plans_and_counts_the_rest():
+    units = UNITS + STANDARD_UNITS
+    alt = site.pages.map_alt_text(units)
+    assert "eigen beleidsplan: Heemskerk, Hoorn en Kop van Noord-Holland" in alt
+    assert "de 2 andere gemeenten die tussenstand volgt met de basisset" in alt
+    assert "Amsterdam" not in alt
 
 
 def test_missing_reports_and_data_page(project: Path):
@@ -720,7 +916,7 @@ def test_old_quarto_is_named_and_a_failed_render_leaves_the_site_alone(project: 
     fake = project / "quarto"  # prints an old version; its render writes half a site, then fails
     fake.write_text(
         '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.7.33; exit 0; fi\n'
-        'mkdir -p "$3" && echo half > "$3/index.html"; exit 3\n'
+        "mkdir -p _site && echo half > _site/index.html; exit 3\n"
     )
     fake.chmod(0o755)
     assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1
@@ -728,7 +924,7 @@ def test_old_quarto_is_named_and_a_failed_render_leaves_the_site_alone(project: 
     assert "Quarto 1.7.33 gevonden" in err and "Quarto 1.8 of nieuwer" in err
     assert "Quarto is mislukt (code 3)" in err
     assert old_site.read_text(encoding="utf-8") == "de vorige site"
-    assert not (project / "_site.nieuw").exists()
+    assert not [p for p in project.iterdir() if p.name.startswith("_site.")]
 
 
 def test_a_site_with_files_of_a_temporary_report_folder_is_not_published(project: Path, capsys):
@@ -740,8 +936,8 @@ def test_a_site_with_files_of_a_temporary_report_folder_is_not_published(project
     fake = project / "quarto"
     fake.write_text(
         '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.8.2; exit 0; fi\n'
-        'mkdir -p "$3/reports/GM0396/.2026-H2.tmp-dood/data" && echo site > "$3/index.html" && '
-        'echo x > "$3/reports/GM0396/.2026-H2.tmp-dood/data/half.csv"; exit 0\n'
+        "mkdir -p _site/reports/GM0396/.2026-H2.tmp-dood/data && echo site > _site/index.html && "
+        "echo x > _site/reports/GM0396/.2026-H2.tmp-dood/data/half.csv; exit 0\n"
     )
     fake.chmod(0o755)
     assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1
@@ -749,7 +945,7 @@ def test_a_site_with_files_of_a_temporary_report_folder_is_not_published(project
     assert "1 bestand(en) uit een tijdelijke map van een build" in err
     assert "reports/GM0396/.2026-H2.tmp-dood/data/half.csv" in err
     assert old_site.read_text(encoding="utf-8") == "de vorige site"
-    assert not (project / "_site.nieuw").exists()
+    assert not [p for p in project.iterdir() if p.name.startswith("_site.")]
 
 
 def test_a_site_that_fails_the_readers_check_is_not_published(project: Path, capsys):
@@ -805,12 +1001,13 @@ def test_summary_written_as_the_report_does_is_read_with_version_and_commit(tmp_
     rule = next(h["text"] for h in header if "set document" in h["text"])
     assert f'"tussenstand {VERSION}"' in rule and f'"commit {commit}"' in rule
     # the site's own stamp (footer of every page): the version and commit that render it, today
+    # (per page: a render of what changed leaves the other pages and their stamp alone)
     stamp = yaml.safe_load((root / "_variables.yml").read_text(encoding="utf-8"))[
         site.STAMP_VARIABLE
     ]
     assert (
         stamp
-        == f"Website gemaakt op {dutch(date.today())} met tussenstand {VERSION} (commit {commit})"
+        == f"Pagina gemaakt op {dutch(date.today())} met tussenstand {VERSION} (commit {commit})"
     )
 
 
@@ -839,9 +1036,8 @@ def test_summary_of_a_report_built_before_the_stamp(project: Path):
     assert "*Gebouwd op 30 november 2026 met gegevens met peildatum 22 april 2025.*" in closing
     assert "commit" not in closing
     overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
-    assert "| 1 | 1 bereikt |" in next(
-        line for line in overview.splitlines() if "[Heemskerk]" in line
-    )
+    heemskerk = table_rows(overview, "gemeenten")["Heemskerk"]["cells"]
+    assert [c["text"] for c in heemskerk[3:]] == ["1", "1 bereikt"]
 
 
 def test_summary_that_does_not_match_the_model_names_file_and_field(project: Path):
@@ -959,6 +1155,104 @@ def test_report_of_a_unit_no_framework_mentions_still_gets_a_page(project: Path)
     assert "KNH" in {u.code for u in plan.units}
     page = (project / "reports/KNH/index.qmd").read_text(encoding="utf-8")
     assert yaml.safe_load(page.split("---")[1])["title"] == "Kop van Noord-Holland"
-    assert "2026-H2/02_rapport.ipynb" in page and "Regio van de gemeenten" not in page
+    assert "2026-H2/02_rapport.html" in page and "Regio van de gemeenten" not in page
     overview = (project / "_generated/overzicht.md").read_text(encoding="utf-8")
-    assert "[Kop van Noord-Holland](reports/KNH/index.qmd)" in overview
+    knh = table_rows(overview, "gemeenten")["Kop van Noord-Holland (regio)"]["cells"][0]
+    assert knh["links"] == ["reports/KNH/index.html"]
+
+
+# ----- the tables' script, in a real browser ----------------------------------------------------------
+def _browser() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+TABLE_CHECK = """
+<pre id="uitkomst"></pre>
+<script>
+document.addEventListener("DOMContentLoaded", function () {
+  const out = {};
+  const rows = () => Array.from(document.querySelectorAll("#t tbody tr"));
+  const shown = () => rows().filter((r) => !r.hidden).map((r) => r.cells[0].textContent.trim());
+  const count = () => document.querySelector("[data-telling]").textContent;
+  const set = (id, value, event) => {
+    const el = document.getElementById(id);
+    if (el.type === "checkbox") el.checked = value; else el.value = value;
+    el.dispatchEvent(new Event(event));
+  };
+  out.filtersShown = !document.querySelector('[data-tabel-filters="t"]').hidden;
+  out.start = count();
+  set("t-zoek", "NOORD holl", "input");
+  out.search = shown(); out.searchCount = count();
+  set("t-zoek", "", "input");
+  set("t-eigen", true, "change");
+  out.own = shown();
+  set("t-eigen", false, "change");
+  const heads = Array.from(document.querySelectorAll("#t thead th"));
+  out.buttons = heads.map((th) => th.querySelector("button") ? th.querySelector("button").type : null);
+  heads[2].querySelector("button").click();
+  out.numberUp = shown(); out.sortUp = heads[2].getAttribute("aria-sort");
+  heads[2].querySelector("button").click();
+  out.numberDown = shown(); out.sortDown = heads[2].getAttribute("aria-sort");
+  out.others = heads[0].getAttribute("aria-sort");
+  heads[0].querySelector("button").click();
+  out.names = shown();
+  document.getElementById("uitkomst").textContent = JSON.stringify(out);
+});
+</script>
+"""
+
+
+@pytest.mark.skipif(_browser() is None, reason="geen chromium op PATH om de tabel in te testen")
+def test_table_script_filters_and_sorts_in_a_browser(tmp_path: Path):
+    """tabel.js in headless Chromium: the filters appear, a search matches every word in name,
+    code or province (any case), the checkbox keeps the plans of their own, a header button sorts
+    numbers as numbers and says so in aria-sort, the live region counts in Dutch."""
+    from tussenstand.site.pages import Cell, Column, Filter, Row, table_html
+
+    def row(name: str, province: str, goals: int, own: bool) -> Row:
+        data = {"zoek": f"{name} {province}".casefold()}
+        if own:
+            data["eigen"] = "ja"
+        return Row((Cell(name), Cell(province), Cell(str(goals), key=str(goals))), data)
+
+    block = table_html(
+        "t",
+        "Proef",
+        [Column("Naam"), Column("Provincie"), Column("Doelen", numeric=True)],
+        [
+            row("Zaandam", "Noord-Holland", 10, True),
+            row("Utrecht", "Utrecht", 2, False),
+            row("Alkmaar", "Noord-Holland", 30, False),
+        ],
+        [Filter("zoek", "Zoek", "zoek"), Filter("eigen", "Alleen eigen plan", "vinkje")],
+        "gemeenten",
+    )
+    html = block.removeprefix("```{=html}\n").removesuffix("```\n")
+    page = tmp_path / "tabel.html"
+    page.write_text(f'<!doctype html><html lang="nl"><body>{html}{TABLE_CHECK}</body></html>')
+    done = subprocess.run(
+        [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    found = re.search(r'<pre id="uitkomst">(.*?)</pre>', done.stdout, re.S)
+    assert found and found.group(1), done.stdout[-2000:] + done.stderr[-2000:]
+    import html as html_module
+
+    out = json.loads(html_module.unescape(found.group(1)))
+    assert out["filtersShown"] is True
+    assert out["start"] == "3 van 3 gemeenten getoond"
+    assert (
+        out["search"] == ["Zaandam", "Alkmaar"]
+        and out["searchCount"] == "2 van 3 gemeenten getoond"
+    )
+    assert out["own"] == ["Zaandam"]
+    assert out["buttons"] == ["button", "button", "button"]
+    assert out["numberUp"] == ["Utrecht", "Zaandam", "Alkmaar"] and out["sortUp"] == "ascending"
+    assert out["numberDown"] == ["Alkmaar", "Zaandam", "Utrecht"]
+    assert out["sortDown"] == "descending" and out["others"] == "none"
+    assert out["names"] == ["Alkmaar", "Utrecht", "Zaandam"]

@@ -325,9 +325,21 @@ def build_command(jobs: int | None, force: bool, cbs_dir: Path | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Aantal Quarto-processen tegelijk (standaard: het aantal processorkernen).",
+)
+@click.option(
+    "--volledig",
+    is_flag=True,
+    help="Render alle pagina's opnieuw, ook wat niet veranderde sinds de vorige render.",
+)
 @CBS_DIR_OPTION
-def render(cbs_dir: Path | None) -> None:
-    """Maak de website en de pdf's met Quarto van de uitgevoerde rapporten."""
+def render(jobs: int | None, volledig: bool, cbs_dir: Path | None) -> None:
+    """Maak de website en de pdf's met Quarto van de uitgevoerde rapporten (alleen wat veranderde)."""
     config = _config(cbs_dir)
     units = _load_units(config)
     missing = _missing_reports(config, units)
@@ -337,8 +349,11 @@ def render(cbs_dir: Path | None) -> None:
             "er zijn nog geen uitgevoerde rapporten: voer eerst `tussenstand build` uit"
         )
     if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" en {len(missing) - 10} meer" if len(missing) > 10 else ""
+        )
         click.secho(
-            f"Let op: {len(missing)} van {total} rapporten ontbreken ({', '.join(missing)}); "
+            f"Let op: {len(missing)} van {total} rapporten ontbreken ({shown}); "
             "voer `tussenstand build` uit om ze te maken.",
             fg="yellow",
             err=True,
@@ -354,7 +369,7 @@ def render(cbs_dir: Path | None) -> None:
         quarto_bin = str(Path(quarto).parent)
         if quarto_bin not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = quarto_bin + os.pathsep + os.environ.get("PATH", "")
-    status = site.render_site(config, units=units, quarto=quarto)
+    status = site.render_site(config, units=units, quarto=quarto, jobs=jobs, full=volledig)
     if status:
         sys.exit(int(status))
     if quarto is not None:

@@ -17,9 +17,10 @@ The website is a Quarto project (``_quarto.yml`` at the project root) over the e
 :mod:`.prepare`
     :func:`prepare_site`: all of the above, idempotent
 :mod:`.quarto`
-    :func:`render_site`: ``quarto render`` into a staging folder, repaired by :mod:`.accessibility`,
-    swapped into ``_site/`` only when Quarto succeeded and :mod:`.links` finds no broken internal
-    link and no page a reader cannot use
+    :func:`render_site`: ``quarto render`` of everything or of what changed (fingerprints in the
+    site's manifest), in parallel Quarto processes, assembled into a staging folder, repaired by
+    :mod:`.accessibility`, and swapped into ``_site/`` only when Quarto succeeded and :mod:`.links`
+    finds no broken internal link and no page a reader cannot use
 :mod:`.accessibility`
     repairs of Quarto's page template (landmarks) after rendering
 :mod:`.browser`
@@ -53,24 +54,32 @@ from tussenstand.site.notebooks import (
 )
 from tussenstand.site.pages import (
     STAMP_VARIABLE,
+    has_own_plan,
     illustrative_text,
+    output_href,
     overview_text,
+    reports_text,
     sources_text,
     status_rules_text,
     unit_page_text,
 )
 from tussenstand.site.prepare import GENERATED_DIR, VARIABLES_FILE, SitePlan, prepare_site
 from tussenstand.site.quarto import (
+    MANIFEST,
     MIN_QUARTO,
     SITE_DIR,
+    RenderResult,
     hidden_report_files,
     parse_quarto_version,
     quarto_version,
+    render,
     render_site,
+    render_targets,
 )
 
 __all__ = [
     "GENERATED_DIR",
+    "MANIFEST",
     "MAP_FILE",
     "MAP_SOURCE",
     "MIN_QUARTO",
@@ -81,6 +90,7 @@ __all__ = [
     "VARIABLES_FILE",
     "BrokenLink",
     "PageProblem",
+    "RenderResult",
     "ReportEntry",
     "SiteError",
     "SitePlan",
@@ -91,15 +101,20 @@ __all__ = [
     "first_page_text",
     "draw_map",
     "find_reports",
+    "has_own_plan",
     "illustrative_text",
     "make_accessible",
+    "output_href",
     "overview_text",
     "parse_quarto_version",
     "prepare_cleaning_notebook",
     "prepare_report_notebook",
     "prepare_site",
     "quarto_version",
+    "render",
     "render_site",
+    "render_targets",
+    "reports_text",
     "hidden_report_files",
     "report_front_matter",
     "site_pages",

@@ -25,8 +25,10 @@ Quarto that already has them is left as it is (and repairing twice changes nothi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
+from tussenstand.atomic import write_text_atomic
 from tussenstand.site.links import site_pages
 
 #: the accessible name of Quarto's navigation bar
@@ -65,14 +67,18 @@ def accessible_html(html: str) -> str:
     return html
 
 
-def make_accessible(site_dir: Path) -> list[str]:
-    """Repair every page of a rendered site in place; the pages changed (relative paths)."""
+def make_accessible(site_dir: Path, pages: Iterable[str] | None = None) -> list[str]:
+    """Repair the pages of a rendered site; the pages changed (relative paths).
+
+    ``pages`` (paths relative to ``site_dir``): only these (the pages rendered now; the others were
+    repaired when they were rendered). A repaired page replaces the old one (a new file, never a
+    write into it): in a site assembled from hard links the old site's files stay as they were."""
     site_dir = Path(site_dir)
     changed = []
-    for page in site_pages(site_dir):
+    for page in site_pages(site_dir, pages):
         text = page.read_text(encoding="utf-8")
         repaired = accessible_html(text)
         if repaired != text:
-            page.write_text(repaired, encoding="utf-8")
+            write_text_atomic(page, repaired)
             changed.append(page.relative_to(site_dir).as_posix())
     return changed

@@ -16,6 +16,7 @@ both find nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -120,19 +121,33 @@ def _parse(page: Path) -> _PageParser:
     return parser
 
 
-def site_pages(site_dir: Path) -> list[Path]:
-    """Every HTML page of a rendered site (not Quarto's own files in ``site_libs/``), sorted."""
+def site_pages(site_dir: Path, pages: Iterable[str] | None = None) -> list[Path]:
+    """Every HTML page of a rendered site (not Quarto's own files in ``site_libs/``), sorted;
+    with ``pages`` (paths relative to ``site_dir``) only those of them that are HTML pages."""
     site_dir = Path(site_dir)
+    if pages is not None:
+        chosen = (site_dir / p for p in set(pages) if p.endswith(".html"))
+        return sorted(
+            p for p in chosen if p.is_file() and p.relative_to(site_dir).parts[0] != LIBRARY_DIR
+        )
     return sorted(
         p for p in site_dir.rglob("*.html") if p.relative_to(site_dir).parts[0] != LIBRARY_DIR
     )
 
 
-def check_site_links(site_dir: Path) -> list[BrokenLink]:
-    """Every internal ``href``/``src`` in the HTML files of ``site_dir`` that points nowhere."""
+def check_site_links(site_dir: Path, pages: Iterable[str] | None = None) -> list[BrokenLink]:
+    """Every internal ``href``/``src`` in the HTML files of ``site_dir`` that points nowhere.
+
+    ``pages`` (paths relative to ``site_dir``): check only these pages (a render that changed
+    some pages and removed none), not every page of the site."""
     site_dir = Path(site_dir)
     broken: list[BrokenLink] = []
-    for page in sorted(site_dir.rglob("*.html")):
+    chosen = (
+        sorted(site_dir.rglob("*.html"))
+        if pages is None
+        else [site_dir / p for p in sorted(set(pages)) if (site_dir / p).is_file()]
+    )
+    for page in chosen:
         for link in _parse(page).links:
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith(("#", "//")):
@@ -168,12 +183,12 @@ def _image_problem(image: _Image) -> str | None:
     return None
 
 
-def check_site_pages(site_dir: Path) -> list[PageProblem]:
-    """What a reader misses on the pages of ``site_dir``: language, title, the one level-1
-    heading, text alternatives of images (see the module's docstring)."""
+def check_site_pages(site_dir: Path, pages: Iterable[str] | None = None) -> list[PageProblem]:
+    """What a reader misses on the pages of ``site_dir`` (with ``pages``: only these): language,
+    title, the one level-1 heading, text alternatives of images (see the module's docstring)."""
     site_dir = Path(site_dir)
     problems: list[PageProblem] = []
-    for page in site_pages(site_dir):
+    for page in site_pages(site_dir, pages):
         name = page.relative_to(site_dir).as_posix()
         parsed = _parse(page)
         found: list[str] = []

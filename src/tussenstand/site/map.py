@@ -1,5 +1,8 @@
 """The map on the home page: the Netherlands with the monitored municipalities filled in.
 
+Municipalities with a plan of their own (and the members of a region with one) are dark; those
+monitored with the standard framework light; the rest grey.
+
 Drawn with matplotlib from the municipal boundaries in ``<cbs_dir>/geo/gemeenten_2024.geojson``
 (CBS/PDOK wijk- en buurtkaart) into ``reports/overzicht-kaart.png``.
 """
@@ -29,8 +32,9 @@ def _rings(geometry: Mapping) -> list[list[list[float]]]:
     return []
 
 
-def draw_map(geojson: Path, highlight: Iterable[str], out: Path) -> Path:
-    """A PNG map of the Netherlands with the ``highlight`` gemeente codes filled in."""
+def draw_map(geojson: Path, highlight: Iterable[str], out: Path, also: Iterable[str] = ()) -> Path:
+    """A PNG map of the Netherlands with the ``highlight`` gemeente codes filled in dark and the
+    ``also`` codes (monitored with the standard framework) light."""
     # matplotlib is imported here: the rest of the site does not need it
     import matplotlib  # noqa: PLC0415
 
@@ -45,15 +49,16 @@ def draw_map(geojson: Path, highlight: Iterable[str], out: Path) -> Path:
             f"{geojson.name}: geen geldige GeoJSON (regel {exc.lineno}): {exc.msg}"
         ) from exc
     codes = set(highlight)
-    other, marked = [], []
+    light_codes = set(also) - codes
+    other, marked, light = [], [], []
     for feature in data.get("features", []):
         props = feature.get("properties") or {}
         code = str(props.get("gemeentecode") or props.get("statcode") or "")
         if code == "GM0998" or not feature.get("geometry"):
             continue  # 'Buitenland': no area
         rings = _rings(feature["geometry"])
-        (marked if code in codes else other).extend(rings)
-    if not other and not marked:
+        (marked if code in codes else light if code in light_codes else other).extend(rings)
+    if not other and not marked and not light:
         raise SiteError(
             f"{geojson.name}: geen gemeentegrenzen gevonden (verwacht Polygon/MultiPolygon)"
         )
@@ -61,6 +66,10 @@ def draw_map(geojson: Path, highlight: Iterable[str], out: Path) -> Path:
     ax.add_collection(
         PolyCollection(other, facecolors="#e6e6e6", edgecolors="#ffffff", linewidths=0.3)
     )
+    if light:
+        ax.add_collection(
+            PolyCollection(light, facecolors="#a9d3e6", edgecolors="#ffffff", linewidths=0.3)
+        )
     if marked:
         ax.add_collection(
             PolyCollection(marked, facecolors="#1f6f8b", edgecolors="#0b3c4d", linewidths=0.5)
