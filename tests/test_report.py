@@ -71,8 +71,10 @@ def test_every_kind_of_framework_gives_a_complete_report(built, code):
     report, text = built(code)
     assert "## " in text  # chapters per theme
     assert report.chart_count > 5
-    for png in report.figures_dir.glob("*.png"):  # every chart has its data beside it
-        assert png.with_suffix(".csv").is_file()
+    images = sorted(report.figures_dir.glob("*.svg"))
+    assert len(images) == report.chart_count
+    for image in images:  # every chart has its data beside it
+        assert image.with_suffix(".csv").is_file()
     # qualitative frameworks: indicators, no statuses
     assert report.assessments == {}
     assert "geen meetbare doelen" in text

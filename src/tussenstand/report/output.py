@@ -26,7 +26,7 @@ def show_chart(report: Report, result: charts.ChartResult, name: str) -> None:
     charts.save_chart(result, report.figures_dir, name)
     # The image is linked, not embedded: Quarto and Jupyter show it from the file beside the
     # report, and the stored notebooks stay small.
-    charts.show_chart(result, relative_to=report.relative_to, embed_png=False)
+    charts.show_chart(result, relative_to=report.relative_to, embed_image=False)
 
 
 def slug(text: str) -> str:
