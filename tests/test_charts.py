@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import struct
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import matplotlib
@@ -408,22 +408,26 @@ def test_suppressed_values_are_not_plotted_nor_saved(wmo, tmp_path):
 
 
 # ----- saving ---------------------------------------------------------------------------------
-def _png_size(path: Path) -> tuple[int, int]:
-    head = path.read_bytes()[:24]
-    assert head[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", head[16:24])
+def _svg_root(path: Path) -> ET.Element:
+    return ET.parse(path).getroot()
 
 
-def test_save_chart_writes_png_and_dutch_csv_of_the_plotted_data(wmo, tmp_path):
+def test_save_chart_writes_svg_and_dutch_csv_of_the_plotted_data(wmo, tmp_path):
     data = _series(_years(wmo), "wmo_clienten_per_10000")
     data.loc[0, "waarde"] = 612.5  # a decimal, to see the decimal comma
     result = charts.trend_chart(data, title="Wmo-cliënten per 10.000 inwoners")
     paths = charts.save_chart(result, tmp_path / "figuren", "wmo_per_10000")
     assert paths == {
-        "png": tmp_path / "figuren" / "wmo_per_10000.png",
+        "image": tmp_path / "figuren" / "wmo_per_10000.svg",
         "csv": tmp_path / "figuren" / "wmo_per_10000.csv",
     }
-    assert _png_size(paths["png"]) == (1050, 630)  # 7 x 4,2 inch at 150 dpi
+    svg = _svg_root(paths["image"])
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert (svg.get("width"), svg.get("height")) == ("504pt", "302.4pt")  # 7 x 4,2 inch
+    # text as outlines (the same glyphs in every browser and in typst), no software or date
+    assert not list(svg.iter("{http://www.w3.org/2000/svg}text"))
+    svg_text = paths["image"].read_text(encoding="utf-8")
+    assert "Matplotlib v" not in svg_text and "<dc:date>" not in svg_text
     raw = paths["csv"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM for Excel
     text = raw.decode("utf-8-sig")
@@ -439,9 +443,9 @@ def test_save_chart_writes_png_and_dutch_csv_of_the_plotted_data(wmo, tmp_path):
     assert 612.5 in plotted
     assert set(back["tabel"]) == {"86050NED"}
     # same chart, same bytes (stable content hashes in the run manifest)
-    first = paths["png"].read_bytes()
+    first = paths["image"].read_bytes()
     charts.save_chart(result, tmp_path / "figuren", "wmo_per_10000")
-    assert paths["png"].read_bytes() == first
+    assert paths["image"].read_bytes() == first
     assert not [p for p in (tmp_path / "figuren").iterdir() if p.suffix == ".tmp"]
 
 
@@ -783,9 +787,11 @@ def test_show_chart_emits_markdown_with_alt_text_and_caption(wmo, tmp_path, monk
     assert md.startswith(
         "![Bron: CBS StatLine, tabel 86050NED (peildatum 12 maart 2026); bewerking tussenstand"
     )
-    assert '](figuren/wmo.png){fig-alt="Heemskerk boven Nederland. Lijngrafiek' in md
+    assert '](figuren/wmo.svg){fig-alt="Heemskerk boven Nederland. Lijngrafiek' in md
     assert bundle["text/plain"] == f"{result.alt_text}\n{result.caption}"
-    assert kw["metadata"]["image/png"]["alt"] == result.alt_text
+    # the image itself too, for viewers without the files (GitHub, nbconvert)
+    assert bundle["image/svg+xml"] == (tmp_path / "figuren" / "wmo.svg").read_text()
+    assert kw["metadata"]["image/svg+xml"]["alt"] == result.alt_text
     assert "<Figure" not in bundle["text/plain"] and "0x" not in bundle["text/plain"]
     charts.show_chart(result, relative_to=tmp_path)
     assert shown[1][0]["text/markdown"] == md  # deterministic for nbval
@@ -806,14 +812,14 @@ def test_show_chart_caption_and_alt_text_are_literal_markdown(tmp_path, monkeypa
     )
     result = charts.trend_chart(data, title='Meer "mantelzorg"')
     charts.save_chart(result, tmp_path / "figuren", "enquete")
-    charts.show_chart(result, relative_to=tmp_path, embed_png=False)
+    charts.show_chart(result, relative_to=tmp_path, embed_image=False)
     md = shown[0]["text/markdown"]
     assert md.startswith(
         r"![Bron: Enquête \#3 \| wijk \*A\*; bewerking tussenstand.]"
-        "(figuren/enquete.png)"
+        "(figuren/enquete.svg)"
     )
     assert md.endswith('"}') and r'{fig-alt="Meer \"mantelzorg\". Lijngrafiek' in md
-    assert "image/png" not in shown[0]
+    assert "image/svg+xml" not in shown[0] and "image/png" not in shown[0]
 
 
 def test_apply_style_sets_report_defaults():

@@ -73,8 +73,10 @@ def test_every_kind_of_framework_gives_a_complete_report(built, code):
     report, text = built(code)
     assert "## " in text  # chapters per theme
     assert report.chart_count > 5
-    for png in report.figures_dir.glob("*.png"):  # every chart has its data beside it
-        assert png.with_suffix(".csv").is_file()
+    images = sorted(report.figures_dir.glob("*.svg"))
+    assert len(images) == report.chart_count
+    for image in images:  # every chart has its data beside it
+        assert image.with_suffix(".csv").is_file()
     # qualitative frameworks: indicators, no statuses
     assert report.assessments == {}
     assert "geen meetbare doelen" in text
@@ -715,12 +717,12 @@ def test_counts_of_persons_get_no_place_among_all(built):
     rates = [i for i in report.framework.indicators if i.series and not rapport.is_count(i.unit)]
     assert counts and rates
     for ind in counts:
-        assert not (report.figures_dir / f"verdeling-{ind.id}.png").exists(), ind.id
+        assert not (report.figures_dir / f"verdeling-{ind.id}.svg").exists(), ind.id
         block = text[text.index(f"### {ind.name}") :]
         block = block[: block.index("\n### ", 4)] if "\n### " in block[4:] else block
         assert "Onder alle gemeenten" not in block, ind.id
     for ind in rates:
-        assert (report.figures_dir / f"verdeling-{ind.id}.png").is_file(), ind.id
+        assert (report.figures_dir / f"verdeling-{ind.id}.svg").is_file(), ind.id
         assert (report.figures_dir / f"verdeling-{ind.id}.csv").is_file(), ind.id
     assert set(report.distribution["indicator"]) <= {i.series for i in rates}
 

@@ -132,10 +132,10 @@ def test_parallel_runs_overlap_in_two_threads(project, monkeypatch):
     threads = []
     real = runner.execute_run
 
-    def together(config, spec):
+    def together(config, spec, **kwargs):
         threads.append(threading.get_ident())
         barrier.wait()  # threading.BrokenBarrierError: the runs were not in flight together
-        return real(config, spec)
+        return real(config, spec, **kwargs)
 
     monkeypatch.setattr(runner, "execute_run", together)
     summary = runner.build(
@@ -156,7 +156,7 @@ def recorder(monkeypatch):
     calls: list[str] = []
     lock = threading.Lock()
 
-    def fake(config, spec):
+    def fake(config, spec, **kwargs):
         with lock:
             calls.append(spec.key)
         folder = config.report_dir(spec.gemeente, spec.periode)

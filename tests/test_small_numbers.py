@@ -245,7 +245,7 @@ def _with_small_counts(text: str, value: int) -> str:
 
 def _published_artefacts(folder: Path) -> dict[str, object]:
     """Everything a reader gets from a report folder: each notebook's outputs (Markdown, text,
-    alt texts in output metadata), every chart CSV and PNG, samenvatting.json (without the build
+    alt texts in output metadata), every chart CSV and image, samenvatting.json (without the build
     date)."""
     out: dict[str, object] = {}
     for path in sorted(folder.rglob("*")):
@@ -255,7 +255,7 @@ def _published_artefacts(folder: Path) -> dict[str, object]:
             out[name] = [cell.get("outputs", []) for cell in nb["cells"]]
         elif path.suffix == ".csv":
             out[name] = path.read_text(encoding="utf-8")
-        elif path.suffix == ".png":
+        elif path.suffix == ".svg":
             out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         elif path.name == "samenvatting.json":
             summary = json.loads(path.read_text(encoding="utf-8"))
@@ -327,7 +327,7 @@ def test_every_published_artefact_is_identical_for_3_and_7(two_builds):
     three, seven = two_builds[3][0], two_builds[7][0]
     assert sorted(three) == sorted(seven)
     assert {"02_rapport.ipynb", "01_opschonen.ipynb", "samenvatting.json"} <= set(three)
-    assert "data/doel-ff-4.csv" in three and "data/doel-ff-4.png" in three
+    assert "data/doel-ff-4.csv" in three and "data/doel-ff-4.svg" in three
     assert "data/tussenstand-GM0396-2026-H1.xlsx" in three
     different = [name for name in three if three[name] != seven[name]]
     assert different == []

@@ -108,7 +108,7 @@ class Downloads:
         self.parts.append(Part(TABLE, sheet or title, sheet or title, [frame]))
 
     def add_chart(self, name: str, title: str, data: pd.DataFrame, caption: str) -> None:
-        """The data behind a chart saved as ``name.png`` / ``name.csv``."""
+        """The data behind a chart saved as ``name.svg`` / ``name.csv``."""
         self.parts.append(Part(CHART, name, title, [data.copy()], caption, f"{name}.csv"))
 
     def add_data(self, sheet: str, title: str, frame: pd.DataFrame, source: str = "") -> None:

@@ -45,10 +45,13 @@ Incremental builds
 
 Parallelism
     :func:`build` submits the runs to a :class:`concurrent.futures.Executor`. The default is a
-    ``ThreadPoolExecutor(jobs or os.cpu_count())``: every notebook runs in its own kernel process,
-    so threads parallelise well. Units run side by side; the periods of one unit run one after
-    another, oldest first, because a report compares with the unit's previous one. Any other ``Executor`` works, for instance dask.distributed (not a
-    dependency)::
+    ``ThreadPoolExecutor(jobs or os.cpu_count())``: the notebooks run in kernel processes, so
+    threads parallelise well. Each thread keeps one warm kernel for all its runs
+    (:class:`tussenstand.kernel.KernelPool`: imports once per kernel, the kernel reset before
+    every notebook). Units run side by side; the periods of one unit run one after another, oldest
+    first, because a report compares with the unit's previous one. Any other ``Executor`` works,
+    for instance dask.distributed (the ``distributed`` extra); each run then starts one kernel for
+    its notebooks::
 
         from dask.distributed import Client
         client = Client("tcp://scheduler:8786")   # workers must share the project folder
@@ -81,12 +84,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import tussenstand
 from tussenstand.atomic import make_readable, write_text_atomic
 from tussenstand.config import CONFIG_FILE, ProjectConfig
-from tussenstand.locks import BuildLocked, OwnedTempDir, build_lock, remove_stale_temp_dirs
+from tussenstand.locks import BuildLocked, build_lock, remove_stale_temp_dirs
 from tussenstand.nlformat import fmt_number
 from tussenstand.periods import Period, parse_report_period
 
 if TYPE_CHECKING:  # frameworks (pydantic, yaml) is not needed to run notebooks
     from tussenstand.frameworks import MonitoredUnit
+    from tussenstand.kernel import KernelPool
 
 #: Names of the parameters every notebook receives (see the module docstring).
 NOTEBOOK_PARAMETERS = ("gemeente", "periode", "cbs_dir", "project_root", "output_dir")
@@ -224,16 +228,25 @@ def plan_runs(
 
 
 # ----- one run ----------------------------------------------------------------------------------
-def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False) -> RunResult:
+def execute_run(
+    config: ProjectConfig,
+    spec: RunSpec,
+    progress_bar: bool = False,
+    kernels: KernelPool | None = None,
+) -> RunResult:
     """Execute ``spec``'s notebooks with papermill; on success replace the report folder atomically.
 
-    Never raises for a failing notebook: the :class:`RunResult` then has status ``failed`` and a
-    Dutch message naming the gemeente, the period, the notebook and the failing cell.
+    The notebooks run one after the other in a warm kernel of ``kernels`` (the calling thread's,
+    see :mod:`tussenstand.kernel`), reset before each notebook; without a pool the run starts a
+    kernel of its own for its notebooks and shuts it down at the end. A failed run retires its
+    kernel. Never raises for a failing notebook: the :class:`RunResult` then has status
+    ``failed`` and a Dutch message naming the gemeente, the period, the notebook and the failing
+    cell.
     """
     import papermill as pm  # imported here: keeps `tussenstand list` and no-op builds fast
     from papermill.exceptions import PapermillExecutionError
 
-    from tussenstand.kernel import kernel_config
+    from tussenstand.kernel import WARM_ENGINE, KernelPool
 
     started = time.perf_counter()
     target = config.report_dir(spec.gemeente, spec.periode)
@@ -241,7 +254,8 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
     tmp = Path(tempfile.mkdtemp(prefix=f".{spec.periode}{TMP_MARK}", dir=target.parent))
     failed_copy = target.parent / f".{spec.periode}{FAILED_SUFFIX}"
     parameters = {**spec.parameters, "output_dir": str(tmp)}
-    sockets = OwnedTempDir(KERNEL_DIR_PREFIX)
+    pool = kernels if kernels is not None else KernelPool(KERNEL_NAME, KERNEL_DIR_PREFIX)
+    kernel = None
     current = None
     try:
         for name in spec.notebooks:
@@ -251,26 +265,30 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
                 raise FileNotFoundError(
                     f"notebook {source} bestaat niet (genoemd in {CONFIG_FILE})"
                 )
+            kernel = pool.kernel()
             pm.execute_notebook(
                 str(source),
                 str(tmp / name),
                 parameters=parameters,
                 kernel_name=KERNEL_NAME,
+                engine_name=WARM_ENGINE,
                 progress_bar=progress_bar,
                 report_mode=False,
                 # no save after every cell: the executed notebook is written once at the end (and
                 # on an error), which keeps JSON work out of the shared main process
                 request_save_on_cell_execute=False,
-                # The kernel's working directory. Not papermill's `cwd=`: that calls os.chdir,
-                # which is process-wide and races between the threads of a parallel build.
-                resources={"metadata": {"path": str(tmp)}},
-                config=kernel_config(sockets.path),
+                warm_kernel=kernel,
+                # The kernel's working directory, set by the kernel's reset before the first cell.
+                # Not papermill's `cwd=`: that calls os.chdir, which is process-wide and races
+                # between the threads of a parallel build.
+                kernel_cwd=str(tmp),
             )
         _finish_report_folder(config, tmp, target, spec)
         _replace_dir(tmp, target)
         failed_copy.unlink(missing_ok=True)
         return RunResult(spec, "ok", time.perf_counter() - started, report_dir=target)
     except PapermillExecutionError as exc:
+        pool.retire(kernel)
         kept = _keep_failed(config, tmp / current, failed_copy, tmp, target) if current else None
         first_line = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
         message = (
@@ -288,13 +306,15 @@ def execute_run(config: ProjectConfig, spec: RunSpec, progress_bar: bool = False
             cell_index=exc.cell_index,
         )
     except Exception as exc:  # kernel died, notebook missing, bad parameters cell, ...
+        pool.retire(kernel)
         message = f"{spec.label_nl}: notebook {current} faalde: {type(exc).__name__}: {exc}"
         return RunResult(
             spec, "failed", time.perf_counter() - started, message=message, notebook=current
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        sockets.remove()
+        if kernels is None:
+            pool.close()
 
 
 def _finish_report_folder(config: ProjectConfig, folder: Path, target: Path, spec: RunSpec) -> None:
@@ -612,15 +632,20 @@ def _build_unlocked(
         return digest or run_fingerprint(config, spec, inputs, hasher)
 
     bar = _progress_bar(len(todo), progress)
+    # Warm kernels shared by the runs of this build: only for the threads of this process (a
+    # foreign executor, e.g. dask, may run elsewhere: there each run starts a kernel of its own).
+    kernels = _kernel_pool() if todo and executor is None else None
     try:
         if executor is None and (jobs == 1 or len(todo) <= 1):
             for spec, digest in todo:
                 digest = fingerprint(spec, digest)
-                record(execute_run(config, spec), digest)
+                record(execute_run(config, spec, kernels=kernels), digest)
                 bar.update(1)
         else:
-            _run_parallel(config, todo, jobs, executor, record, bar, fingerprint)
+            _run_parallel(config, todo, jobs, executor, record, bar, fingerprint, kernels)
     finally:
+        if kernels is not None:
+            kernels.close()
         bar.close()
         if not todo:
             # keep the file-hash cache fresh even when nothing ran (touching a file rehashes it once)
@@ -689,9 +714,11 @@ def _run_parallel(
     record: Callable[[RunResult, str], None],
     bar: Any,
     fingerprint: Callable[[RunSpec, str | None], str],
+    kernels: KernelPool | None = None,
 ) -> None:
     """Submit the runs to ``executor`` (default: a thread pool of ``jobs``) and record each result
-    as it completes; a failure of the executor itself becomes a failed run.
+    as it completes; a failure of the executor itself becomes a failed run. ``kernels`` (only for
+    the default thread pool) are the build's warm kernels.
 
     Units run in parallel; the periods of one unit one after another, oldest first: a later
     report compares with the earlier one, so it starts when that one has finished (successfully
@@ -712,7 +739,11 @@ def _run_parallel(
         if chains[unit]:
             spec, digest = chains[unit].pop(0)
             digest = fingerprint(spec, digest)
-            futures[pool.submit(execute_run, config, spec)] = (spec, digest)
+            if own and kernels is not None:
+                fut = pool.submit(execute_run, config, spec, kernels=kernels)
+            else:
+                fut = pool.submit(execute_run, config, spec)
+            futures[fut] = (spec, digest)
 
     try:
         for unit in chains:
@@ -739,6 +770,12 @@ def _run_parallel(
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kernel_pool() -> KernelPool:
+    from tussenstand.kernel import KernelPool  # jupyter_client, papermill: only when runs run
+
+    return KernelPool(KERNEL_NAME, KERNEL_DIR_PREFIX)
 
 
 def _as_executor(executor: Any) -> Executor:

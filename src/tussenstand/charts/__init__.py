@@ -1,7 +1,7 @@
 """One chart style for the whole report, with a source line, alt text and the data behind each chart.
 
 Every chart function returns a :class:`ChartResult`: the matplotlib ``Figure``, the ``data`` that was
-plotted (what :func:`save_chart` writes as CSV next to the PNG), the ``title`` (the finding, passed
+plotted (what :func:`save_chart` writes as CSV next to the image, an SVG), the ``title`` (the finding, passed
 by the caller), a Dutch ``alt_text`` with the key numbers, a Dutch ``source_line`` built from the
 data's ``bron``, ``tabel`` and ``peildatum`` columns, and ``notes`` (gaps, suppressed values,
 provisional figures).
@@ -23,7 +23,7 @@ Rules every chart follows:
 
 In a notebook, save first and then show: ``save_chart(result, folder, name)``, then
 ``show_chart(result)``. :func:`show_chart` then emits one Markdown output
-``![source line](figuren/name.png){fig-alt="..."}``: Quarto renders that as a figure with the alt
+``![source line](figuren/name.svg){fig-alt="..."}``: Quarto renders that as a figure with the alt
 text and the source line as caption, in HTML and in the typst PDF. Quarto ignores alt text in an
 image output's metadata and only knows ``fig-alt`` as a static cell option, which cannot carry
 numbers computed at run time; a Markdown output can, and its text is deterministic for nbval.
@@ -39,7 +39,7 @@ The modules, by job:
   :mod:`~tussenstand.charts.bars` (per district, per category),
   :mod:`~tussenstand.charts.age_structure`, :mod:`~tussenstand.charts.distribution` (every
   gemeente's value in one period, the report's gemeente and comparison group marked);
-- :mod:`~tussenstand.charts.output`: saving (PNG + CSV) and showing in a notebook;
+- :mod:`~tussenstand.charts.output`: saving (SVG + CSV) and showing in a notebook;
 - :mod:`~tussenstand.charts.collisions`: texts of a drawn chart that overlap or leave the figure.
 
 Import from the package (``from tussenstand import charts``): the names below are its API.
@@ -61,6 +61,7 @@ from tussenstand.charts.goal import goal_chart
 from tussenstand.charts.output import save_chart, show_chart, tick_labels
 from tussenstand.charts.result import ChartResult
 from tussenstand.charts.style import (
+    CHART_FORMAT,
     COLORS,
     EXTRA_MEMBER_ROLES,
     FIGSIZE,
@@ -82,6 +83,7 @@ __all__ = [
     "FIGSIZE",
     "ILLUSTRATIVE_PREFIX",
     "OKABE_ITO",
+    "CHART_FORMAT",
     "PNG_DPI",
     "PROCESSING",
     "ROLES",

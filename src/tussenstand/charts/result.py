@@ -1,5 +1,6 @@
 """:class:`ChartResult`, what every chart function returns, and :func:`finish`, the last step
-every chart function takes: watermark, notes, source line and alt text, layout fixed."""
+every chart function takes: watermark, notes, source line and alt text. The layout (constrained)
+is computed when the chart is saved or shown, by the renderer that draws it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from tussenstand.charts.annotate import (
     is_illustrative,
     source_line,
 )
-from tussenstand.charts.style import styled
 from tussenstand.markdown import attribute, escape
 
 
@@ -41,17 +41,17 @@ class ChartResult:
         return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts if p)
 
     def markdown(self, relative_to: str | os.PathLike | None = None) -> str:
-        """``![caption](png){fig-alt="alt text"}`` once saved (the PNG relative to
+        """``![caption](image){fig-alt="alt text"}`` once saved (the image relative to
         ``relative_to``, default the working directory), else the caption in italics. The caption
         is literal text (:func:`tussenstand.markdown.escape`), the alt text a quoted attribute."""
-        if "png" not in self.paths:
+        if "image" not in self.paths:
             return f"*{escape(self.caption)}*"
-        png = Path(self.paths["png"])
+        image = Path(self.paths["image"])
         base = Path(relative_to) if relative_to is not None else Path.cwd()
         try:
-            rel = Path(os.path.relpath(png.resolve(), base.resolve())).as_posix()
+            rel = Path(os.path.relpath(image.resolve(), base.resolve())).as_posix()
         except ValueError:  # another drive on Windows
-            rel = png.resolve().as_posix()
+            rel = image.resolve().as_posix()
         return f'![{escape(self.caption)}]({rel}){{fig-alt="{attribute(self.alt_text)}"}}'
 
     def _repr_markdown_(self) -> str:  # a bare ChartResult at the end of a cell shows itself
@@ -85,7 +85,6 @@ def finish(
             color="#444444",
         )
     line = source_line(data if source_frame is None else source_frame)
-    _freeze_layout(fig)
     alt_text = " ".join(p for p in [title.rstrip(".") + ".", alt, *notes] if p)
     if illustrative:
         alt_text = f"{ILLUSTRATIVE_PREFIX} {alt_text}"
@@ -98,10 +97,3 @@ def finish(
         notes=tuple(notes),
         illustrative=illustrative,
     )
-
-
-def _freeze_layout(fig: Figure) -> None:
-    """Run the constrained layout once, then fix it: every later save gives the same pixels."""
-    with styled():
-        fig.canvas.draw()
-    fig.set_layout_engine("none")

@@ -76,7 +76,17 @@ EXTRA_MEMBER_ROLES = ("gemeente_2", "gemeente_3", "gemeente_4")
 
 #: characters per line of a y-axis label (the height of a chart's axes in 9-point text)
 AXIS_LABEL_WIDTH = 36
-FIGSIZE = (7.0, 4.2)  # inches: about 16 cm wide on A4, ~1050 px at 150 dpi
+FIGSIZE = (7.0, 4.2)  # inches: about 16 cm wide on A4
+#: The file format of a saved chart. SVG is vector graphics: sharp at every size on screen and in
+#: the typst PDF (a 150 dpi PNG is soft in print), smaller in the PDF, and quicker to write
+#: (constrained layout and drawing once, by the SVG renderer itself; see scripts/benchmark.py).
+#: Text is drawn as outlines (``svg.fonttype: path``): the same glyphs in every browser and in
+#: typst, with no font needed.
+CHART_FORMAT = "svg"
+#: No software version or date in a saved chart: the same chart gives the same bytes (stable
+#: content hashes in the run manifest).
+CHART_METADATA = {"Creator": None, "Date": None}
+#: resolution of a PNG made from a figure (a chart shown in a notebook before it is saved)
 PNG_DPI = 150
 
 
@@ -135,7 +145,8 @@ def style_rc() -> dict[str, Any]:
             "savefig.dpi": PNG_DPI,
             "savefig.facecolor": "white",
             "legend.frameon": False,
-            "svg.hashsalt": "tussenstand",
+            "svg.hashsalt": "tussenstand",  # stable ids in the SVG (clip paths, markers)
+            "svg.fonttype": "path",
         }
     )
     return rc

@@ -46,7 +46,7 @@ def show_chart(report: Report, result: charts.ChartResult, name: str) -> None:
     report.downloads.add_chart(name, result.title, result.data, result.caption)
     # The image is linked, not embedded: Quarto and Jupyter show it from the file beside the
     # report, and the stored notebooks stay small.
-    charts.show_chart(result, relative_to=report.relative_to, embed_png=False)
+    charts.show_chart(result, relative_to=report.relative_to, embed_image=False)
 
 
 def slug(text: str) -> str:
