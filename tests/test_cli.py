@@ -181,7 +181,7 @@ def fake_runs(monkeypatch):
     """Replaces notebook execution: GM0398 fails, the others write a complete report."""
     calls = []
 
-    def fake(config, spec):
+    def fake(config, spec, **kwargs):
         calls.append(spec.key)
         if spec.gemeente == "GM0398":
             return runner.RunResult(

@@ -374,7 +374,7 @@ def two_periods(tmp_path, monkeypatch):
     seen: list[tuple[str, list[str]]] = []
     lock = threading.Lock()
 
-    def fake(config, spec):
+    def fake(config, spec, **kwargs):
         unit_dir = config.reports_dir / spec.gemeente
         present = sorted(
             p.parent.name for p in unit_dir.glob("*/samenvatting.json") if p.parent.is_dir()

@@ -961,7 +961,8 @@ def test_a_site_that_fails_the_readers_check_is_not_published(project: Path, cap
     fake = project / "quarto"
     fake.write_text(
         '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 1.8.2; exit 0; fi\n'
-        f'mkdir -p "$3" && echo x > "$3/kaart.png" && echo \'{page}\' > "$3/index.html"; exit 0\n'
+        # like Quarto: the site goes to _site/ of the project copy it runs in
+        f"mkdir -p _site && echo x > _site/kaart.png && echo '{page}' > _site/index.html; exit 0\n"
     )
     fake.chmod(0o755)
     assert site.render_site(load_config(project), UNITS, quarto=str(fake)) == 1

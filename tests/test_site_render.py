@@ -17,7 +17,13 @@ from tussenstand.handoff import ReportSummary
 from tussenstand.site import quarto as render_mod
 from tussenstand.site.prepare import PREPARED_FILE
 
-SITE_PAGES = ["data.qmd", "index.qmd", "methode.qmd", "rapporten.qmd"]
+SITE_PAGES = [
+    "data.qmd",
+    "index.qmd",
+    "methode.qmd",
+    "rapporten.qmd",
+    "toegankelijkheidsverklaring.qmd",
+]
 
 
 @pytest.fixture
