@@ -42,7 +42,9 @@ def notebook_code(path: Path, parameters: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("gemeente")
     parser.add_argument("periode")
     parser.add_argument("--top", type=int, default=25)
