@@ -29,6 +29,7 @@ tables) and those values are shown as published, only suppressed when below the 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -855,12 +856,22 @@ RATE_LINKS: dict[str, str] = {
 
 def is_person_count_unit(unit: object) -> bool:
     """True for units that count persons (``aantal``, ``personen``, ``aantal huishoudens``, ...)."""
+    return _is_person_count_unit(str(unit))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_person_count_unit(unit: str) -> bool:
+    # cached: called for every row of every frame published (a national series has 180.000 rows
+    # with a handful of different units)
     text = _norm(unit).replace("_", " ")
     if text == "aantal":
         return True
     if text.startswith("aantal "):
         text = text[len("aantal ") :]
-    return text in {_norm(w) for w in PERSON_UNIT_WORDS}
+    return text in _PERSON_UNITS
+
+
+_PERSON_UNITS = frozenset(_norm(w) for w in PERSON_UNIT_WORDS)
 
 
 def _linked_count(indicator: str, links: Mapping[str, str]) -> str | None:

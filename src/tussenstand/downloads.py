@@ -164,10 +164,10 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame, convert) -> None:
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        ws.append([None] * len(headers))
+    # rows counted here: openpyxl's ``max_row`` scans every cell on each call
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
         for col, value in enumerate(row, start=1):
-            _set(ws.cell(row=ws.max_row, column=col), *convert(value))
+            _set(ws.cell(row=number, column=col), *convert(value))
     ws.freeze_panes = "A2"
     _fit_columns(ws)
 
