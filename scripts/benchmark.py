@@ -11,7 +11,7 @@ Everything runs in a temporary copy of the project (``--keep`` keeps it): the re
 once before the timings.
 
 Modes
-    default      the project's own frameworks and report periods.
+    default      the project's own frameworks and report periods (``gemeenten: geen`` in the copy).
     --synthetic N  the project's frameworks plus N municipalities from the newest CBS areas table,
                  spread over the alphabet, each with a copy of a CBS-only framework (``--template``,
                  default ``hoorn.yaml``: BBV indicators and context, no goals; what a municipality
@@ -403,8 +403,8 @@ def main(argv: list[str] | None = None) -> int:
                 add_synthetic_units(root, cbs_dir, args.synthetic, args.template)
             if args.synthetic or args.national:
                 set_config(root, periodes=[args.periode])
-            if args.national:
-                set_config(root, gemeenten="alle")
+            # the national run: every municipality; the others: the frameworks' own units only
+            set_config(root, gemeenten="alle" if args.national else "geen")
         env = {**os.environ, PROJECT_ROOT_ENV: str(root), "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop(CBS_DIR_ENV, None)
         if cbs_dir is not None:

@@ -98,3 +98,16 @@ def test_table_refuses_a_column_without_a_name():
         markdown.table(pd.DataFrame({"a": [1], " ": [2]}), "lr")
     named = markdown.table(pd.DataFrame({"Gegeven": ["Doel"], "Waarde": ["minstens 250"]}), "ll")
     assert named.splitlines()[0] == "| Gegeven | Waarde |"
+
+
+def test_columns_whose_longest_words_fill_more_than_a_line_get_their_longest_word():
+    """Voorne aan Zee's data-quality table (GM1992, 2024-H1) crashed the cleaning notebook with a
+    ZeroDivisionError: seven text columns, each cell one long word, so that every column wants
+    exactly its longest word and the words together (7 x 27 = 189) are wider than a line (85)."""
+    word = "heemskerk_illustratief.csv"  # 26 characters: a column of 27
+    df = pd.DataFrame({f"Kolom {i}": [word] for i in range(7)})
+    widths = markdown.column_widths(
+        list(df.columns), [list(r) for r in df.itertuples(index=False)], "lllllll"
+    )
+    assert widths == [27] * 7
+    assert markdown.table(df, "lllllll").count(word) == 7

@@ -109,7 +109,9 @@ def column_widths(cols: Sequence[str], rows: Sequence[Sequence[str]], align: str
     want = {i: max(want[i], floor[i]) for i in shared}
     room = LINE_CHARACTERS - sum(number.values()) - sum(floor.values())
     flexible = sum(want[i] - floor[i] for i in shared)
-    share = 1.0 if room >= flexible else max(room, 0) / flexible
+    # every column at its floor already (flexible 0): nothing to share, even when the floors
+    # together are wider than a line (pandoc then scales all columns down alike)
+    share = 1.0 if room >= flexible or flexible == 0 else max(room, 0) / flexible
     return [
         number[i] if i in number else floor[i] + round((want[i] - floor[i]) * share)
         for i in range(len(cols))
