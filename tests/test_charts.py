@@ -712,6 +712,29 @@ def test_bar_chart_labels_amounts_with_shares():
     )
 
 
+def test_age_structure_of_one_period_describes_its_shares_not_a_change():
+    """One period (a municipality with only one year of age groups): the alt text gives the
+    shares of that year, not 'van 16% naar 16%'. Heemskerk 2018 (plan 003, section 3.1):
+    5.940 of 39.145 inhabitants are 0-15 (15,2%), 8.448 are 65+ (21,6%)."""
+    values = [5940, 4524, 8503, 11730, 8448]
+    assert sum(values) == 39145
+    rows = [
+        {
+            "gemeente_naam": "Heemskerk",
+            "indicator": f"inwoners_{band}",
+            "periode": "2018",
+            "waarde": v,
+            "eenheid": "aantal",
+            "bron": "Beleidsplan Sociaal domein 2024 en verder",
+        }
+        for band, v in zip(["0_15", "15_25", "25_45", "45_65", "65plus"], values, strict=True)
+    ]
+    result = charts.age_structure_chart(pd.DataFrame(rows), title="Leeftijdsopbouw")
+    assert "Heemskerk, 2018: 0-15 jaar 15,2%;" in result.alt_text
+    assert "65+ jaar 21,6%." in result.alt_text
+    assert " naar " not in result.alt_text and "2018 tot 2018" not in result.alt_text
+
+
 def test_age_structure_chart_marks_prognosis():
     counts = {
         "2018": [5940, 4524, 8503, 11730, 8448],

@@ -170,12 +170,16 @@ def _age_alt(
                 and len(b)
                 and not (pd.isna(a["aandeel"].iloc[0]) or pd.isna(b["aandeel"].iloc[0]))
             ):
-                changes.append(f"{band} van {_share_text(a.iloc[0])} naar {_share_text(b.iloc[0])}")
+                if first_p == last_p:  # one period: its shares, not a change
+                    changes.append(f"{band} {_share_text(b.iloc[0])}")
+                else:
+                    changes.append(
+                        f"{band} van {_share_text(a.iloc[0])} naar {_share_text(b.iloc[0])}"
+                    )
         if changes:
             last_text = fmt_period(last_p) + (
                 " (prognose)" if sub[sub["_period"] == last_p]["prognose"].any() else ""
             )
-            parts.append(
-                f"{name}, {fmt_period(first_p)} tot {last_text}: " + "; ".join(changes) + "."
-            )
+            span = last_text if first_p == last_p else f"{fmt_period(first_p)} tot {last_text}"
+            parts.append(f"{name}, {span}: " + "; ".join(changes) + ".")
     return " ".join(parts)
