@@ -134,6 +134,13 @@ def make_real_copy(root: Path, cbs_dir: Path | None) -> tuple[Path, Path]:
     shutil.copytree(
         source.raw_dir, root / "data" / "raw", ignore=_ignore_hidden_and(source.cbs_dir)
     )
+    # the website's sources, so that `tussenstand render` works in the copy too (--keep)
+    for entry in PROJECT_ROOT.iterdir():
+        if entry.is_file() and (entry.suffix in (".qmd", ".scss") or entry.name.startswith("_")):
+            shutil.copy2(entry, root / entry.name)
+    for folder in ("filters", "docs"):
+        if (PROJECT_ROOT / folder).is_dir():
+            shutil.copytree(PROJECT_ROOT / folder, root / folder)
     return root, source.cbs_dir
 
 

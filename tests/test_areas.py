@@ -108,7 +108,8 @@ def test_the_default_comparison_group_is_the_size_class_in_the_province(
     assert group.label_nl == label
     if scope == "nederland":
         assert (
-            group.why_wider_nl == "in Noord-Holland 0 en in West-Nederland 3 andere, minder dan 4"
+            group.why_wider_nl
+            == "in Noord-Holland geen en in West-Nederland 3 andere, minder dan 4"
         )
 
 

@@ -252,6 +252,28 @@ def test_render_without_quarto_explains_and_exits_0(project, monkeypatch):
     assert (project / "reports" / "GM0396" / "index.qmd").is_file()
 
 
+def test_render_of_a_project_without_quarto_yml_says_so_without_a_traceback(
+    project, monkeypatch, tmp_path
+):
+    """A copy of a project without the website's sources (a benchmark's copy did this): one
+    sentence naming _quarto.yml, exit 1, the old site untouched, no Python traceback."""
+    _complete_reports(project)
+    (project / "_quarto.yml").unlink(missing_ok=True)
+    (project / "_site").mkdir()
+    (project / "_site" / "index.html").write_text("de vorige site", encoding="utf-8")
+    quarto = tmp_path / "bin" / "quarto"
+    quarto.parent.mkdir()
+    quarto.write_text("#!/bin/sh\necho 1.8.2\n")
+    quarto.chmod(0o755)
+    monkeypatch.setattr(cli, "find_quarto", lambda: str(quarto))
+    result = invoke("render")
+    assert result.exit_code == 1
+    assert "_quarto.yml" in result.output and "_site/ is niet gewijzigd" in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an uncaught error
+    assert (project / "_site" / "index.html").read_text(encoding="utf-8") == "de vorige site"
+
+
 def test_render_without_reports_exits_1(project, monkeypatch):
     monkeypatch.setattr(cli, "find_quarto", lambda: None)
     result = invoke("render")

@@ -369,7 +369,10 @@ def render(jobs: int | None, volledig: bool, cbs_dir: Path | None) -> None:
         quarto_bin = str(Path(quarto).parent)
         if quarto_bin not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = quarto_bin + os.pathsep + os.environ.get("PATH", "")
-    status = site.render_site(config, units=units, quarto=quarto, jobs=jobs, full=volledig)
+    try:
+        status = site.render_site(config, units=units, quarto=quarto, jobs=jobs, full=volledig)
+    except site.SiteError as exc:  # a missing or unreadable _quarto.yml, a broken summary
+        raise click.ClickException(f"{exc}; {site.SITE_DIR}/ is niet gewijzigd.") from None
     if status:
         sys.exit(int(status))
     if quarto is not None:

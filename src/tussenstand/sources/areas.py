@@ -328,10 +328,10 @@ class SizeClassGroup:
     @property
     def why_wider_nl(self) -> str:
         """Why the group is wider than the province ('' when it is the province): 'in
-        Noord-Holland zijn er 0 en in West-Nederland 3, minder dan 4'."""
+        Noord-Holland geen en in West-Nederland 3 andere, minder dan 4'."""
         if not self.too_small:
             return ""
-        parts = [f"in {name} {fmt_int(n)}" for name, n in self.too_small]
+        parts = [f"in {name} {fmt_int(n) if n else 'geen'}" for name, n in self.too_small]
         return f"{' en '.join(parts)} andere, minder dan {fmt_int(MIN_COMPARISON)}"
 
 
