@@ -382,6 +382,35 @@ def test_the_overview_csv_has_the_same_rows_in_dutch_notation(site_project):
     assert rows[2]["Laatste meting"] == "" and "kleine aantallen" in rows[2]["Niet gepubliceerd"]
 
 
+def test_preparing_again_leaves_unchanged_downloads_alone_and_rewrites_a_changed_one(
+    site_project,
+):
+    """A workbook carries the time it was saved: rewritten on every render, the data page that
+    links it would be rendered again every time (measured on the national site: 5 pages on every
+    render with nothing changed). Unchanged overview files keep their bytes and their time; a
+    changed goal rewrites both."""
+    import os
+
+    config = load_config(site_project)
+    site.prepare_site(config, [])
+    files = [site_project / "reports" / n for n in (OVERVIEW_XLSX, OVERVIEW_CSV)]
+    for f in files:
+        os.utime(f, ns=(1_000_000_000, 1_000_000_000))  # as if written long ago
+    before = [f.read_bytes() for f in files]
+    site.prepare_site(config, [])
+    assert [f.stat().st_mtime_ns for f in files] == [1_000_000_000] * 2
+    assert [f.read_bytes() for f in files] == before
+    # a report's goal changes: both files are written again
+    path = site_project / "reports" / "GM0396" / "2026-H2" / "samenvatting.json"
+    summary = ReportSummary.read(path)
+    goals = [g.model_copy(update={"status": "bereikt"}) for g in summary.doelen]
+    summary.model_copy(update={"doelen": goals}).write(path)
+    site.prepare_site(config, [])
+    assert all(f.stat().st_mtime_ns != 1_000_000_000 for f in files)
+    rows = sheet_dicts(openpyxl.load_workbook(files[0])["Doelen"])
+    assert [r["Status"] for r in rows][1:] == ["bereikt", "bereikt"]
+
+
 def test_the_data_page_links_the_overview(site_project):
     site.prepare_site(load_config(site_project), [])
     fragment = (site_project / "_generated" / "doelenoverzicht.md").read_text(encoding="utf-8")

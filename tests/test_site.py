@@ -7,6 +7,7 @@ import base64
 import functools
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -769,6 +770,13 @@ def test_map_from_real_boundaries(project: Path, cbs_dir: Path):
     out = project / "kaart.png"
     site.draw_map(cbs_dir / "geo" / "gemeenten_2024.geojson", {"GM0396", "GM0405"}, out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+    # the same map again: the file keeps its bytes and its time (the home page is not rendered
+    # again); another highlight makes a new file
+    os.utime(out, ns=(1_000_000_000, 1_000_000_000))
+    site.draw_map(cbs_dir / "geo" / "gemeenten_2024.geojson", {"GM0396", "GM0405"}, out)
+    assert out.stat().st_mtime_ns == 1_000_000_000
+    site.draw_map(cbs_dir / "geo" / "gemeenten_2024.geojson", {"GM0396"}, out)
+    assert out.stat().st_mtime_ns != 1_000_000_000
 
 
 def test_overview_with_map(project: Path, cbs_dir: Path):

@@ -11,6 +11,7 @@ by a web server, so the result gets the usual modes: 644 for files, 755 for fold
 
 from __future__ import annotations
 
+import filecmp
 import os
 import tempfile
 from collections.abc import Callable
@@ -20,8 +21,14 @@ FILE_MODE = 0o644
 FOLDER_MODE = 0o755
 
 
-def write_atomic(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
-    """Call ``write(tmp)`` to fill a temp file next to ``path``, then replace ``path`` with it."""
+def write_atomic(
+    path: str | os.PathLike, write: Callable[[Path], object], *, keep_unchanged: bool = False
+) -> Path:
+    """Call ``write(tmp)`` to fill a temp file next to ``path``, then replace ``path`` with it.
+
+    ``keep_unchanged``: when ``path`` already holds exactly these bytes it is left alone (its
+    modification time too), so that what depends on it (the site's fingerprints) sees nothing
+    new."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -29,6 +36,9 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        if keep_unchanged and path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+            tmp.unlink()
+            return path
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:

@@ -261,13 +261,14 @@ def _data_cell(value: object) -> tuple[Any, str | None]:
 # ----- CSV ----------------------------------------------------------------------------------------
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as a CSV file for Excel with Dutch settings (see the module docstring),
-    atomically."""
+    atomically; a file that already holds the same text is left as it is."""
     text_frame = csv_frame(frame)
     return write_atomic(
         Path(path),
         lambda p: text_frame.to_csv(
             p, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n"
         ),
+        keep_unchanged=True,
     )
 
 

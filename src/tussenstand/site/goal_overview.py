@@ -89,8 +89,13 @@ def write_goal_overview(folder: Path, reports: Sequence[ReportEntry], threshold:
             )
         )
     folder.mkdir(parents=True, exist_ok=True)
-    write_workbook(xlsx, parts, about)
+    # A workbook carries the time it was saved, so its bytes differ on every render: write it
+    # only when the overview changed (its CSV, the same rows, has no time in it) or is missing.
+    # Otherwise the data page would be rendered again on every render.
+    before = csv.read_bytes() if csv.is_file() else None
     write_csv(frame, csv)
+    if not xlsx.is_file() or csv.read_bytes() != before:
+        write_workbook(xlsx, parts, about)
     rel = folder.name
     text = (
         f"Alle {fmt_int(len(frame))} doelen uit {fmt_int(len(with_goals))} "

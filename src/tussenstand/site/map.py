@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tussenstand.atomic import write_atomic
 from tussenstand.site.files import SiteError
 
 GEO_FILE = "gemeenten_2024.geojson"
@@ -79,9 +79,14 @@ def draw_map(geojson: Path, highlight: Iterable[str], out: Path, also: Iterable[
     ax.set_axis_off()
     fig.text(0.02, 0.01, MAP_SOURCE, fontsize=7, color="#555555")
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp-{os.getpid()}.png")
-    fig.savefig(tmp, metadata={"Software": None})
-    plt.close(fig)
-    os.replace(tmp, out)
+    # the same map gives the same bytes (no software version or date in the PNG); an unchanged
+    # map keeps its file, so the home page is not rendered again
+    try:
+        write_atomic(
+            out,
+            lambda p: fig.savefig(p, format="png", metadata={"Software": None}),
+            keep_unchanged=True,
+        )
+    finally:
+        plt.close(fig)
     return out
