@@ -737,9 +737,13 @@ def test_a_municipality_without_a_plan_gets_the_basisset(built):
     assert set(report.comparison_codes) == {"GM0518", "GM0599", "GM0344"}  # the other three G4
     assert (
         "De vergelijkingsgroep bestaat uit de 3 andere gemeenten van 250.000 inwoners of meer in "
-        "Nederland: van die grootte zijn er in Noord-Holland 0 en in West-Nederland 3 andere, "
-        "minder dan 4"
+        "Nederland: van die grootte zijn er in Noord-Holland geen en in West-Nederland 3 "
+        "andere, minder dan 4"
     ) in text
+    # the basisset's indicators are all the monitor's choice: the summary marks none of them
+    rows = [ln for ln in text.splitlines() if ln.startswith("| Jongeren met jeugdhulp")]
+    assert rows and not any(" ¹ |" in ln for ln in rows)
+    assert "Indicator gekozen door de onderzoeker" not in text
     for bbv in (
         "Jongeren met jeugdhulp",
         "Jongeren met jeugdbescherming",

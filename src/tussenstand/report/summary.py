@@ -246,7 +246,14 @@ def indicator_overview(report: Report) -> pd.DataFrame:
             rows.append(
                 {
                     "Thema": theme.name,
-                    "Indicator": ind.name + ("" if ind.chosen_by == "plan" else RESEARCHER_MARK),
+                    # the basisset has no plan: its indicators are all this monitor's choice,
+                    # as the introduction says; a mark on every row would tell nothing
+                    "Indicator": ind.name
+                    + (
+                        ""
+                        if ind.chosen_by == "plan" or report.framework.is_standard
+                        else RESEARCHER_MARK
+                    ),
                     "Eenheid": ind.unit,
                     "Periode": fmt_period(period),
                     report.name: _own_value_text(report, own, ind, period),
