@@ -68,6 +68,27 @@ def test_report_without_cleaning_says_what_to_run(project_root, cbs_dir, tmp_pat
         rapport.open_report("GM0405", "2026-H1", project_root=copy, cbs_dir=cbs_dir)
 
 
+@pytest.mark.parametrize("code", ["GM0396", "GM0405", "KNH"])
+def test_the_summarys_headings_go_down_one_level_at_a_time(built, code):
+    """Under the notebook's chapter heading '## Samenvatting' the summary's own headings never
+    skip a level (axe 'heading-order' found '## Samenvatting' then '#### Jeugd' in every report
+    without goals: a screen reader's outline has a hole there)."""
+    report, _ = built(code)
+    texts: list[str] = []
+    with mock.patch(
+        "tussenstand.report.output.display", side_effect=lambda md: texts.append(md.data)
+    ):
+        rapport.show_summary(report)
+    levels = [2]  # the chapter heading in the notebook
+    for line in "\n".join(texts).splitlines():
+        m = re.match(r"^(#{1,6}) ", line)
+        if m:
+            levels.append(len(m[1]))
+    assert len(levels) > 2, code
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, (code, levels)
+
+
 @pytest.mark.parametrize("code", ["GM0405", "GM1507", "KNH", "GM0448"])
 def test_every_kind_of_framework_gives_a_complete_report(built, code):
     report, text = built(code)

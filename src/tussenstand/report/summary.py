@@ -150,8 +150,11 @@ def _show_per_theme(
     output, so that the PDF never ends a page with a heading whose table starts on the next
     (typst keeps a heading with what follows it in the same block)."""
     heading = _part_heading(title, 3) + "\n\n" if title else ""
+    # headings go down one level at a time (a screen reader's outline; axe 'heading-order'):
+    # under the part's heading the themes are level 4, without one level 3
+    level = 4 if title else 3
     for theme, part in table.groupby("Thema", sort=False):
-        show(f"{heading}{_part_heading(theme, 4)}\n\n{write(part)}")
+        show(f"{heading}{_part_heading(theme, level)}\n\n{write(part)}")
         heading = ""
 
 
