@@ -266,6 +266,9 @@ def test_render_of_a_project_without_quarto_yml_says_so_without_a_traceback(
     quarto.write_text("#!/bin/sh\necho 1.8.2\n")
     quarto.chmod(0o755)
     monkeypatch.setattr(cli, "find_quarto", lambda: str(quarto))
+    # render puts the quarto it found first on PATH: restored after this test, or every later
+    # test would find this fake quarto
+    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))
     result = invoke("render")
     assert result.exit_code == 1
     assert "_quarto.yml" in result.output and "_site/ is niet gewijzigd" in result.output
