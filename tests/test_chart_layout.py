@@ -376,6 +376,8 @@ def age_structure_one_panel_counts() -> charts.ChartResult:
 def distribution_all_gemeenten():
     """342 gemeenten, the report's own and three members of its comparison group marked, a long
     unit and Nederland's line: the legend has five entries in two rows."""
+    from test_distribution import national_frame
+
     from tussenstand.sources.distribution import build_distribution
 
     rng = np.random.default_rng(7)
@@ -385,28 +387,7 @@ def distribution_all_gemeenten():
     for code, value in zip(codes, rng.normal(600, 150, len(codes)).round(1), strict=True):
         rows.append((code, "wmo_clienten_per_10000", float(value), per))
         rows.append((code, "wmo_clienten_aantal", float(value) * 3, "aantal"))
-    frame = pd.DataFrame(
-        {
-            "gemeente": [r[0] for r in rows],
-            "gemeente_naam": [f"Gemeente met een lange naam {r[0][-3:]}" for r in rows],
-            "indicator": [r[1] for r in rows],
-            "periode": "2024-H1",
-            "periode_start": pd.Timestamp("2024-01-01"),
-            "periode_eind": pd.Timestamp("2024-06-30"),
-            "gebied": "",
-            "waarde": [r[2] for r in rows],
-            "eenheid": [r[3] for r in rows],
-            "bron": "CBS StatLine",
-            "tabel": "86050NED",
-            "peildatum": "2025-04-22",
-            "ontbreekt_reden": "",
-            "opmerking": "",
-            "illustratief": False,
-            "voorlopig": False,
-            "onderdrukt": False,
-            "reeksbreuk": False,
-        }
-    )
+    frame = national_frame(rows)
     dist = build_distribution(frame, threshold=10)
     dist = dist[dist["indicator"] == "wmo_clienten_per_10000"]
     return charts.distribution_chart(

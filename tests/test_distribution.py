@@ -90,7 +90,7 @@ def test_counts_of_persons_are_not_ranked(ranks, national):
     assert set(ranks["gemeente"].str[:2]) == {"GM"}  # no Nederland, no regions
 
 
-def _frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
+def national_frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
     """A national series in the tidy schema: (gemeente, indicator, waarde, eenheid), 2024-H1."""
     return pd.DataFrame(
         {
@@ -118,7 +118,7 @@ def _frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
 
 def test_a_rate_computed_from_a_small_count_is_neither_ranked_nor_shown():
     per = "per 10.000 inwoners"
-    national = _frame(
+    national = national_frame(
         [
             ("GM0001", "wmo_clienten_aantal", 5, "aantal"),
             ("GM0001", "wmo_clienten_per_10000", 50.0, per),
@@ -142,7 +142,7 @@ def test_a_rate_computed_from_a_small_count_is_neither_ranked_nor_shown():
 
 
 def test_ties_share_the_lowest_place():
-    national = _frame(
+    national = national_frame(
         [
             (f"GM000{i}", "jongeren_jeugdhulp_pct", v, "%")
             for i, v in enumerate([4.0, 2.0, 1.0, 2.0], 1)
@@ -159,7 +159,9 @@ def test_ties_share_the_lowest_place():
 
 
 def test_computed_once_then_read_from_the_cache(tmp_path, monkeypatch):
-    national = _frame([(f"GM000{i}", "jongeren_jeugdhulp_pct", float(i), "%") for i in range(1, 4)])
+    national = national_frame(
+        [(f"GM000{i}", "jongeren_jeugdhulp_pct", float(i), "%") for i in range(1, 4)]
+    )
     built = load_distribution(national, tmp_path, 10)
     assert (tmp_path / "cbs" / "verdeling.parquet").is_file()
 
@@ -224,7 +226,7 @@ def test_the_chart_marks_the_gemeente_and_its_group(ranks, tmp_path, wmo_by_hand
 
 def test_the_chart_never_shows_a_suppressed_value(tmp_path):
     per = "per 10.000 inwoners"
-    national = _frame(
+    national = national_frame(
         [
             ("GM0001", "wmo_clienten_aantal", 5, "aantal"),
             ("GM0001", "wmo_clienten_per_10000", 50.0, per),

@@ -121,13 +121,7 @@ def _show_goal_summary(report: Report) -> None:
     # the figures behind the statuses; the status itself stands in the overview above (the
     # workbook keeps it: one sheet with every goal's figures and status)
     table = goals_table(report)
-    for theme, part in table.groupby("Thema", sort=False):
-        report.downloads.add_table(
-            part.drop(columns="Thema"),
-            "Alle doelen op een rij",
-            sheet="Alle doelen op een rij",
-            label=("Thema", str(theme)),
-        )
+    _keep_per_theme(report, table, "Alle doelen op een rij")
     _show_per_theme(
         "De cijfers per doel",
         table,
@@ -140,6 +134,14 @@ def _show_goal_summary(report: Report) -> None:
 def _part_heading(text: str, level: int) -> str:
     """A heading within the summary, left out of the contents and the numbering."""
     return f"{'#' * level} {markdown.escape(text)} {{.unnumbered .unlisted}}"
+
+
+def _keep_per_theme(report: Report, table: pd.DataFrame, sheet: str) -> None:
+    """Put ``table`` in the report's workbook on one sheet, each theme's rows labelled with it."""
+    for theme, part in table.groupby("Thema", sort=False):
+        report.downloads.add_table(
+            part.drop(columns="Thema"), sheet, sheet=sheet, label=("Thema", str(theme))
+        )
 
 
 def _show_per_theme(
@@ -185,13 +187,7 @@ def _show_indicator_summary(report: Report) -> None:
     if overview.empty:
         show(_no_indicator_data_text(report))
         return
-    for theme, part in overview.groupby("Thema", sort=False):
-        report.downloads.add_table(
-            part.drop(columns="Thema"),
-            "Indicatoren",
-            sheet="Indicatoren",
-            label=("Thema", str(theme)),
-        )
+    _keep_per_theme(report, overview, "Indicatoren")
     _show_per_theme(
         None, overview, lambda part: markdown.table(part.drop(columns="Thema"), "lllrrl")
     )
