@@ -4,7 +4,7 @@ report changed.
     python scripts/benchmark_render.py                       # every municipality x 2 periods
     python scripts/benchmark_render.py --units 40 --periods 2024-H1
     python scripts/benchmark_render.py --template reports/GM0405/2024-H1 \
-        --template-plan reports/GM0396/2024-H1 --keep /tmp/landelijk
+        --template-plan reports/GM0396/2024-H1 --keep landelijk-site
 
 Executing 700 notebooks only to measure the render would take an hour, so the site is synthetic: one
 executed report folder (``--template``, default the first report under ``reports/``; build one with

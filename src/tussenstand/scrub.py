@@ -55,10 +55,10 @@ _BINARY_MIME_PREFIXES = ("image/png", "image/jpeg", "image/gif", "application/pd
 _WIDGET_PREFIX = "application/vnd.jupyter.widget"
 #: Roots under which an absolute path names a machine or a person; the scrubber adds the top
 #: folders of every path it knows (project, CBS folder, working folder, interpreter, temp folder),
-#: so a checkout under ``/check`` or ``/builds`` is caught as well.
+#: so a checkout under any other top folder is caught as well.
 _COMMON_ROOTS = (
     "home", "Users", "root", "tmp", "work", "var", "private", "mnt", "opt", "srv", "usr",
-    "media", "data", "scratch", "builds", "check", "workspace", "github", "runner",
+    "media", "data", "scratch", "builds", "workspace",
 )  # fmt: skip
 
 
@@ -79,7 +79,7 @@ def _top_folder(path: str | Path) -> str:
 _HOME_USER_RE = re.compile(
     r"/(?:home|Users)/([A-Za-z0-9._-]+)|[A-Za-z]:\\\\?Users\\\\?([A-Za-z0-9._-]+)"
 )
-#: Folder names that look like user names in a path but are not (``/home/runner`` on CI).
+#: Folder names that look like user names in a path but are not (a CI runner's home is ``runner``).
 _COMMON_NAMES = {"root", "user", "users", "home", "runner", "admin", "data", "work"}
 USER_PLACEHOLDER = "<gebruiker>"
 
