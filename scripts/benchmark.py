@@ -55,6 +55,8 @@ import yaml
 
 from tussenstand import runner
 from tussenstand.config import CBS_DIR_ENV, CONFIG_FILE, PROJECT_ROOT_ENV, load_config
+from tussenstand.nlformat import fmt_number
+from tussenstand.site.quarto import site_sources
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 GIB = 1024**3
@@ -83,11 +85,11 @@ SUMMARY_RE = re.compile(r"(\d+) uitgevoerd, (\d+) overgeslagen.*?(\d+) mislukt")
 
 
 def _fmt(seconds: float) -> str:
-    return f"{seconds:.2f}".replace(".", ",") + " s"
+    return f"{fmt_number(seconds, 2)} s"
 
 
 def _mib(size: float) -> str:
-    return f"{size / 1024**2:.0f} MiB"
+    return f"{fmt_number(size / 1024**2, 0)} MiB"
 
 
 # ----- projects -----------------------------------------------------------------------------------
@@ -135,12 +137,9 @@ def make_real_copy(root: Path, cbs_dir: Path | None) -> tuple[Path, Path]:
         source.raw_dir, root / "data" / "raw", ignore=_ignore_hidden_and(source.cbs_dir)
     )
     # the website's sources, so that `tussenstand render` works in the copy too (--keep)
-    for entry in PROJECT_ROOT.iterdir():
-        if entry.is_file() and (entry.suffix in (".qmd", ".scss") or entry.name.startswith("_")):
-            shutil.copy2(entry, root / entry.name)
-    for folder in ("filters", "docs"):
-        if (PROJECT_ROOT / folder).is_dir():
-            shutil.copytree(PROJECT_ROOT / folder, root / folder)
+    for name in site_sources(PROJECT_ROOT):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(PROJECT_ROOT / name, root / name)
     return root, source.cbs_dir
 
 
@@ -447,14 +446,14 @@ def main(argv: list[str] | None = None) -> int:
             goals.append(("no-op-build < 2 s", fresh.wall < 2.0))
         if serial is not None:
             ratio = serial.wall / parallel.wall
-            print(f"versnelling serieel/parallel: {ratio:.2f}x".replace(".", ","))
+            print(f"versnelling serieel/parallel: {fmt_number(ratio, 2)}x")
             goals.append((f"versnelling >= 1,7x met {args.jobs} runs", ratio >= 1.7))
         if not args.demo and not args.national:
             count = national_count(cbs_dir)
             estimate = count * parallel.cpu_per_report / max(args.jobs, 1)
             print(
                 f"schatting landelijk uit de CPU-tijd per rapport: {count} rapporten op "
-                f"{args.jobs} kernen {_fmt(estimate)} (= {estimate / 60:.1f} min)".replace(".", ",")
+                f"{args.jobs} kernen {_fmt(estimate)} (= {fmt_number(estimate / 60, 1)} min)"
             )
         if parallel.kernel_peaks:
             goals.append(("<= 1 GiB per werker (kernel)", max(parallel.kernel_peaks) <= GIB))

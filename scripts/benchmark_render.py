@@ -13,7 +13,7 @@ executed report folder (``--template``, default the first report under ``reports
 unit and period, each with its
 own ``samenvatting.json`` (:class:`tussenstand.handoff.ReportSummary`: the unit's code, name and
 framework, the period, varied status counts). The units are those of the frameworks
-(:func:`tussenstand.frameworks.monitored_units`) plus, for the municipalities of the newest CBS areas
+(:func:`tussenstand.frameworks.units_of`, as ``gemeenten: alle``) plus, for the municipalities of the newest CBS areas
 table that no framework names, a unit with the standard framework.
 
 Measured, in a temporary project (``--keep DIR`` keeps it there), with the Quarto on PATH:
@@ -41,36 +41,29 @@ import tempfile
 import time
 from pathlib import Path
 
-from tussenstand.config import CONFIG_FILE, load_config
-from tussenstand.frameworks import MonitoredUnit, monitored_units
+from tussenstand.config import CONFIG_FILE, MunicipalitySelection, load_config
+from tussenstand.frameworks import MonitoredUnit, load_frameworks, units_of
 from tussenstand.handoff import SUMMARY_FILE, ReportSummary
-from tussenstand.nlformat import fmt_period
-from tussenstand.site.quarto import quarto_version, render
+from tussenstand.nlformat import fmt_number, fmt_period
+from tussenstand.site.quarto import quarto_version, render, site_sources
+from tussenstand.units import select
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SITE_FILES = ["_quarto.yml", "index.qmd", "rapporten.qmd", "methode.qmd", "data.qmd", "styles.scss"]
-#: the standard framework of a municipality without a plan of its own (data/raw/kaders/basisset.yaml)
-STANDARD_FRAMEWORK = "basisset"
 STATUSES = ("bereikt", "op koers", "achter op schema", "verkeerde richting", "geen meting")
 
 
 def _fmt(seconds: float) -> str:
-    return f"{seconds:.1f}".replace(".", ",") + " s"
+    return f"{fmt_number(seconds, 1)} s"
 
 
 def national_units(cbs_dir: Path, limit: int | None) -> list[MonitoredUnit]:
-    """The units of the frameworks, then every other municipality of the newest areas table (with
-    the standard framework); the first ``limit`` of them."""
+    """What ``gemeenten: alle`` monitors (:func:`tussenstand.frameworks.units_of`: the frameworks'
+    units, then every other municipality of the newest areas table with the standard framework);
+    the first ``limit`` of them."""
     from tussenstand.sources.areas import load_areas
 
-    units = list(monitored_units(PROJECT_ROOT / "data" / "raw" / "kaders"))
-    known = {u.code for u in units}
-    areas = load_areas(cbs_dir)
-    units += [
-        MonitoredUnit(code, name, "gemeente", STANDARD_FRAMEWORK, (code,), standard=True)
-        for code, name in zip(areas["gemeente"], areas["gemeente_naam"], strict=True)
-        if code not in known
-    ]
+    everything = select(load_areas(cbs_dir), MunicipalitySelection(everything=True), "alle")
+    units = units_of(load_frameworks(PROJECT_ROOT / "data" / "raw" / "kaders"), everything)
     return units[:limit] if limit else units
 
 
@@ -115,7 +108,8 @@ def make_project(
     """A project with the site's files and a copy of ``template`` for every unit and period
     (``plan_template`` for the units with a plan of their own)."""
     root.mkdir(parents=True)
-    for name in SITE_FILES:
+    for name in site_sources(PROJECT_ROOT):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PROJECT_ROOT / name, root / name)
     (root / CONFIG_FILE).write_text(
         "periodes:\n"
@@ -196,7 +190,7 @@ def print_measurement(title: str, m: dict) -> None:
     print(f"\n{title}: {r.mode} ({r.reason or f'{len(r.rendered)} bestanden'})")
     print(
         f"  wandtijd {_fmt(m['wall'])}, CPU van Quarto en zijn programma's {_fmt(m['cpu'])}, "
-        f"{r.workers} Quarto-proces(sen), gemiddelde load {m['load']:.1f}".replace(".", ",")
+        f"{r.workers} Quarto-proces(sen), gemiddelde load {fmt_number(m['load'], 1)}"
     )
     print(f"  gerenderd: {len(r.rendered)} bestanden")
     print("  fasen: " + ", ".join(f"{k} {_fmt(v)}" for k, v in r.seconds.items()))
@@ -283,14 +277,14 @@ def main(argv: list[str] | None = None) -> int:
 
         print_measurement("Volledige render", full)
         print(
-            f"  geheugen: grootste proces {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB"
+            f"  geheugen: grootste proces {fmt_number(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 0)} MiB"
         )
         print_measurement(f"Na één gewijzigd rapport ({changed.relative_to(root)})", one)
         print_measurement("Zonder wijziging", nothing)
         listed, missing = search_complete(root / "_site")
         print(f"\nsearch.json noemt {listed} pagina's; ontbrekend: {missing[:5] or 'geen'}")
         size = (root / "_site" / "search.json").stat().st_size / 2**20
-        print("search.json: " + f"{size:.1f} MiB".replace(".", ","))
+        print(f"search.json: {fmt_number(size, 1)} MiB")
         goals = [
             ("volledige render <= 30 min", full["wall"] <= 1800),
             ("na één wijziging <= 60 s", one["wall"] <= 60),

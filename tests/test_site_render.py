@@ -97,6 +97,28 @@ def test_every_render_target_of_the_project_is_anchored():
         assert glob.lstrip("!").startswith("/"), glob
 
 
+def test_the_sites_sources_are_its_pages_styles_and_filters_not_the_reports():
+    """What a copy of the project needs to render (the benchmarks copy these): the five pages
+    `_quarto.yml` lists, the styles, the HTML every page includes and the typst filters."""
+    from tussenstand.site.quarto import site_sources
+
+    sources = site_sources(PROJECT_ROOT)
+    for name in (
+        "_quarto.yml",
+        "index.qmd",
+        "rapporten.qmd",
+        "methode.qmd",
+        "data.qmd",
+        "toegankelijkheidsverklaring.qmd",
+        "styles.scss",
+        "_toegankelijkheid.html",
+        "filters/status-badges.lua",
+        "filters/typst-headings.lua",
+    ):
+        assert name in sources, name
+    assert not [n for n in sources if n.startswith(("reports/", "data/", "notebooks/"))]
+
+
 # ----- what a render does --------------------------------------------------------------------------
 def test_what_changed_decides_what_is_rendered(project: Path):
     config = load_config(project)

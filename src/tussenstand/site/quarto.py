@@ -299,6 +299,18 @@ def _page_dependencies(root: Path, page: Path, targets: set[str]) -> set[str]:
     return found
 
 
+def site_sources(root: Path) -> list[str]:
+    """The website's own source files (relative to ``root``): the site's pages that
+    ``_quarto.yml`` renders and what the whole site depends on (config, styles, included HTML,
+    filters, extensions). With the reports, what a copy of the project needs to render."""
+    config = {p.name for g in SITE_CONFIG_GLOBS for p in root.glob(g) if p.is_file()}
+    for d in SITE_CONFIG_DIRS:
+        if (root / d).is_dir():
+            config.update(_folder_files(root, d))
+    pages = {t.as_posix() for t in render_targets(root) if render_unit_of(t) == SITE_PAGES}
+    return sorted(config | pages)
+
+
 def _folder_files(root: Path, folder: str) -> list[str]:
     files = []
     for dirpath, dirnames, filenames in os.walk(root / folder):
