@@ -64,6 +64,7 @@ def national_units(cbs_dir: Path, limit: int | None) -> list[MonitoredUnit]:
 
     everything = select(load_areas(cbs_dir), MunicipalitySelection(everything=True), "alle")
     units = units_of(load_frameworks(PROJECT_ROOT / "data" / "raw" / "kaders"), everything)
+    units = sorted(units, key=lambda u: u.standard)  # the plans first, so --units N keeps them
     return units[:limit] if limit else units
 
 
